@@ -1,0 +1,2 @@
+export * from './money/money.ts';
+export * from './schema/registry.ts';

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import {
+  accountSchema, assetSchema, attachmentSchema, budgetSchema, categorisationRuleSchema, categorySchema,
+  investmentTransactionSchema, netWorthSnapshotSchema, quoteSchema, recurringRuleSchema, settingsSchema,
+  transactionSchema,
+} from './collections.ts';
+
+export * from './collections.ts';
+export * from './fields.ts';
+
+interface CollectionSpec<S extends z.ZodType> {
+  /** RxDB collection name and the Postgres table name. */
+  readonly name: string;
+  readonly schema: S;
+  /** Bump with a migration strategy when the schema changes shape. */
+  readonly version: number;
+  /** Top-level fields encrypted in the replica and in Postgres. Never indexed or queried. */
+  readonly pii: readonly string[];
+  /** RxDB indexes (each field must be required and not PII). */
+  readonly indexes: readonly (string | readonly string[])[];
+  /** Written only by the server (feeds, jobs); a client push is refused. */
+  readonly serverOwned: boolean;
+}
+
+function spec<S extends z.ZodType>(s: CollectionSpec<S>): CollectionSpec<S> {
+  return s;
+}
+
+export const COLLECTIONS = {
+  accounts: spec({ name: 'accounts', schema: accountSchema, version: 0, pii: ['name', 'institution', 'accountRef', 'notes'], indexes: ['sortOrder'], serverOwned: false }),
+  categories: spec({ name: 'categories', schema: categorySchema, version: 0, pii: [], indexes: ['sortOrder'], serverOwned: false }),
+  transactions: spec({
+    name: 'transactions', schema: transactionSchema, version: 0,
+    pii: ['merchant', 'description', 'notes'],
+    indexes: ['date', ['accountId', 'date'], 'hlc'],
+    serverOwned: false,
+  }),
+  budgets: spec({ name: 'budgets', schema: budgetSchema, version: 0, pii: [], indexes: [['month', 'categoryId']], serverOwned: false }),
+  recurring_rules: spec({ name: 'recurring_rules', schema: recurringRuleSchema, version: 0, pii: ['name', 'payee'], indexes: [], serverOwned: false }),
+  attachments: spec({ name: 'attachments', schema: attachmentSchema, version: 0, pii: ['fileName'], indexes: ['transactionId'], serverOwned: false }),
+  assets: spec({ name: 'assets', schema: assetSchema, version: 0, pii: [], indexes: ['symbol'], serverOwned: false }),
+  investment_transactions: spec({ name: 'investment_transactions', schema: investmentTransactionSchema, version: 0, pii: ['notes'], indexes: [['assetId', 'date'], 'date'], serverOwned: false }),
+  quotes: spec({ name: 'quotes', schema: quoteSchema, version: 0, pii: [], indexes: [['series', 'date']], serverOwned: true }),
+  net_worth_snapshots: spec({ name: 'net_worth_snapshots', schema: netWorthSnapshotSchema, version: 0, pii: [], indexes: ['date'], serverOwned: true }),
+  settings: spec({ name: 'settings', schema: settingsSchema, version: 0, pii: [], indexes: [], serverOwned: false }),
+  rules: spec({ name: 'rules', schema: categorisationRuleSchema, version: 0, pii: ['conditions', 'actions'], indexes: ['priority'], serverOwned: false }),
+} as const;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+export type DocOf<N extends CollectionName> = z.infer<(typeof COLLECTIONS)[N]['schema']>;
+
+export type Account = DocOf<'accounts'>;
+export type Category = DocOf<'categories'>;
+export type Transaction = DocOf<'transactions'>;
+export type Budget = DocOf<'budgets'>;
+export type RecurringRule = DocOf<'recurring_rules'>;
+export type Attachment = DocOf<'attachments'>;
+export type Asset = DocOf<'assets'>;
+export type InvestmentTransaction = DocOf<'investment_transactions'>;
+export type Quote = DocOf<'quotes'>;
+export type NetWorthSnapshot = DocOf<'net_worth_snapshots'>;
+export type Settings = DocOf<'settings'>;
+export type CategorisationRule = DocOf<'rules'>;
+
+export function isCollectionName(name: string): name is CollectionName {
+  return Object.hasOwn(COLLECTIONS, name);
+}
+
+export function piiFields(name: CollectionName): readonly string[] {
+  return COLLECTIONS[name].pii;
+}
+
+/** What the server accepts for a replicated document: the schema plus RxDB's `_deleted` flag. */
+export function replicatedDocValidator(name: CollectionName) {
+  const s = COLLECTIONS[name].schema as z.ZodType<Record<string, unknown>>;
+  return z.intersection(s, z.object({ _deleted: z.boolean() }));
+}
+
+export function validatorFor<N extends CollectionName>(name: N): (typeof COLLECTIONS)[N]['schema'] {
+  return COLLECTIONS[name].schema;
+}
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+export interface RxJsonSchemaOut {
+  title: string;
+  version: number;
+  primaryKey: 'id';
+  type: 'object';
+  properties: Record<string, JsonSchema>;
+  required: string[];
+  indexes: (string | string[])[];
+  encrypted: string[];
+  additionalProperties: false;
+}
+
+/**
+ * Derives the RxDB JSON schema from the zod schema: zod 4's own JSON Schema output, with the
+ * RxDB-specific parts (version, primary key, indexes, encrypted) added and checked.
+ */
+export function toRxJsonSchema(name: CollectionName): RxJsonSchemaOut {
+  const def = COLLECTIONS[name];
+  const json = z.toJSONSchema(def.schema as z.ZodType, { target: 'draft-7', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
+  const properties = json.properties ?? {};
+  const required = json.required ?? [];
+  const flatIndexFields = def.indexes.flatMap((i) => (typeof i === 'string' ? [i] : [...i]));
+  for (const field of ['id', ...flatIndexFields]) {
+    const prop = properties[field];
+    if (!prop) throw new Error(`${name}: index field "${field}" is not in the schema`);
+    if (def.pii.includes(field)) throw new Error(`${name}: "${field}" is encrypted and cannot be indexed`);
+    if (!required.includes(field)) throw new Error(`${name}: index field "${field}" must be required`);
+    if (prop.type === 'string' && typeof prop.maxLength !== 'number') throw new Error(`${name}: index field "${field}" needs a maxLength`);
+    if (prop.type === 'integer' || prop.type === 'number') {
+      if (typeof prop.minimum !== 'number' || typeof prop.maximum !== 'number') throw new Error(`${name}: numeric index "${field}" needs bounds`);
+      prop.multipleOf = 1;
+    }
+  }
+  for (const field of def.pii) if (!properties[field]) throw new Error(`${name}: PII field "${field}" is not in the schema`);
+  delete json.$schema;
+  return {
+    title: name,
+    version: def.version,
+    primaryKey: 'id',
+    type: 'object',
+    properties,
+    required,
+    indexes: def.indexes.map((i) => (typeof i === 'string' ? i : [...i])),
+    encrypted: [...def.pii],
+    additionalProperties: false,
+  };
+}
