@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Server-side field encryption: AES-256-GCM, one envelope per PII field value.
+ *
+ *   byte 0       envelope version (1)
+ *   bytes 1-4    key id (first 4 bytes of SHA-256 over the key), so rotation knows which key sealed it
+ *   bytes 5-16   12-byte random IV
+ *   bytes 17-    ciphertext ‖ 16-byte GCM tag
+ *
+ * The associated data binds a value to its place: `table/rowId/field`. A ciphertext copied to another
+ * row or field, or with any bit flipped, fails authentication.
+ */
+export const ENVELOPE_VERSION = 1;
+const HEADER = 1 + 4 + 12;
+const TAG = 16;
+
+export class DecryptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DecryptionError';
+  }
+}
+
+export interface FieldKey {
+  readonly id: Uint8Array;
+  readonly idHex: string;
+  readonly secret: Buffer;
+}
+
+/** Accepts a 32-byte key as 64 hex characters or base64 (what gen-secrets writes). */
+export function parseKey(text: string): FieldKey {
+  const t = text.trim();
+  let secret: Buffer;
+  if (/^[0-9a-fA-F]{64}$/.test(t)) secret = Buffer.from(t, 'hex');
+  else secret = Buffer.from(t, 'base64');
+  if (secret.length !== 32) throw new RangeError('an encryption key must be 32 bytes (64 hex characters or base64)');
+  const id = createHash('sha256').update('mymidas-field-key').update(secret).digest().subarray(0, 4);
+  return { id: new Uint8Array(id), idHex: Buffer.from(id).toString('hex'), secret };
+}
+
+export function location(table: string, rowId: string, field: string): Buffer {
+  return Buffer.from(`${table}/${rowId}/${field}`, 'utf8');
+}
+
+export class FieldCipher {
+  private readonly byId = new Map<string, FieldKey>();
+
+  /** `current` seals new values; `previous` keys are still accepted for reading (during rotation). */
+  constructor(readonly current: FieldKey, previous: readonly FieldKey[] = []) {
+    for (const k of [current, ...previous]) this.byId.set(k.idHex, k);
+  }
+
+  encrypt(plaintext: string, table: string, rowId: string, field: string): Uint8Array {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.current.secret, iv);
+    cipher.setAAD(location(table, rowId, field));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const out = Buffer.concat([Buffer.from([ENVELOPE_VERSION]), this.current.id, iv, body, cipher.getAuthTag()]);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  decrypt(envelope: Uint8Array, table: string, rowId: string, field: string): string {
+    const where = `${table}.${field} of row ${rowId}`;
+    if (envelope.length < HEADER + TAG) throw new DecryptionError(`${where}: envelope too short`);
+    if (envelope[0] !== ENVELOPE_VERSION) throw new DecryptionError(`${where}: unknown envelope version ${envelope[0]}`);
+    const keyId = Buffer.from(envelope.subarray(1, 5)).toString('hex');
+    const key = this.byId.get(keyId);
+    if (!key) throw new DecryptionError(`${where}: sealed with key ${keyId}, which is not configured`);
+    const iv = envelope.subarray(5, HEADER);
+    const tag = envelope.subarray(envelope.length - TAG);
+    const body = envelope.subarray(HEADER, envelope.length - TAG);
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key.secret, iv);
+      decipher.setAAD(location(table, rowId, field));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+    } catch {
+      throw new DecryptionError(`${where}: authentication failed (tampered, or moved from another row or field)`);
+    }
+  }
+
+  /** The key id an envelope was sealed with. */
+  static keyIdOf(envelope: Uint8Array): string {
+    return Buffer.from(envelope.subarray(1, 5)).toString('hex');
+  }
+
+  isCurrent(envelope: Uint8Array): boolean {
+    return FieldCipher.keyIdOf(envelope) === this.current.idHex;
+  }
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/config.ts';
+import { loadSecrets, type Secrets } from './config/local-secrets.ts';
+import { FieldCipher, parseKey } from './crypto/field-cipher.ts';
+import type { Database } from './store/database.ts';
+import { migrate, type MigratableDatabase } from './store/migrate.ts';
+import { PgliteDatabase } from './store/pglite-database.ts';
+import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
+
+/** Everything the app needs, built once at start and passed in; nothing is constructed inside a route. */
+export interface Services {
+  config: Config;
+  secrets: Secrets;
+  db: MigratableDatabase;
+  cipher: FieldCipher;
+  version: string;
+  limiterBackend: 'redis' | 'memory';
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function cipherFrom(secrets: Pick<Secrets, 'encryptionKey' | 'previousEncryptionKeys'>): FieldCipher {
+  return new FieldCipher(parseKey(secrets.encryptionKey), secrets.previousEncryptionKeys.map(parseKey));
+}
+
+export async function openDatabase(config: Config): Promise<MigratableDatabase> {
+  if (config.databaseUrl) {
+    return PostgresDatabase.open({ ownerUrl: config.databaseUrl, appUrl: runtimeUrlFrom(config.databaseUrl, config.dbAppPassword) });
+  }
+  return PgliteDatabase.open(join(config.dataDir, 'pglite'));
+}
+
+export async function openServices(config: Config, opts: { db?: MigratableDatabase } = {}): Promise<Services> {
+  const secrets = loadSecrets(config);
+  const db = opts.db ?? (await openDatabase(config));
+  await migrate(db, config.databaseUrl && config.dbAppPassword ? { appPassword: config.dbAppPassword } : {});
+  return {
+    config,
+    secrets,
+    db,
+    cipher: cipherFrom(secrets),
+    version: appVersion(),
+    limiterBackend: config.redisUrl ? 'redis' : 'memory',
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+export type { Database };

@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from './config/config.ts';
+import { createApp } from './http/app.ts';
+import { openServices } from './services.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const services = await openServices(config);
+  const app = createApp(services);
+  const server = app.listen(config.port, config.host, () => {
+    const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir}/pglite)`;
+    console.log(`MyMidas ${services.version} listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} — storage: ${where}`);
+  });
+  const stop = (): void => {
+    server.close(() => void services.close().then(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error('MyMidas failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
