@@ -22,6 +22,10 @@ CREATE OR REPLACE FUNCTION stamp_replication_seq() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
 BEGIN
+  -- Key rotation re-seals PII bytes without changing any value: it does not make clients pull again.
+  IF TG_OP = 'UPDATE' AND current_setting('app.reseal', true) = 'on' THEN
+    RETURN NEW;
+  END IF;
   NEW.seq := nextval('replication_seq');
   NEW.updated_at := now();
   RETURN NEW;

@@ -52,15 +52,23 @@ export class FieldCipher {
   }
 
   encrypt(plaintext: string, table: string, rowId: string, field: string): Uint8Array {
+    return this.seal(Buffer.from(plaintext, 'utf8'), table, rowId, field);
+  }
+
+  decrypt(envelope: Uint8Array, table: string, rowId: string, field: string): string {
+    return Buffer.from(this.open(envelope, table, rowId, field)).toString('utf8');
+  }
+
+  seal(plaintext: Uint8Array, table: string, rowId: string, field: string): Uint8Array {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.secret, iv);
     cipher.setAAD(location(table, rowId, field));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     const out = Buffer.concat([Buffer.from([ENVELOPE_VERSION]), this.current.id, iv, body, cipher.getAuthTag()]);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 
-  decrypt(envelope: Uint8Array, table: string, rowId: string, field: string): string {
+  open(envelope: Uint8Array, table: string, rowId: string, field: string): Uint8Array {
     const where = `${table}.${field} of row ${rowId}`;
     if (envelope.length < HEADER + TAG) throw new DecryptionError(`${where}: envelope too short`);
     if (envelope[0] !== ENVELOPE_VERSION) throw new DecryptionError(`${where}: unknown envelope version ${envelope[0]}`);
@@ -74,7 +82,7 @@ export class FieldCipher {
       const decipher = createDecipheriv('aes-256-gcm', key.secret, iv);
       decipher.setAAD(location(table, rowId, field));
       decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+      return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
     } catch {
       throw new DecryptionError(`${where}: authentication failed (tampered, or moved from another row or field)`);
     }

@@ -1,0 +1,70 @@
+import { COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { Sql, SqlValue } from './database.ts';
+
+/** camelCase field → snake_case column: accountRef → account_ref. */
+export function columnOf(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+}
+
+export function piiColumns(collection: CollectionName): string[] {
+  return COLLECTIONS[collection].pii.map(columnOf);
+}
+
+export interface StoredDoc {
+  id: string;
+  seq: number;
+  deleted: boolean;
+  doc: Record<string, unknown>;
+}
+
+/**
+ * Splits a document into its plain part (jsonb) and one sealed envelope per PII field. A null PII value is
+ * sealed too, so the database does not reveal which rows have notes.
+ */
+export function sealDoc(cipher: FieldCipher, collection: CollectionName, doc: Record<string, unknown>): { plain: Record<string, unknown>; sealed: Uint8Array[] } {
+  const id = String(doc.id);
+  const pii = COLLECTIONS[collection].pii;
+  const plain: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) if (!pii.includes(k) && k !== '_deleted') plain[k] = v;
+  const sealed = pii.map((field) => cipher.encrypt(JSON.stringify(doc[field] ?? null), collection, id, columnOf(field)));
+  return { plain, sealed };
+}
+
+export function openDoc(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): Record<string, unknown> {
+  const id = String(row.id);
+  const doc = { ...(row.doc as Record<string, unknown>) };
+  for (const field of COLLECTIONS[collection].pii) {
+    const env = row[columnOf(field)];
+    doc[field] = env instanceof Uint8Array ? JSON.parse(cipher.decrypt(env, collection, id, columnOf(field))) : null;
+  }
+  return doc;
+}
+
+/** Inserts or replaces one document for the request's user (RLS decides whether it may). */
+export async function upsertDoc(sql: Sql, cipher: FieldCipher, collection: CollectionName, userId: string, doc: Record<string, unknown>, deleted = false): Promise<number> {
+  const { plain, sealed } = sealDoc(cipher, collection, doc);
+  const cols = piiColumns(collection);
+  const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
+  const values: SqlValue[] = [String(doc.id), userId, deleted, deleted ? new Date() : null, plain, ...sealed];
+  const placeholders = names.map((_, i) => `$${i + 1}`).join(', ');
+  const updates = names.filter((n) => n !== 'id' && n !== 'user_id').map((n) => `${n} = EXCLUDED.${n}`).join(', ');
+  const res = await sql.query<{ seq: number }>(
+    `INSERT INTO ${collection} (${names.join(', ')}) VALUES (${placeholders})
+       ON CONFLICT (id) DO UPDATE SET ${updates} RETURNING seq`,
+    values,
+  );
+  const row = res.rows[0];
+  if (!row) throw new Error(`${collection}/${String(doc.id)} was not written`);
+  return row.seq;
+}
+
+export async function readDocs(sql: Sql, cipher: FieldCipher, collection: CollectionName, opts: { afterSeq?: number; limit?: number } = {}): Promise<StoredDoc[]> {
+  const cols = piiColumns(collection);
+  const res = await sql.query<Record<string, unknown>>(
+    `SELECT id, seq, deleted, doc${cols.map((c) => ', ' + c).join('')} FROM ${collection}
+      WHERE seq > $1 ORDER BY seq, id LIMIT $2`,
+    [opts.afterSeq ?? 0, opts.limit ?? 1000],
+  );
+  return res.rows.map((row) => ({ id: String(row.id), seq: Number(row.seq), deleted: Boolean(row.deleted), doc: openDoc(cipher, collection, row) }));
+}
