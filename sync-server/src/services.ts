@@ -7,6 +7,7 @@ import type { Database } from './store/database.ts';
 import { migrate, type MigratableDatabase } from './store/migrate.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
 import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
+import { tokenKeys, type TokenKeys } from './auth/tokens.ts';
 
 /** Everything the app needs, built once at start and passed in; nothing is constructed inside a route. */
 export interface Services {
@@ -14,6 +15,7 @@ export interface Services {
   secrets: Secrets;
   db: MigratableDatabase;
   cipher: FieldCipher;
+  keys: TokenKeys;
   version: string;
   limiterBackend: 'redis' | 'memory';
   close(): Promise<void>;
@@ -44,6 +46,7 @@ export async function openServices(config: Config, opts: { db?: MigratableDataba
     secrets,
     db,
     cipher: cipherFrom(secrets),
+    keys: tokenKeys(secrets.jwtPrivateKeyPem, secrets.jwtPublicKeyPem, secrets.jwtKid),
     version: appVersion(),
     limiterBackend: config.redisUrl ? 'redis' : 'memory',
     async close() {

@@ -1,4 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signAccessToken } from '../auth/tokens.ts';
+import { loadConfig } from '../config/config.ts';
+import { openServices, type Services } from '../services.ts';
 import { FieldCipher, parseKey } from '../crypto/field-cipher.ts';
 import { migrate, type MigratableDatabase } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
@@ -73,4 +79,27 @@ export async function createUser(db: MigratableDatabase, email = `${randomUUID()
   const id = randomUUID();
   await db.withUser(id, (sql) => sql.query('INSERT INTO users (id, email, password_hash) VALUES ($1, $2, $3)', [id, email, 'x']));
   return id;
+}
+
+/** Full services over a fresh test database, with secrets generated in a temporary folder. */
+export async function openTestServices(backend: StorageBackend, env: Record<string, string> = {}): Promise<{ services: Services; t: TestDatabase }> {
+  const t = await openTestDatabase(backend);
+  const dir = mkdtempSync(join(tmpdir(), 'mymidas-test-'));
+  const config = loadConfig({ ENVIRONMENT: 'test', ...env }, dir);
+  const services = await openServices(config, { db: t.db });
+  return { services: { ...services, close: () => t.dispose() }, t };
+}
+
+/** A user with a live session (a refresh family) and a valid access token, without going through login. */
+export async function signedInUser(services: Services, email?: string): Promise<{ userId: string; familyId: string; token: string }> {
+  const userId = await createUser(services.db, email);
+  const familyId = randomUUID();
+  await services.db.withUser(userId, (sql) =>
+    sql.query(
+      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, now() + interval '1 day')`,
+      [randomUUID(), userId, familyId, randomBytes(32).toString('hex')],
+    ),
+  );
+  const token = await signAccessToken(services.keys, { userId, familyId });
+  return { userId, familyId, token };
 }
