@@ -72,9 +72,12 @@ export function loadSecrets(config: Config): Secrets {
   }
   const jwtPrivateKeyPem = readFileSync(privPath, 'utf8');
   const jwtPublicKeyPem = readFileSync(pubPath, 'utf8');
+  // Embedded rotation leaves the old key here until every row is re-sealed (cli rotate-keys).
+  const previousFile = join(config.secretsDir, 'encryption_key.previous');
+  const previousFromFile = config.encryptionKey || !existsSync(previousFile) ? [] : readFileSync(previousFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   return {
     encryptionKey,
-    previousEncryptionKeys: config.previousEncryptionKeys,
+    previousEncryptionKeys: [...config.previousEncryptionKeys, ...previousFromFile],
     backupPassphrase,
     jwtPrivateKeyPem,
     jwtPublicKeyPem,

