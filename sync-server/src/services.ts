@@ -8,6 +8,8 @@ import { migrate, type MigratableDatabase } from './store/migrate.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
 import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
 import { tokenKeys, type TokenKeys } from './auth/tokens.ts';
+import { Redis } from 'ioredis';
+import { MemoryLimitStore, RedisLimitStore, type LimitStore } from './limits/store.ts';
 
 /** Everything the app needs, built once at start and passed in; nothing is constructed inside a route. */
 export interface Services {
@@ -18,6 +20,8 @@ export interface Services {
   keys: TokenKeys;
   version: string;
   limiterBackend: 'redis' | 'memory';
+  /** Rate limits and lockouts: Redis when configured, else in-process. */
+  limits: LimitStore;
   close(): Promise<void>;
 }
 
@@ -37,9 +41,17 @@ export async function openDatabase(config: Config): Promise<MigratableDatabase> 
   return PgliteDatabase.open(join(config.dataDir, 'pglite'));
 }
 
-export async function openServices(config: Config, opts: { db?: MigratableDatabase } = {}): Promise<Services> {
+export function openLimitStore(redisUrl: string | undefined, prefix = 'mymidas:'): LimitStore {
+  if (!redisUrl) return new MemoryLimitStore();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err: Error) => console.error('redis:', err.message));
+  return new RedisLimitStore(redis, prefix);
+}
+
+export async function openServices(config: Config, opts: { db?: MigratableDatabase; limits?: LimitStore } = {}): Promise<Services> {
   const secrets = loadSecrets(config);
   const db = opts.db ?? (await openDatabase(config));
+  const limits = opts.limits ?? openLimitStore(config.redisUrl);
   await migrate(db, config.databaseUrl && config.dbAppPassword ? { appPassword: config.dbAppPassword } : {});
   return {
     config,
@@ -48,8 +60,10 @@ export async function openServices(config: Config, opts: { db?: MigratableDataba
     cipher: cipherFrom(secrets),
     keys: tokenKeys(secrets.jwtPrivateKeyPem, secrets.jwtPublicKeyPem, secrets.jwtKid),
     version: appVersion(),
-    limiterBackend: config.redisUrl ? 'redis' : 'memory',
+    limiterBackend: limits.kind,
+    limits,
     async close() {
+      await limits.close();
       await db.close();
     },
   };

@@ -1,4 +1,10 @@
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
+import { authRoutes } from '../auth/routes.ts';
+import { AuthService, type Lockout } from '../auth/service.ts';
+import type { HashParams } from '../auth/passwords.ts';
+import { DEFAULT_POLICIES, rateLimit, type RatePolicies } from '../limits/rate-limit.ts';
+import { cors, permissionsPolicy, securityHeaders } from './security.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Services } from '../services.ts';
@@ -8,6 +14,11 @@ import { healthRoutes } from '../health/routes.ts';
 export interface AppOptions {
   /** Extra routers mounted under /api/v1 by feature modules. */
   log?: (msg: string, err?: unknown) => void;
+  /** Tests lower these to exercise limits quickly; production uses the defaults. */
+  policies?: Partial<RatePolicies>;
+  hashParams?: HashParams;
+  lockout?: Lockout;
+  refreshGraceMs?: number;
 }
 
 /** Builds the Express app from its dependencies; starting it is start.ts's job. */
@@ -18,9 +29,23 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   // Exactly the configured number of proxy hops, so X-Forwarded-For cannot be spoofed past them.
   app.set('trust proxy', services.config.trustProxyHops);
 
+  app.use(securityHeaders({ production: services.config.environment === 'production' }));
+  app.use(permissionsPolicy);
+  app.use(cors(services.config.corsOrigins));
+
+  const policies: RatePolicies = { ...DEFAULT_POLICIES, ...opts.policies };
+  const auth = new AuthService({ services, limits: services.limits, ...(opts.hashParams ? { hashParams: opts.hashParams } : {}), ...(opts.lockout ? { lockout: opts.lockout } : {}), ...(opts.refreshGraceMs !== undefined ? { refreshGraceMs: opts.refreshGraceMs } : {}) });
+
   const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(rateLimit(services.limits, policies.api));
+  api.use(cookieParser());
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
+  api.use(authRoutes({ services, auth, limits: services.limits, policies }));
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signAccessToken } from '../auth/tokens.ts';
 import { loadConfig } from '../config/config.ts';
-import { openServices, type Services } from '../services.ts';
+import { openLimitStore, openServices, type Services } from '../services.ts';
 import { FieldCipher, parseKey } from '../crypto/field-cipher.ts';
 import { migrate, type MigratableDatabase } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
@@ -82,12 +82,51 @@ export async function createUser(db: MigratableDatabase, email = `${randomUUID()
 }
 
 /** Full services over a fresh test database, with secrets generated in a temporary folder. */
-export async function openTestServices(backend: StorageBackend, env: Record<string, string> = {}): Promise<{ services: Services; t: TestDatabase }> {
+export async function openTestServices(
+  backend: StorageBackend,
+  env: Record<string, string> = {},
+  opts: { limits?: 'memory' | 'redis' } = {},
+): Promise<{ services: Services; t: TestDatabase }> {
   const t = await openTestDatabase(backend);
   const dir = mkdtempSync(join(tmpdir(), 'mymidas-test-'));
   const config = loadConfig({ ENVIRONMENT: 'test', ...env }, dir);
-  const services = await openServices(config, { db: t.db });
-  return { services: { ...services, close: () => t.dispose() }, t };
+  let limits;
+  if (opts.limits === 'redis') {
+    const url = process.env.TEST_REDIS_URL;
+    if (!url) throw new Error('TEST_REDIS_URL is not set');
+    limits = openLimitStore(url, `mymidas-test:${randomBytes(4).toString('hex')}:`);
+  }
+  const services = await openServices(config, { db: t.db, ...(limits ? { limits } : {}) });
+  return {
+    services: {
+      ...services,
+      close: async () => {
+        await services.limits.close();
+        await t.dispose();
+      },
+    },
+    t,
+  };
+}
+
+/** Limit stores to test: in-process always, Redis when TEST_REDIS_URL is set (required under CI). */
+export function testLimitStores(): ('memory' | 'redis')[] {
+  if (process.env.TEST_REDIS_URL) return ['memory', 'redis'];
+  if (process.env.CI === 'true') throw new Error('CI=true but TEST_REDIS_URL is not set: Redis tests would be left out');
+  warnOnce('TEST_REDIS_URL is not set: limit tests run on the in-process store only (Redis NOT tested).');
+  return ['memory'];
+}
+
+/** Pairs each limit store with a storage backend so both of each are covered without a full matrix. */
+export function testStacks(): { backend: StorageBackend; limits: 'memory' | 'redis'; name: string }[] {
+  const backends = testBackends();
+  const stores = testLimitStores();
+  const n = Math.max(backends.length, stores.length);
+  return Array.from({ length: n }, (_, i) => {
+    const backend = backends[Math.min(i, backends.length - 1)]!;
+    const limits = stores[Math.min(i, stores.length - 1)]!;
+    return { backend, limits, name: `${backend} + ${limits} limits` };
+  });
 }
 
 /** A user with a live session (a refresh family) and a valid access token, without going through login. */
