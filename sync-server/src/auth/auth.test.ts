@@ -20,7 +20,7 @@ describe.each(testStacks())('authentication on $name', ({ backend, limits }) => 
   let access: string;
 
   beforeAll(async () => {
-    ({ services } = await openTestServices(backend, {}, { limits }));
+    ({ services } = await openTestServices(backend, { TRUST_PROXY_HOPS: '1' }, { limits }));
     app = createApp(services, { hashParams: FAST, refreshGraceMs: 0, policies: { auth: { name: 'auth', limit: 1000, windowMs: 60_000 }, totp: { name: 'totp', limit: 1000, windowMs: 60_000 } } });
     tab = new TabClient(app);
     await tab.fetchCsrf();

@@ -24,20 +24,21 @@ export class TabClient {
   }
 
   async fetchCsrf(): Promise<string> {
-    const res = this.keep(await request(this.app).get('/api/v1/auth/csrf'));
+    const res = this.keep(await request(this.app).get('/api/v1/auth/csrf').set('X-Forwarded-For', this.ip));
     this.csrf = (res.body as { csrfToken: string }).csrfToken;
     return this.csrf;
   }
 
   async post(path: string, body: unknown = {}, opts: { token?: string; csrf?: boolean } = {}): Promise<request.Response> {
-    let r = request(this.app).post(path).set('Cookie', this.cookieHeader()).send(body as object);
+    // Tests run the app behind one trusted proxy hop; the header stands for the client's address.
+    let r = request(this.app).post(path).set('Cookie', this.cookieHeader()).set('X-Forwarded-For', this.ip).send(body as object);
     if (opts.token) r = r.set('Authorization', `Bearer ${opts.token}`);
     if (opts.csrf !== false && this.csrf) r = r.set('X-CSRF-Token', this.csrf);
     return this.keep(await r);
   }
 
   async get(path: string, token?: string): Promise<request.Response> {
-    let r = request(this.app).get(path).set('Cookie', this.cookieHeader());
+    let r = request(this.app).get(path).set('Cookie', this.cookieHeader()).set('X-Forwarded-For', this.ip);
     if (token) r = r.set('Authorization', `Bearer ${token}`);
     return this.keep(await r);
   }

@@ -6,14 +6,16 @@ import { generateJwtKeyPair, kidOf } from '../config/local-secrets.ts';
 import { envelopeCensus, rotateKeys } from '../crypto/rotate-keys.ts';
 import { parseKey } from '../crypto/field-cipher.ts';
 import { openServices } from '../services.ts';
+import { verifyAuditChain } from '../audit/audit.ts';
 
 /**
  * Operator commands. Thin wrappers in scripts/ call these:
  *   gen-secrets [--env-file .env]  write JWT keys to secrets/ and print/append fresh passwords and keys
  *   rotate-keys [--new-key HEX]    re-seal every PII field under a new key (resumable; see docs/operations.md)
  *   key-census                     how many envelopes each key id still seals
+ *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
  */
-const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census> [options]`;
+const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit> [options]`;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -101,7 +103,21 @@ async function census(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census };
+async function verifyAudit(): Promise<void> {
+  const services = await openServices(loadConfig(process.env));
+  try {
+    const r = await verifyAuditChain(services.db);
+    if (r.ok) console.log(`audit log intact: ${r.rows} rows, head ${r.head ?? '(empty)'}`);
+    else {
+      console.error(`audit log TAMPERED: the chain breaks at row ${r.brokenAt} (of ${r.rows})`);
+      process.exitCode = 3;
+    }
+  } finally {
+    await services.close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
 const cmd = process.argv[2];
 const run = cmd ? commands[cmd] : undefined;
 if (!run) {
