@@ -39,6 +39,7 @@ export interface AuthRouteDeps {
   policies: RatePolicies;
 }
 
+// Express 5 forwards a rejected async handler to the error middleware, so handlers need no try/catch.
 /** The auth API (issue contract): register, login, refresh, logout(-all), TOTP, CSRF, me, audit, password. */
 export function authRoutes(deps: AuthRouteDeps): Router {
   const { services, auth, limits, policies } = deps;
@@ -61,132 +62,89 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     res.json({ csrfToken: token });
   });
 
-  router.get('/auth/status', async (_req, res, next) => {
-    try {
-      const users = (await services.db.withUser(null, (sql) => sql.query<{ n: number }>('SELECT auth_user_count() AS n'))).rows[0]!.n;
-      res.json({ registrationOpen: users === 0 || services.config.allowRegistration, hasAccount: users > 0 });
-    } catch (err) {
-      next(err);
-    }
+  router.get('/auth/status', async (_req, res) => {
+    const users = (await services.db.withUser(null, (sql) => sql.query<{ n: number }>('SELECT auth_user_count() AS n'))).rows[0]!.n;
+    res.json({ registrationOpen: users === 0 || services.config.allowRegistration, hasAccount: users > 0 });
   });
 
-  router.post('/auth/register', authLimit, async (req, res, next) => {
-    try {
-      const body = parse(registerBody, req.body);
-      res.status(201).json(await auth.register(body.email, body.password, client(req)));
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/register', authLimit, async (req, res) => {
+    const body = parse(registerBody, req.body);
+    res.status(201).json(await auth.register(body.email, body.password, client(req)));
   });
 
-  router.post('/auth/login', authLimit, async (req, res, next) => {
-    try {
-      const body = parse(loginBody, req.body);
-      if (body.totp) await applyLimit(limits, policies.totp, clientIp(req), res);
-      const s = await auth.login(body.email, body.password, body.totp, client(req));
-      setRefresh(res, s);
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(sessionBody(s));
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/login', authLimit, async (req, res) => {
+    const body = parse(loginBody, req.body);
+    if (body.totp) await applyLimit(limits, policies.totp, clientIp(req), res);
+    const s = await auth.login(body.email, body.password, body.totp, client(req));
+    setRefresh(res, s);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(sessionBody(s));
   });
 
-  router.post('/auth/refresh', authLimit, requireCsrf, async (req, res, next) => {
+  router.post('/auth/refresh', authLimit, requireCsrf, async (req, res) => {
+    const token = refreshCookie(req);
     try {
-      const token = refreshCookie(req);
       if (!token) throw AppError.unauthorized('No session cookie. Sign in again.', 'session-ended');
       const s = await auth.refresh(token, client(req));
       setRefresh(res, s);
       res.setHeader('Cache-Control', 'no-store');
       res.json(sessionBody(s));
     } catch (err) {
+      // A dead refresh cookie is cleared so the client stops presenting it.
       if (err instanceof AppError && err.status === 401) res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
-      next(err);
+      throw err;
     }
   });
 
-  router.post('/auth/logout', authLimit, requireCsrf, async (req, res, next) => {
-    try {
-      await auth.logout(refreshCookie(req), client(req));
-      res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/logout', authLimit, requireCsrf, async (req, res) => {
+    await auth.logout(refreshCookie(req), client(req));
+    res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
+    res.status(204).end();
   });
 
-  router.post('/auth/logout-all', authLimit, signedIn, async (req, res, next) => {
-    try {
-      await auth.logoutAll(currentUser(res).userId, client(req));
-      res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/logout-all', authLimit, signedIn, async (req, res) => {
+    await auth.logoutAll(currentUser(res).userId, client(req));
+    res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
+    res.status(204).end();
   });
 
-  router.post('/auth/password', authLimit, signedIn, async (req, res, next) => {
-    try {
-      const body = parse(passwordBody, req.body);
-      const me = currentUser(res);
-      await auth.changePassword(me.userId, me.familyId, body.currentPassword, body.newPassword, client(req));
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/password', authLimit, signedIn, async (req, res) => {
+    const body = parse(passwordBody, req.body);
+    const me = currentUser(res);
+    await auth.changePassword(me.userId, me.familyId, body.currentPassword, body.newPassword, client(req));
+    res.status(204).end();
   });
 
   const totpLimit = rateLimit(limits, policies.totp);
-  router.post('/auth/totp/enrol', totpLimit, signedIn, async (_req, res, next) => {
-    try {
-      const r = await auth.totpEnrol(currentUser(res).userId);
-      const qrSvg = await QRCode.toString(r.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      res.setHeader('Cache-Control', 'no-store');
-      res.json({ ...r, qrSvg });
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/totp/enrol', totpLimit, signedIn, async (_req, res) => {
+    const r = await auth.totpEnrol(currentUser(res).userId);
+    const qrSvg = await QRCode.toString(r.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ...r, qrSvg });
   });
 
-  router.post('/auth/totp/confirm', totpLimit, signedIn, async (req, res, next) => {
-    try {
-      const me = currentUser(res);
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(await auth.totpConfirm(me.userId, me.familyId, parse(codeBody, req.body).code, client(req)));
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/totp/confirm', totpLimit, signedIn, async (req, res) => {
+    const me = currentUser(res);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await auth.totpConfirm(me.userId, me.familyId, parse(codeBody, req.body).code, client(req)));
   });
 
-  router.post('/auth/totp/disable', totpLimit, signedIn, async (req, res, next) => {
-    try {
-      const body = parse(disableBody, req.body);
-      const me = currentUser(res);
-      await auth.totpDisable(me.userId, me.familyId, body.password, body.code, client(req));
-      res.status(204).end();
-    } catch (err) {
-      next(err);
-    }
+  router.post('/auth/totp/disable', totpLimit, signedIn, async (req, res) => {
+    const body = parse(disableBody, req.body);
+    const me = currentUser(res);
+    await auth.totpDisable(me.userId, me.familyId, body.password, body.code, client(req));
+    res.status(204).end();
   });
 
-  router.get('/me', signedIn, async (_req, res, next) => {
-    try {
-      res.json(await auth.me(currentUser(res).userId));
-    } catch (err) {
-      next(err);
-    }
+  router.get('/me', signedIn, async (_req, res) => {
+    res.json(await auth.me(currentUser(res).userId));
   });
 
-  router.get('/audit', signedIn, async (req, res, next) => {
-    try {
-      const q = parse(auditQuery, req.query, 'query');
-      const items = await listAudit(services.db, currentUser(res).userId, { limit: q.limit, ...(q.before ? { before: q.before } : {}) });
-      const last = items.at(-1);
-      res.json({ items, next: items.length === q.limit && last ? `/api/v1/audit?before=${last.id}&limit=${q.limit}` : null });
-    } catch (err) {
-      next(err);
-    }
+  router.get('/audit', signedIn, async (req, res) => {
+    const q = parse(auditQuery, req.query, 'query');
+    const items = await listAudit(services.db, currentUser(res).userId, { limit: q.limit, ...(q.before ? { before: q.before } : {}) });
+    const last = items.at(-1);
+    res.json({ items, next: items.length === q.limit && last ? `/api/v1/audit?before=${last.id}&limit=${q.limit}` : null });
   });
 
   return router;
