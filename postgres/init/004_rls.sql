@@ -128,12 +128,15 @@ GRANT USAGE ON SCHEMA public TO mymidas_app;
 GRANT USAGE ON SEQUENCE replication_seq TO mymidas_app;
 GRANT EXECUTE ON FUNCTION app_user_id() TO mymidas_app;
 
--- The owner (the role that runs these migrations) keeps explicit access: FORCE applies to it too, and the
--- SECURITY DEFINER functions below (login lookup, audit chain) run as it.
+-- The owner (the role that runs these migrations, and could ALTER these tables anyway) keeps explicit
+-- access: FORCE applies to it too. The SECURITY DEFINER functions (login lookup, audit chain), backups,
+-- restores and feed jobs run as it; requests never do.
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['users','audit_logs','refresh_tokens','backup_codes'] LOOP
+  FOREACH t IN ARRAY ARRAY['users','audit_logs','refresh_tokens','backup_codes','attachment_blobs','accounts','categories',
+      'transactions','budgets','recurring_rules','attachments','assets','investment_transactions','quotes',
+      'net_worth_snapshots','settings','rules'] LOOP
     EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_owner', t);
     EXECUTE format('CREATE POLICY %I ON %I TO %I USING (true) WITH CHECK (true)', t || '_owner', t, current_user);
   END LOOP;

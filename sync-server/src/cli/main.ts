@@ -7,15 +7,18 @@ import { envelopeCensus, rotateKeys } from '../crypto/rotate-keys.ts';
 import { parseKey } from '../crypto/field-cipher.ts';
 import { openServices } from '../services.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
+import { createBackup, restoreBackup } from '../backup/backup.ts';
+import { mkdirSync } from 'node:fs';
 
 /**
  * Operator commands. Thin wrappers in scripts/ call these:
  *   gen-secrets [--env-file .env]  write JWT keys to secrets/ and print/append fresh passwords and keys
  *   rotate-keys [--new-key HEX]    re-seal every PII field under a new key (resumable; see docs/operations.md)
  *   key-census                     how many envelopes each key id still seals
+ *   backup [--dir D] / restore F   encrypted backup (BACKUP_PASSPHRASE) and all-or-nothing restore
  *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
  */
-const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit> [options]`;
+const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit|backup|restore> [options]`;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -117,7 +120,35 @@ async function verifyAudit(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
+async function backup(): Promise<void> {
+  const config = loadConfig(process.env);
+  const services = await openServices(config);
+  try {
+    const dir = arg('--dir') ?? join(config.dataDir, 'backups');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `mymidas-${new Date().toISOString().replace(/[:.]/g, '-')}.mmb`);
+    writeFileSync(file, await createBackup(services.db, services.secrets.backupPassphrase), { mode: 0o600, flag: 'wx' });
+    console.log(file);
+  } finally {
+    await services.close();
+  }
+}
+
+async function restore(): Promise<void> {
+  const path = process.argv[3];
+  if (!path) throw new Error('usage: restore <file.mmb> (into a fresh, empty instance)');
+  const services = await openServices(loadConfig(process.env));
+  try {
+    const { rows } = await restoreBackup(services.db, readFileSync(path), services.secrets.backupPassphrase);
+    console.log(`restored ${rows} rows from ${path}`);
+  } finally {
+    await services.close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  backup,
+  restore, 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
 const cmd = process.argv[2];
 const run = cmd ? commands[cmd] : undefined;
 if (!run) {
