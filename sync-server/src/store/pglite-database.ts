@@ -1,5 +1,5 @@
 import { PGlite, types } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { assertUserId, normaliseRow, RUNTIME_ROLE, type Database, type QueryResult, type Sql, type SqlValue } from './database.ts';
 
 /**
@@ -13,14 +13,24 @@ export class PgliteDatabase implements Database {
   readonly backend = 'pglite' as const;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(private readonly db: PGlite, private readonly lockFile?: string) {}
 
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const db = await PGlite.create(dataDir, {
-      parsers: { [types.INT8]: (v: string) => Number(v) },
-    });
-    return new PgliteDatabase(db);
+    let lockFile: string | undefined;
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      lockFile = `${dataDir}.lock`;
+      takeLock(lockFile);
+    }
+    try {
+      const db = await PGlite.create(dataDir, {
+        parsers: { [types.INT8]: (v: string) => Number(v) },
+      });
+      return new PgliteDatabase(db, lockFile);
+    } catch (err) {
+      if (lockFile) rmSync(lockFile, { force: true });
+      throw err;
+    }
   }
 
   private serialise<T>(fn: () => Promise<T>): Promise<T> {
@@ -65,5 +75,36 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     await this.serialise(() => this.db.close());
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite's files belong to one process at a time: a second server (or a CLI command while the server
+ * runs) would corrupt them. A pid lock file refuses that with a clear message; a stale one is taken over.
+ */
+function takeLock(lockFile: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockFile, 'utf8').trim());
+      if (pid && alive(pid)) {
+        throw new Error(`the embedded database is in use by process ${pid}; stop it first (lock: ${lockFile})`);
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock the embedded database (${lockFile})`);
 }
