@@ -1,0 +1,182 @@
+import { addRxPlugin, createRxDatabase } from 'rxdb';
+import type { RxCollection, RxDatabase, RxJsonSchema, RxStorage } from 'rxdb';
+import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { COLLECTION_NAMES, toRxJsonSchema } from '@mymidas/shared/schema';
+import type { CollectionName, DocOf } from '@mymidas/shared/schema';
+import { DataKeyHolder, encryptedStorage } from './encrypted-storage.ts';
+import type { EncryptionCounters } from './encrypted-storage.ts';
+import { ReplicaError, ReplicaLockedError } from './errors.ts';
+import { createDataKey, parseWrappedDataKey, rewrapDataKey, unlockDataKey } from './keys.ts';
+import type { KdfParams, WrappedDataKey } from './keys.ts';
+
+/**
+ * The device replica: one RxDB database on IndexedDB (Dexie) holding the 12 replicated collections,
+ * stacked as encryption(keyCompression(dexie)). Device-only state — the wrapped data key and this
+ * device's id — lives in RxDB local documents, which never replicate.
+ *
+ * Opening is unlocking: the database is created with no collections, the wrapped key is read from its
+ * local document and unwrapped with the password, and only then are the collections added. A wrong
+ * password closes it again with nothing changed.
+ */
+
+addRxPlugin(RxDBLocalDocumentsPlugin);
+
+export const DEFAULT_DATABASE_NAME = 'mymidas';
+
+export type ReplicaCollections = { [N in CollectionName]: RxCollection<DocOf<N>> };
+export type ReplicaDatabase = RxDatabase<ReplicaCollections>;
+
+/** Device-only state kept in local documents, by id. */
+export interface DeviceState {
+  'device-key': WrappedDataKey;
+  device: { deviceId: string; createdAt: string };
+}
+export type DeviceStateId = keyof DeviceState;
+
+export interface OpenReplicaOptions {
+  readonly password: string;
+  readonly name?: string;
+  /** Argon2id cost when this call creates the device key (first run). Stored with the key. */
+  readonly kdf?: KdfParams;
+  /** Compress field names below the encryption layer. Default true. */
+  readonly keyCompression?: boolean;
+  /** The bottom storage; Dexie on the global IndexedDB unless a test passes another. */
+  readonly baseStorage?: RxStorage<unknown, unknown>;
+  readonly counters?: EncryptionCounters;
+}
+
+export interface Replica {
+  readonly db: ReplicaDatabase;
+  readonly deviceId: string;
+  /** True when this open made the device key (first run on this device). */
+  readonly created: boolean;
+  /** Re-wraps the one data key under the new password; documents are not touched. */
+  changePassword(oldPassword: string, newPassword: string, kdf?: KdfParams): Promise<void>;
+  /** Forgets the key and closes the database: reopen with openReplica and the password. */
+  close(): Promise<void>;
+}
+
+/** encryption(keyCompression(base)) — the order matters: see encrypted-storage.ts. */
+export function createReplicaStorage(keys: DataKeyHolder, options: Pick<OpenReplicaOptions, 'baseStorage' | 'counters'> = {}): RxStorage<unknown, unknown> {
+  const base = options.baseStorage ?? (getRxStorageDexie() as RxStorage<unknown, unknown>);
+  return encryptedStorage({ storage: wrappedKeyCompressionStorage({ storage: base }), keys, counters: options.counters });
+}
+
+/** The RxDB schema of each collection, derived from the shared zod model. */
+export function replicaSchemas(keyCompression: boolean): { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } } {
+  const out: Record<string, { schema: RxJsonSchema<unknown> }> = {};
+  for (const name of COLLECTION_NAMES) {
+    out[name] = { schema: { ...toRxJsonSchema(name), keyCompression } as unknown as RxJsonSchema<unknown> };
+  }
+  return out as { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } };
+}
+
+export async function readDeviceState<K extends DeviceStateId>(db: ReplicaDatabase, id: K): Promise<DeviceState[K] | null> {
+  const doc = await db.getLocal<DeviceState[K]>(id);
+  return doc ? (doc.toJSON().data as DeviceState[K]) : null;
+}
+
+export async function writeDeviceState<K extends DeviceStateId>(db: ReplicaDatabase, id: K, value: DeviceState[K]): Promise<void> {
+  await db.upsertLocal<DeviceState[K]>(id, value);
+}
+
+/**
+ * Opens (first run: creates) this device's replica and unlocks it with the password. Throws
+ * WrongPasswordError when the password does not unwrap the stored key; nothing is changed then.
+ */
+export async function openReplica(options: OpenReplicaOptions): Promise<Replica> {
+  const keys = new DataKeyHolder();
+  const keyCompression = options.keyCompression ?? true;
+  const db = await createRxDatabase<ReplicaCollections>({
+    name: options.name ?? DEFAULT_DATABASE_NAME,
+    storage: createReplicaStorage(keys, options),
+    localDocuments: true,
+    multiInstance: true,
+    eventReduce: true,
+  });
+  let created = false;
+  let deviceId: string;
+  try {
+    const stored = await readDeviceState(db, 'device-key');
+    if (stored === null) {
+      const fresh = await createDataKey(options.password, { kdf: options.kdf });
+      keys.set(fresh.key);
+      deviceId = globalThis.crypto.randomUUID();
+      await writeDeviceState(db, 'device', { deviceId, createdAt: new Date().toISOString() });
+      await writeDeviceState(db, 'device-key', fresh.record);
+      created = true;
+    } else {
+      keys.set(await unlockDataKey(options.password, stored));
+      const device = await readDeviceState(db, 'device');
+      if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
+      deviceId = device.deviceId;
+    }
+    await db.addCollections(replicaSchemas(keyCompression));
+  } catch (error) {
+    keys.clear();
+    await db.close();
+    throw error;
+  }
+
+  return {
+    db,
+    deviceId,
+    created,
+    async changePassword(oldPassword, newPassword, kdf) {
+      if (db.closed) throw new ReplicaLockedError();
+      const current = parseWrappedDataKey(await readDeviceState(db, 'device-key'));
+      const next = await rewrapDataKey(oldPassword, newPassword, current, { kdf });
+      await writeDeviceState(db, 'device-key', next);
+    },
+    async close() {
+      keys.clear();
+      if (!db.closed) await db.close();
+    },
+  };
+}
+
+export interface EraseOptions {
+  /** An open replica to close first, so its connections do not block the deletion. */
+  readonly replica?: Replica;
+  readonly indexedDB?: IDBFactory;
+  /** How long to wait for other tabs to let go of a database before failing. Default 10 s. */
+  readonly blockedTimeoutMs?: number;
+}
+
+function deleteDatabase(factory: IDBFactory, name: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = factory.deleteDatabase(name);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(new ReplicaError('ERASE_FAILED', `Could not delete the local database "${name}".`, { cause: request.error }));
+    };
+    request.onblocked = () => {
+      timer ??= setTimeout(
+        () => reject(new ReplicaError('ERASE_FAILED', `The local database "${name}" is still open in another tab; close it and retry.`)),
+        timeoutMs,
+      );
+    };
+  });
+}
+
+/**
+ * "Sign out and erase this device": closes the replica and deletes every IndexedDB database of this
+ * origin (the replica, its local documents, and anything else such as snapshots). Returns the names
+ * deleted; throws if any database is left behind.
+ */
+export async function eraseDevice(options: EraseOptions = {}): Promise<string[]> {
+  const factory = options.indexedDB ?? globalThis.indexedDB;
+  if (options.replica) await options.replica.close();
+  const names = (await factory.databases()).map((d) => d.name).filter((n): n is string => typeof n === 'string');
+  await Promise.all(names.map((name) => deleteDatabase(factory, name, options.blockedTimeoutMs ?? 10_000)));
+  const left = (await factory.databases()).map((d) => d.name);
+  if (left.length > 0) throw new ReplicaError('ERASE_FAILED', `Local databases remain after erasing: ${left.join(', ')}`);
+  return names;
+}

@@ -1,0 +1,342 @@
+import { BehaviorSubject, firstValueFrom } from 'rxjs';
+import { concatMap, filter, tap } from 'rxjs/operators';
+import type {
+  BulkWriteRow,
+  EventBulk,
+  MangoQuerySelector,
+  PreparedQuery,
+  RxDocumentData,
+  RxJsonSchema,
+  RxStorage,
+  RxStorageBulkWriteResponse,
+  RxStorageChangeEvent,
+  RxStorageInstance,
+  RxStorageInstanceCreationParams,
+  RxStorageWriteError,
+} from 'rxdb';
+import { fromBase64, toBase64 } from './bytes.ts';
+import { DecryptionError, EncryptedFieldQueryError, EncryptionSetupError, ReplicaLockedError } from './errors.ts';
+
+/**
+ * An RxDB storage wrapper that encrypts a collection's PII fields (the schema's `encrypted` list) with
+ * WebCrypto AES-256-GCM. It plays the part of RxDB's free crypto-js plugin, with three differences that
+ * make it cheap enough for 100k documents:
+ *  - one non-extractable key, imported once (no key derivation per call);
+ *  - all PII fields of a document sealed together in ONE envelope field: one encrypt per write, one
+ *    decrypt per read, with `collection/id` as additional data so an envelope cannot be moved to
+ *    another document;
+ *  - change events of our own writes carry the plaintext we were given, not a second decryption.
+ *
+ * Stack it OUTSIDE key compression: `encryptedStorage({ storage: wrappedKeyCompressionStorage({ storage:
+ * getRxStorageDexie() }) })`. The other order would hand this wrapper renamed fields, so it would find no
+ * PII to seal; that case is detected and refused with an EncryptionSetupError.
+ *
+ * Envelope layout (base64): version byte 0x01 ‖ 12-byte random IV ‖ AES-GCM ciphertext ‖ 16-byte tag; the
+ * plaintext is the JSON object of the document's PII fields.
+ */
+
+/** Field that holds the sealed envelope in storage. */
+export const ENVELOPE_FIELD = 'sealed';
+const ENVELOPE_VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Holds the unlocked data key. Clearing it locks every collection using it at once. */
+export class DataKeyHolder {
+  #key: CryptoKey | null = null;
+
+  get unlocked(): boolean {
+    return this.#key !== null;
+  }
+
+  set(key: CryptoKey): void {
+    if (key.extractable) throw new EncryptionSetupError('The data key must be non-extractable.');
+    if (key.algorithm.name !== 'AES-GCM' || !key.usages.includes('encrypt') || !key.usages.includes('decrypt')) {
+      throw new EncryptionSetupError('The data key must be an AES-GCM key usable to encrypt and decrypt.');
+    }
+    this.#key = key;
+  }
+
+  clear(): void {
+    this.#key = null;
+  }
+
+  /** The key, or ReplicaLockedError while locked. */
+  get(): CryptoKey {
+    if (!this.#key) throw new ReplicaLockedError();
+    return this.#key;
+  }
+}
+
+/** Counts of WebCrypto calls, for tests and benchmarks that check the one-call-per-document promise. */
+export interface EncryptionCounters {
+  encrypt: number;
+  decrypt: number;
+}
+
+export interface EncryptedStorageArgs<Internals, InstanceCreationOptions> {
+  readonly storage: RxStorage<Internals, InstanceCreationOptions>;
+  readonly keys: DataKeyHolder;
+  readonly crypto?: Crypto;
+  readonly counters?: EncryptionCounters;
+}
+
+type Doc = Record<string, unknown>;
+
+/** Draws IVs from a buffer refilled in one getRandomValues call per ~5k documents. */
+class IvPool {
+  #buffer = new Uint8Array(0);
+  #offset = 0;
+  constructor(private readonly crypto: Crypto) {}
+
+  next(): Uint8Array<ArrayBuffer> {
+    if (this.#offset + IV_BYTES > this.#buffer.length) {
+      // 65 532 bytes: the largest multiple of 12 getRandomValues accepts in one call.
+      this.#buffer = this.crypto.getRandomValues(new Uint8Array(IV_BYTES * 5461));
+      this.#offset = 0;
+    }
+    const iv = this.#buffer.slice(this.#offset, this.#offset + IV_BYTES);
+    this.#offset += IV_BYTES;
+    return iv;
+  }
+}
+
+/** Returns the names of fields a Mango selector touches (top-level part of each path), through $and/$or/$nor/$not. */
+function selectorFields(selector: unknown, out: Set<string>): void {
+  if (!selector || typeof selector !== 'object') return;
+  if (Array.isArray(selector)) {
+    for (const part of selector) selectorFields(part, out);
+    return;
+  }
+  for (const [key, value] of Object.entries(selector)) {
+    if (key.startsWith('$')) selectorFields(value, out);
+    else out.add(key.split('.')[0] ?? key);
+  }
+}
+
+function assertQueryAvoidsEncrypted(collection: string, encrypted: ReadonlySet<string>, query: PreparedQuery<unknown>): void {
+  const fields = new Set<string>();
+  selectorFields(query.query.selector as MangoQuerySelector<unknown>, fields);
+  for (const part of query.query.sort ?? []) for (const key of Object.keys(part)) fields.add(key.split('.')[0] ?? key);
+  for (const key of query.query.index ?? []) fields.add(key.split('.')[0] ?? key);
+  for (const field of fields) if (encrypted.has(field)) throw new EncryptedFieldQueryError(collection, field);
+}
+
+/** The schema the inner storage sees: PII properties replaced by the envelope field. */
+function storedSchema<T>(schema: RxJsonSchema<RxDocumentData<T>>, collection: string, encrypted: readonly string[]): RxJsonSchema<RxDocumentData<T>> {
+  const properties = schema.properties as Record<string, unknown>;
+  for (const field of encrypted) {
+    if (field.includes('.')) throw new EncryptionSetupError(`${collection}: only top-level fields can be encrypted ("${field}").`);
+    if (!Object.hasOwn(properties, field)) {
+      throw new EncryptionSetupError(
+        `${collection}: encrypted field "${field}" is not in the schema this wrapper received. ` +
+          'Is key compression stacked outside encryption? Use encryptedStorage(keyCompression(dexie)).',
+      );
+    }
+  }
+  if (Object.hasOwn(properties, ENVELOPE_FIELD)) throw new EncryptionSetupError(`${collection}: "${ENVELOPE_FIELD}" is reserved for the envelope.`);
+  if (schema.attachments) throw new EncryptionSetupError(`${collection}: RxDB attachments are not encrypted by this wrapper; store files elsewhere.`);
+  for (const index of schema.indexes ?? []) {
+    for (const field of typeof index === 'string' ? [index] : index) {
+      if (encrypted.includes(field.split('.')[0] ?? field)) throw new EncryptedFieldQueryError(collection, field);
+    }
+  }
+  const out = structuredClone(schema) as unknown as { properties: Record<string, unknown>; required?: string[]; encrypted?: string[] };
+  delete out.encrypted;
+  for (const field of encrypted) delete out.properties[field];
+  out.properties[ENVELOPE_FIELD] = { type: 'string' };
+  out.required = [...(out.required ?? []).filter((f) => !encrypted.includes(f)), ENVELOPE_FIELD];
+  return out as unknown as RxJsonSchema<RxDocumentData<T>>;
+}
+
+/** Wraps an RxStorage so that collections whose schema lists `encrypted` fields store them sealed. */
+export function encryptedStorage<Internals, InstanceCreationOptions>(
+  args: EncryptedStorageArgs<Internals, InstanceCreationOptions>,
+): RxStorage<Internals, InstanceCreationOptions> {
+  const crypto = args.crypto ?? globalThis.crypto;
+  const counters = args.counters;
+  const inner = args.storage;
+
+  return {
+    ...inner,
+    name: `webcrypto-encryption-${inner.name}`,
+    async createStorageInstance<RxDocType>(
+      params: RxStorageInstanceCreationParams<RxDocType, InstanceCreationOptions>,
+    ): Promise<RxStorageInstance<RxDocType, Internals, InstanceCreationOptions>> {
+      const encryptedList = params.schema.encrypted ?? [];
+      if (encryptedList.length === 0) return inner.createStorageInstance(params);
+
+      const collection = params.collectionName;
+      const encrypted = new Set(encryptedList);
+      const primaryKey: unknown = params.schema.primaryKey;
+      if (typeof primaryKey !== 'string') throw new EncryptionSetupError(`${collection}: composite primary keys are not supported.`);
+      const primaryPath = primaryKey;
+      const instance = await inner.createStorageInstance({ ...params, schema: storedSchema(params.schema, collection, encryptedList) });
+      const ivs = new IvPool(crypto);
+      const encoder = new TextEncoder();
+      const decoder = new TextDecoder();
+      const aadPrefix = `mymidas/v1/${collection}/`;
+      /** The envelope each plaintext object was sealed as or read from: lets `previous` skip a second encryption. */
+      const envelopeOf = new WeakMap<object, string>();
+      /** Plaintext of rows being written, by id and revision, so our own change events need no decryption. */
+      const inFlight = new Map<string, { document: Doc; previous: Doc | undefined }>();
+
+      /**
+       * `reuse` is set only for `previous` rows, which the inner storage reads for `_rev` alone: when the
+       * object came from this wrapper, its known envelope is reused instead of encrypting it again.
+       */
+      async function seal(doc: Doc, reuse: boolean): Promise<Doc> {
+        const id = String(doc[primaryPath]);
+        const secret: Doc = {};
+        const stored: Doc = {};
+        for (const key in doc) {
+          if (encrypted.has(key)) {
+            if (doc[key] !== undefined) secret[key] = doc[key];
+          } else stored[key] = doc[key];
+        }
+        const known = reuse ? envelopeOf.get(doc) : undefined;
+        if (known !== undefined) {
+          stored[ENVELOPE_FIELD] = known;
+          return stored;
+        }
+        const iv = ivs.next();
+        const ciphertext = await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv, additionalData: encoder.encode(aadPrefix + id) },
+          args.keys.get(),
+          encoder.encode(JSON.stringify(secret)),
+        );
+        if (counters) counters.encrypt++;
+        const envelope = new Uint8Array(1 + IV_BYTES + ciphertext.byteLength);
+        envelope[0] = ENVELOPE_VERSION;
+        envelope.set(iv, 1);
+        envelope.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
+        const text = toBase64(envelope);
+        stored[ENVELOPE_FIELD] = text;
+        envelopeOf.set(doc, text);
+        return stored;
+      }
+
+      async function unseal(stored: Doc): Promise<Doc> {
+        const id = String(stored[primaryPath]);
+        const text = stored[ENVELOPE_FIELD];
+        let secret: Doc;
+        try {
+          if (typeof text !== 'string') throw new Error('envelope missing');
+          const bytes = fromBase64(text);
+          if (bytes[0] !== ENVELOPE_VERSION || bytes.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('envelope malformed');
+          const plain = await crypto.subtle.decrypt(
+            { name: 'AES-GCM', iv: bytes.subarray(1, 1 + IV_BYTES), additionalData: encoder.encode(aadPrefix + id) },
+            args.keys.get(),
+            bytes.subarray(1 + IV_BYTES),
+          );
+          if (counters) counters.decrypt++;
+          secret = JSON.parse(decoder.decode(plain)) as Doc;
+        } catch (error) {
+          if (error instanceof ReplicaLockedError) throw error;
+          throw new DecryptionError(collection, id, { cause: error });
+        }
+        const doc: Doc = {};
+        for (const key in stored) if (key !== ENVELOPE_FIELD) doc[key] = stored[key];
+        for (const key of encrypted) if (Object.hasOwn(secret, key)) doc[key] = secret[key];
+        envelopeOf.set(doc, text);
+        return doc;
+      }
+
+      const fromStorage = (doc: RxDocumentData<unknown>) => unseal(doc as Doc) as Promise<RxDocumentData<RxDocType>>;
+      const pendingEventBulks$ = new BehaviorSubject(0);
+
+      const changeStream = instance.changeStream().pipe(
+        tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() + 1)),
+        // concatMap keeps event order even when an event from another tab needs an async decryption.
+        concatMap(async (bulk: EventBulk<RxStorageChangeEvent<RxDocType>, unknown>) => {
+          const events = await Promise.all(
+            bulk.events.map(async (event) => {
+              const mine = inFlight.get(`${event.documentId}\n${event.documentData._rev}`);
+              if (mine) {
+                return { ...event, documentData: mine.document, previousDocumentData: mine.previous } as typeof event;
+              }
+              const [documentData, previousDocumentData] = await Promise.all([
+                fromStorage(event.documentData),
+                event.previousDocumentData ? fromStorage(event.previousDocumentData) : event.previousDocumentData,
+              ]);
+              return { ...event, documentData, previousDocumentData } as typeof event;
+            }),
+          );
+          return { ...bulk, events };
+        }),
+        tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() - 1)),
+      );
+
+      const wrapped: RxStorageInstance<RxDocType, Internals, InstanceCreationOptions> = {
+        databaseName: instance.databaseName,
+        internals: instance.internals,
+        options: instance.options,
+        schema: params.schema,
+        collectionName: instance.collectionName,
+        async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
+          args.keys.get();
+          const byId = new Map<string, BulkWriteRow<RxDocType>>();
+          const keys: string[] = [];
+          const sealedRows = await Promise.all(
+            rows.map(async (row) => {
+              const doc = row.document as unknown as Doc;
+              const id = String(doc[primaryPath]);
+              byId.set(id, row);
+              const key = `${id}\n${String(doc._rev)}`;
+              keys.push(key);
+              inFlight.set(key, { document: doc, previous: row.previous as unknown as Doc | undefined });
+              const [document, previous] = await Promise.all([seal(doc, false), row.previous ? seal(row.previous as unknown as Doc, true) : undefined]);
+              return { document, previous } as unknown as BulkWriteRow<RxDocType>;
+            }),
+          );
+          try {
+            const result = await instance.bulkWrite(sealedRows, context);
+            const error: RxStorageWriteError<RxDocType>[] = await Promise.all(
+              result.error.map(async (err) => {
+                const original = byId.get(err.documentId) ?? err.writeRow;
+                const out = { ...err, writeRow: original } as RxStorageWriteError<RxDocType>;
+                if ('documentInDb' in err && err.documentInDb) {
+                  (out as { documentInDb: RxDocumentData<RxDocType> }).documentInDb = await fromStorage(err.documentInDb);
+                }
+                return out;
+              }),
+            );
+            // All change events of this write must be out before the write resolves.
+            await firstValueFrom(pendingEventBulks$.pipe(filter((n) => n === 0)));
+            return { error };
+          } finally {
+            for (const key of keys) inFlight.delete(key);
+          }
+        },
+        async findDocumentsById(ids, withDeleted) {
+          const docs = await instance.findDocumentsById(ids, withDeleted);
+          return Promise.all(docs.map(fromStorage));
+        },
+        async query(preparedQuery) {
+          assertQueryAvoidsEncrypted(collection, encrypted, preparedQuery as PreparedQuery<unknown>);
+          const result = await instance.query(preparedQuery);
+          return { documents: await Promise.all(result.documents.map(fromStorage)) };
+        },
+        count(preparedQuery) {
+          assertQueryAvoidsEncrypted(collection, encrypted, preparedQuery as PreparedQuery<unknown>);
+          return instance.count(preparedQuery);
+        },
+        getAttachmentData(documentId, attachmentId, digest) {
+          return instance.getAttachmentData(documentId, attachmentId, digest);
+        },
+        changeStream: () => changeStream,
+        cleanup: (minimumDeletedTime) => instance.cleanup(minimumDeletedTime),
+        close: () => instance.close(),
+        remove: () => instance.remove(),
+      };
+      if (instance.getChangedDocumentsSince) {
+        const since = instance.getChangedDocumentsSince.bind(instance);
+        wrapped.getChangedDocumentsSince = async (limit, checkpoint) => {
+          const result = await since(limit, checkpoint);
+          return { checkpoint: result.checkpoint, documents: await Promise.all(result.documents.map(fromStorage)) };
+        };
+      }
+      return wrapped;
+    },
+  };
+}
