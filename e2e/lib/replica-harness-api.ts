@@ -71,8 +71,39 @@ export interface ReplicaHarness {
   erase(name?: string): Promise<HarnessResult<string[]>>;
 }
 
+
+export interface ReplicaBenchOptions {
+  readonly count: number;
+  /** Documents per bulkInsert / bulkPut call. */
+  readonly chunk: number;
+  /** Key compression under both RxDB variants (encryption stays outside it). */
+  readonly keyCompression: boolean;
+  readonly rounds: number;
+}
+
+export interface ReplicaBenchTiming {
+  readonly insertMs: number;
+  readonly queryMs: number;
+}
+
+export interface ReplicaBenchRun {
+  /** RxDB on Dexie storage, no encryption: one timing per round. */
+  readonly plain: ReplicaBenchTiming[];
+  /** RxDB on our WebCrypto wrapper over the same storage: one timing per round. */
+  readonly encrypted: ReplicaBenchTiming[];
+  /** Dexie bulkPut / toArray with no RxDB: the floor, for reference. */
+  readonly rawDexie: ReplicaBenchTiming;
+  readonly counters: { encrypt: number; decrypt: number };
+  readonly userAgent: string;
+}
+
+export interface ReplicaBench {
+  run(options: ReplicaBenchOptions): Promise<ReplicaBenchRun>;
+}
+
 declare global {
   interface Window {
     replicaHarness?: ReplicaHarness;
+    replicaBench?: ReplicaBench;
   }
 }
