@@ -131,6 +131,12 @@ describeBrowser('encrypted replica in Chromium', () => {
       must(await call(page, 'insert', name, 'accounts', [makeAccount(marker)]));
       must(await call(page, 'patch', name, docs[1]!.id, { merchant: `${marker}-patched merchant`, notes: `${marker}-patched notes` }));
       must(await call(page, 'remove', name, docs[2]!.id));
+      const later = (await call(page, 'events', name)).slice(200);
+      expect(later).toEqual([
+        ['UPDATE', docs[1]!.id, `${marker}-patched merchant`],
+        ['DELETE', docs[2]!.id, docs[2]!.merchant],
+      ]);
+      expect((await call(page, 'counters')).encrypt).toBe(200 + 1 + 2); // the account, the patch, the deletion
 
       const dump = await call(page, 'dumpIndexedDb');
       const stored = collectionStores(dump, name, 'transactions');
@@ -153,6 +159,27 @@ describeBrowser('encrypted replica in Chromium', () => {
       expect(userFields(must(await call(page, 'readAll', name, 'accounts')))).toEqual([makeAccount(marker)]);
       await call(page, 'close', name);
     }
+  });
+
+  it('delivers plaintext change events to a second tab, decrypting what it did not write', async () => {
+    const tabA = await freshPage();
+    const tabB = await tabA.context().newPage();
+    await gotoHarness(tabB);
+    const docs = makeTransactions({ count: 5, marker: 'TABS' });
+    must(await call(tabA, 'open', 'tabs', 'shared password', { kdf: FAST_KDF }));
+    must(await call(tabB, 'open', 'tabs', 'shared password', { kdf: FAST_KDF }));
+    await call(tabB, 'resetCounters');
+    must(await call(tabA, 'insert', 'tabs', 'transactions', docs));
+    must(await call(tabA, 'patch', 'tabs', docs[0]!.id, { merchant: 'TABS-patched in tab A' }));
+    await expect.poll(async () => (await call(tabB, 'events', 'tabs')).length, { timeout: 10_000 }).toBe(6);
+    expect(await call(tabB, 'events', 'tabs')).toEqual([
+      ...docs.map((d) => ['INSERT', d.id, d.merchant]),
+      ['UPDATE', docs[0]!.id, 'TABS-patched in tab A'],
+    ]);
+    expect((await call(tabB, 'counters')).decrypt).toBeGreaterThanOrEqual(6);
+    expect(userFields(must(await call(tabB, 'readAll', 'tabs', 'transactions')))[0]).toEqual({ ...docs[0], merchant: 'TABS-patched in tab A' });
+    await call(tabA, 'close', 'tabs');
+    await call(tabB, 'close', 'tabs');
   });
 
   it('does not unlock with a wrong password, changes nothing, and reads everything back with the right one', async () => {

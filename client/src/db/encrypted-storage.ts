@@ -176,32 +176,29 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
       const encoder = new TextEncoder();
       const decoder = new TextDecoder();
       const aadPrefix = `mymidas/v1/${collection}/`;
-      /** The envelope each plaintext object was sealed as or read from: lets `previous` skip a second encryption. */
-      const envelopeOf = new WeakMap<object, string>();
       /** Plaintext of rows being written, by id and revision, so our own change events need no decryption. */
       const inFlight = new Map<string, { document: Doc; previous: Doc | undefined }>();
-
       /**
-       * `reuse` is set only for `previous` rows, which the inner storage reads for `_rev` alone: when the
-       * object came from this wrapper, its known envelope is reused instead of encrypting it again.
+       * Additional data `mymidas/v1/<collection>/<id>`, encoded into one reused buffer: WebCrypto copies
+       * its inputs when encrypt/decrypt is called, so the buffer is free again as soon as the call returns.
        */
-      async function seal(doc: Doc, reuse: boolean): Promise<Doc> {
-        const id = String(doc[primaryPath]);
+      const aadScratch = new Uint8Array(1024);
+      const aadHead = encoder.encodeInto(aadPrefix, aadScratch).written;
+      function aad(id: string): Uint8Array<ArrayBuffer> {
+        const { read, written } = encoder.encodeInto(id, aadScratch.subarray(aadHead));
+        return read === id.length ? aadScratch.subarray(0, aadHead + written) : encoder.encode(aadPrefix + id);
+      }
+
+      async function seal(doc: Doc): Promise<Doc> {
         const secret: Doc = {};
         const stored: Doc = {};
         for (const key in doc) {
-          if (encrypted.has(key)) {
-            if (doc[key] !== undefined) secret[key] = doc[key];
-          } else stored[key] = doc[key];
-        }
-        const known = reuse ? envelopeOf.get(doc) : undefined;
-        if (known !== undefined) {
-          stored[ENVELOPE_FIELD] = known;
-          return stored;
+          if (!encrypted.has(key)) stored[key] = doc[key];
+          else if (doc[key] !== undefined) secret[key] = doc[key];
         }
         const iv = ivs.next();
         const ciphertext = await crypto.subtle.encrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(aadPrefix + id) },
+          { name: 'AES-GCM', iv, additionalData: aad(String(doc[primaryPath])) },
           args.keys.get(),
           encoder.encode(JSON.stringify(secret)),
         );
@@ -210,9 +207,18 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         envelope[0] = ENVELOPE_VERSION;
         envelope.set(iv, 1);
         envelope.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
-        const text = toBase64(envelope);
-        stored[ENVELOPE_FIELD] = text;
-        envelopeOf.set(doc, text);
+        stored[ENVELOPE_FIELD] = toBase64(envelope);
+        return stored;
+      }
+
+      /**
+       * What the inner storage gets as a row's `previous`: it only compares `_rev` (and reads `_deleted`),
+       * so the PII fields are left out and nothing is encrypted. Our own change events get the real
+       * plaintext previous from `inFlight`.
+       */
+      function previousStandIn(previous: Doc): Doc {
+        const stored: Doc = {};
+        for (const key in previous) if (!encrypted.has(key)) stored[key] = previous[key];
         return stored;
       }
 
@@ -225,7 +231,7 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
           const bytes = fromBase64(text);
           if (bytes[0] !== ENVELOPE_VERSION || bytes.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('envelope malformed');
           const plain = await crypto.subtle.decrypt(
-            { name: 'AES-GCM', iv: bytes.subarray(1, 1 + IV_BYTES), additionalData: encoder.encode(aadPrefix + id) },
+            { name: 'AES-GCM', iv: bytes.subarray(1, 1 + IV_BYTES), additionalData: aad(id) },
             args.keys.get(),
             bytes.subarray(1 + IV_BYTES),
           );
@@ -238,7 +244,6 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         const doc: Doc = {};
         for (const key in stored) if (key !== ENVELOPE_FIELD) doc[key] = stored[key];
         for (const key of encrypted) if (Object.hasOwn(secret, key)) doc[key] = secret[key];
-        envelopeOf.set(doc, text);
         return doc;
       }
 
@@ -255,9 +260,15 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
               if (mine) {
                 return { ...event, documentData: mine.document, previousDocumentData: mine.previous } as typeof event;
               }
+              // An event from another tab: decrypt. Its `previous` may be a stand-in without PII (see
+              // previousStandIn); that is passed on as is — queries never touch encrypted fields, so
+              // RxDB's event-reduce reaches the same result with or without them.
+              const previous = event.previousDocumentData as unknown as Doc | undefined;
               const [documentData, previousDocumentData] = await Promise.all([
                 fromStorage(event.documentData),
-                event.previousDocumentData ? fromStorage(event.previousDocumentData) : event.previousDocumentData,
+                event.previousDocumentData && previous && typeof previous[ENVELOPE_FIELD] === 'string'
+                  ? fromStorage(event.previousDocumentData)
+                  : event.previousDocumentData,
               ]);
               return { ...event, documentData, previousDocumentData } as typeof event;
             }),
@@ -285,7 +296,8 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
               const key = `${id}\n${String(doc._rev)}`;
               keys.push(key);
               inFlight.set(key, { document: doc, previous: row.previous as unknown as Doc | undefined });
-              const [document, previous] = await Promise.all([seal(doc, false), row.previous ? seal(row.previous as unknown as Doc, true) : undefined]);
+              const document = await seal(doc);
+              const previous = row.previous ? previousStandIn(row.previous as unknown as Doc) : undefined;
               return { document, previous } as unknown as BulkWriteRow<RxDocType>;
             }),
           );
