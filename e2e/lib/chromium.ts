@@ -24,15 +24,13 @@ export const CHROMIUM_ARGS: readonly string[] = [
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 /** Path of a usable Chromium, or null. A CHROMIUM_PATH that points nowhere is an error, not a fallback. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+export function findChromium(env: NodeJS.ProcessEnv = process.env, candidates: readonly string[] = [DEBIAN_CHROMIUM, chromium.executablePath()]): string | null {
   const configured = env.CHROMIUM_PATH;
   if (configured) {
     if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured} does not exist`);
     return configured;
   }
-  if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-  const downloaded = chromium.executablePath();
-  return downloaded && existsSync(downloaded) ? downloaded : null;
+  return candidates.find((path) => path && existsSync(path)) ?? null;
 }
 
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -56,14 +54,19 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
  * line and skips the suite, or — under CI=true — registers a failing test instead, so a CI run can never
  * pass without having run them.
  */
-export function describeBrowser(name: string, body: () => void): void {
-  const found = findChromium();
+export function describeBrowser(
+  name: string,
+  body: () => void,
+  options: { env?: NodeJS.ProcessEnv; find?: () => string | null } = {},
+): void {
+  const env = options.env ?? process.env;
+  const found = (options.find ?? (() => findChromium(env)))();
   if (found) {
     describe(name, body);
     return;
   }
   const line = `BROWSER TESTS NOT RUN: "${name}" needs Chromium (set CHROMIUM_PATH or install /usr/bin/chromium)`;
-  if (isCi()) {
+  if (isCi(env)) {
     describe(name, () => {
       it('has a Chromium to run in (CI=true)', () => {
         throw new Error(line);

@@ -34,3 +34,20 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 export function randomBytes(length: number, crypto: Crypto = globalThis.crypto): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(length));
 }
+
+interface NativeSetFromBase64 {
+  setFromBase64(text: string): { read: number; written: number };
+}
+const hasNativeSetFrom = typeof (Uint8Array.prototype as unknown as Partial<NativeSetFromBase64>).setFromBase64 === 'function';
+
+/**
+ * Decodes base64 into `scratch` (growing it when too small) and returns a view of the bytes; without
+ * native support it returns a fresh array. The view is only valid until the scratch is used again.
+ */
+export function fromBase64Scratch(text: string, scratch: { buffer: Uint8Array<ArrayBuffer> }): Uint8Array<ArrayBuffer> {
+  if (!hasNativeSetFrom) return fromBase64(text);
+  const needed = Math.ceil((text.length * 3) / 4);
+  if (scratch.buffer.length < needed) scratch.buffer = new Uint8Array(needed);
+  const { written } = (scratch.buffer as unknown as NativeSetFromBase64).setFromBase64(text);
+  return scratch.buffer.subarray(0, written);
+}

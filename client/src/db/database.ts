@@ -99,24 +99,29 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
   let created = false;
   let deviceId: string;
   try {
-    const stored = await readDeviceState(db, 'device-key');
+    let stored = await readDeviceState(db, 'device-key');
     if (stored === null) {
       const fresh = await createDataKey(options.password, { kdf: options.kdf });
-      keys.set(fresh.key);
-      deviceId = globalThis.crypto.randomUUID();
-      await writeDeviceState(db, 'device', { deviceId, createdAt: new Date().toISOString() });
-      await writeDeviceState(db, 'device-key', fresh.record);
-      created = true;
-    } else {
-      keys.set(await unlockDataKey(options.password, stored));
-      const device = await readDeviceState(db, 'device');
-      if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
-      deviceId = device.deviceId;
+      // insertLocal, not upsert: when another tab got there first, its records win and these are dropped.
+      await db.insertLocal('device', { deviceId: globalThis.crypto.randomUUID(), createdAt: new Date().toISOString() }).catch(() => undefined);
+      created = await db.insertLocal('device-key', fresh.record).then(() => true, () => false);
+      if (created) keys.set(fresh.key);
+      else {
+        stored = await readDeviceState(db, 'device-key');
+        if (stored === null) throw new ReplicaError('KEY_RECORD_INVALID', 'The device key could not be stored.');
+      }
     }
+    if (!created) keys.set(await unlockDataKey(options.password, stored));
+    const device = await readDeviceState(db, 'device');
+    if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
+    deviceId = device.deviceId;
     await db.addCollections(replicaSchemas(keyCompression));
   } catch (error) {
-    keys.clear();
-    await db.close();
+    try {
+      await db.close();
+    } finally {
+      keys.clear();
+    }
     throw error;
   }
 
@@ -131,8 +136,11 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
       await writeDeviceState(db, 'device-key', next);
     },
     async close() {
-      keys.clear();
-      if (!db.closed) await db.close();
+      try {
+        if (!db.closed) await db.close();
+      } finally {
+        keys.clear();
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { BehaviorSubject, firstValueFrom } from 'rxjs';
-import { concatMap, filter, tap } from 'rxjs/operators';
+import { concatMap, filter, share, tap } from 'rxjs/operators';
 import type {
   BulkWriteRow,
   EventBulk,
@@ -14,7 +14,7 @@ import type {
   RxStorageInstanceCreationParams,
   RxStorageWriteError,
 } from 'rxdb';
-import { fromBase64, toBase64 } from './bytes.ts';
+import { fromBase64Scratch, toBase64 } from './bytes.ts';
 import { DecryptionError, EncryptedFieldQueryError, EncryptionSetupError, ReplicaLockedError } from './errors.ts';
 
 /**
@@ -95,7 +95,8 @@ class IvPool {
       this.#buffer = this.crypto.getRandomValues(new Uint8Array(IV_BYTES * 5461));
       this.#offset = 0;
     }
-    const iv = this.#buffer.slice(this.#offset, this.#offset + IV_BYTES);
+    // A view, not a copy: bytes are never handed out twice, and a refill swaps in a new buffer.
+    const iv = this.#buffer.subarray(this.#offset, this.#offset + IV_BYTES);
     this.#offset += IV_BYTES;
     return iv;
   }
@@ -189,6 +190,21 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         return read === id.length ? aadScratch.subarray(0, aadHead + written) : encoder.encode(aadPrefix + id);
       }
 
+      /**
+       * Scratch buffers for the plaintext and the envelope. WebCrypto copies its inputs during the
+       * encrypt/decrypt call, and each envelope is base64-encoded in the same synchronous step that
+       * fills it, so one buffer serves every document without per-document allocations.
+       */
+      let plainScratch = new Uint8Array(16 * 1024);
+      let envelopeScratch = new Uint8Array(16 * 1024);
+      const readScratch = { buffer: new Uint8Array(16 * 1024) };
+
+      function encodePlain(text: string): Uint8Array<ArrayBuffer> {
+        // UTF-8 needs at most 3 bytes per UTF-16 unit.
+        if (text.length * 3 > plainScratch.length) plainScratch = new Uint8Array(text.length * 3);
+        return plainScratch.subarray(0, encoder.encodeInto(text, plainScratch).written);
+      }
+
       async function seal(doc: Doc): Promise<Doc> {
         const secret: Doc = {};
         const stored: Doc = {};
@@ -200,14 +216,15 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         const ciphertext = await crypto.subtle.encrypt(
           { name: 'AES-GCM', iv, additionalData: aad(String(doc[primaryPath])) },
           args.keys.get(),
-          encoder.encode(JSON.stringify(secret)),
+          encodePlain(JSON.stringify(secret)),
         );
         if (counters) counters.encrypt++;
-        const envelope = new Uint8Array(1 + IV_BYTES + ciphertext.byteLength);
-        envelope[0] = ENVELOPE_VERSION;
-        envelope.set(iv, 1);
-        envelope.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
-        stored[ENVELOPE_FIELD] = toBase64(envelope);
+        const length = 1 + IV_BYTES + ciphertext.byteLength;
+        if (length > envelopeScratch.length) envelopeScratch = new Uint8Array(length);
+        envelopeScratch[0] = ENVELOPE_VERSION;
+        envelopeScratch.set(iv, 1);
+        envelopeScratch.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
+        stored[ENVELOPE_FIELD] = toBase64(envelopeScratch.subarray(0, length));
         return stored;
       }
 
@@ -228,7 +245,7 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         let secret: Doc;
         try {
           if (typeof text !== 'string') throw new Error('envelope missing');
-          const bytes = fromBase64(text);
+          const bytes = fromBase64Scratch(text, readScratch);
           if (bytes[0] !== ENVELOPE_VERSION || bytes.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('envelope malformed');
           const plain = await crypto.subtle.decrypt(
             { name: 'AES-GCM', iv: bytes.subarray(1, 1 + IV_BYTES), additionalData: aad(id) },
@@ -276,6 +293,8 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
           return { ...bulk, events };
         }),
         tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() - 1)),
+        // One decryption pass per event bulk however many subscribers RxDB attaches.
+        share(),
       );
 
       const wrapped: RxStorageInstance<RxDocType, Internals, InstanceCreationOptions> = {
