@@ -119,7 +119,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     keyCompression: !process.argv.includes('--no-key-compression'),
     log: (line) => console.log(line),
   });
-  const rounds = (list: ReplicaBenchTiming[]) => list.map((t) => `${(t.insertMs / 1000).toFixed(2)}+${(t.queryMs / 1000).toFixed(2)}`).join(', ');
-  console.log(`  rounds (insert+query s): plain ${rounds(report.raw.plain)}; encrypted ${rounds(report.raw.encrypted)}`);
+  const perRound = (list: ReplicaBenchTiming[]) => list.map((t) => `${(t.insertMs / 1000).toFixed(2)}+${(t.queryMs / 1000).toFixed(2)}`).join(', ');
+  console.log(`  rounds (insert+query s): plain ${perRound(report.raw.plain)}; encrypted ${perRound(report.raw.encrypted)}`);
   console.log(JSON.stringify({ ...report, raw: undefined }));
 }
