@@ -79,6 +79,8 @@ export interface ReplicaBenchOptions {
   /** Key compression under both RxDB variants (encryption stays outside it). */
   readonly keyCompression: boolean;
   readonly rounds: number;
+  /** Run one variant only (for profiling); both by default. */
+  readonly only?: 'plain' | 'encrypted';
 }
 
 export interface ReplicaBenchTiming {

@@ -97,13 +97,13 @@ const bench: ReplicaBench = {
     const encrypted: ReplicaBenchTiming[] = [];
     for (let round = 0; round < options.rounds; round++) {
       // Alternate the order so neither variant always runs on a warmer (or fuller) browser.
-      const order = round % 2 === 0 ? ['plain', 'encrypted'] : ['encrypted', 'plain'];
+      const order = (round % 2 === 0 ? ['plain', 'encrypted'] : ['encrypted', 'plain']).filter((v) => !options.only || v === options.only);
       for (const variant of order) {
         if (variant === 'plain') plain.push(await timeRxdb(`bench-plain-${round}`, docs, options.chunk, plainStorage, false, options.keyCompression));
         else encrypted.push(await timeRxdb(`bench-enc-${round}`, docs, options.chunk, encryptedStack, true, options.keyCompression));
       }
     }
-    const rawDexie = await timeRawDexie(docs, options.chunk);
+    const rawDexie = options.only ? { insertMs: Number.NaN, queryMs: Number.NaN } : await timeRawDexie(docs, options.chunk);
     return { plain, encrypted, rawDexie, counters: { ...counters }, userAgent: navigator.userAgent };
   },
 };

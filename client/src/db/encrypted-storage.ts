@@ -185,8 +185,9 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
        */
       const aadScratch = new Uint8Array(1024);
       const aadHead = encoder.encodeInto(aadPrefix, aadScratch).written;
+      const aadTail = aadScratch.subarray(aadHead);
       function aad(id: string): Uint8Array<ArrayBuffer> {
-        const { read, written } = encoder.encodeInto(id, aadScratch.subarray(aadHead));
+        const { read, written } = encoder.encodeInto(id, aadTail);
         return read === id.length ? aadScratch.subarray(0, aadHead + written) : encoder.encode(aadPrefix + id);
       }
 
@@ -307,20 +308,20 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
           args.keys.get();
           const byId = new Map<string, BulkWriteRow<RxDocType>>();
           const keys: string[] = [];
-          const sealedRows = await Promise.all(
-            rows.map(async (row) => {
-              const doc = row.document as unknown as Doc;
-              const id = String(doc[primaryPath]);
-              byId.set(id, row);
-              const key = `${id}\n${String(doc._rev)}`;
-              keys.push(key);
-              inFlight.set(key, { document: doc, previous: row.previous as unknown as Doc | undefined });
-              const document = await seal(doc);
-              const previous = row.previous ? previousStandIn(row.previous as unknown as Doc) : undefined;
-              return { document, previous } as unknown as BulkWriteRow<RxDocType>;
-            }),
-          );
           try {
+            const sealedRows = await Promise.all(
+              rows.map(async (row) => {
+                const doc = row.document as unknown as Doc;
+                const id = String(doc[primaryPath]);
+                byId.set(id, row);
+                const key = `${id}\n${String(doc._rev)}`;
+                keys.push(key);
+                inFlight.set(key, { document: doc, previous: row.previous as unknown as Doc | undefined });
+                const document = await seal(doc);
+                const previous = row.previous ? previousStandIn(row.previous as unknown as Doc) : undefined;
+                return { document, previous } as unknown as BulkWriteRow<RxDocType>;
+              }),
+            );
             const result = await instance.bulkWrite(sealedRows, context);
             const error: RxStorageWriteError<RxDocType>[] = await Promise.all(
               result.error.map(async (err) => {
