@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/src/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'client', include: ['client/src/**/*.test.ts'], exclude: ['client/src/**/*.browser.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'server',
