@@ -33,6 +33,6 @@ describe('FX rates', () => {
     expect(lookupRate(rates, 'GBP', 'EUR')?.rate).toBe('1.1764705882352941176');
     expect(lookupRate(rates, 'GBP', 'GBP')?.rate).toBe('1');
     expect(lookupRate(rates, 'USD', 'EUR')).toBeNull();
-    expect(() => lookupRate(rates, 'GBP', 'XXQ')).toThrow();
+    expect(() => lookupRate(rates, 'GBP', 'usd')).toThrow();
   });
 });
