@@ -32,7 +32,8 @@ export default defineConfig({
       strategies: 'generateSW',
       registerType: 'prompt',
       injectRegister: false,
-      includeAssets: ['icons/apple-touch-icon-180.png', 'icons/favicon.svg'],
+      // public/ is covered by the glob below, so nothing is listed twice.
+      includeManifestIcons: false,
       manifest: {
         name: 'MyMidas',
         short_name: 'MyMidas',

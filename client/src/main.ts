@@ -1,0 +1,22 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import App from './app/App.vue';
+import { createApiClient } from './app/api.ts';
+import { API_CLIENT, REPLICA_PORT } from './app/injection.ts';
+import { createIndexedDbReplica } from './app/replica-adapter.ts';
+import { createAppRouter } from './app/router.ts';
+import { useSessionStore } from './stores/session.ts';
+import { applyTheme, readStoredTheme } from './stores/theme.ts';
+import './themes/base.css';
+import './themes/themes.css';
+
+// Paint the remembered theme before anything renders.
+applyTheme(readStoredTheme(globalThis.localStorage));
+
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia);
+app.provide(API_CLIENT, createApiClient({ getAccessToken: () => useSessionStore(pinia).accessToken }));
+app.provide(REPLICA_PORT, createIndexedDbReplica());
+app.use(createAppRouter(pinia));
+app.mount('#app');

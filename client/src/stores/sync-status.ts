@@ -1,0 +1,55 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { describeSync, type SyncFacts } from '../app/sync-status-model.ts';
+
+/**
+ * The sync indicator's state. The replication engine (client/src/sync/) drives it through the
+ * actions below; the shell feeds `online`, `serverReachable` and `signedIn`. Nothing here talks to
+ * the network.
+ */
+export const useSyncStatusStore = defineStore('sync-status', () => {
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
+  const serverReachable = ref(true);
+  const signedIn = ref(false);
+  const queued = ref(0);
+  const inFlight = ref(0);
+  const conflicts = ref(0);
+  const lastSyncedAt = ref<string | null>(null);
+  const lastError = ref<string | null>(null);
+
+  const facts = computed<SyncFacts>(() => ({
+    online: online.value,
+    serverReachable: serverReachable.value,
+    signedIn: signedIn.value,
+    queued: queued.value,
+    inFlight: inFlight.value,
+    conflicts: conflicts.value,
+    lastSyncedAt: lastSyncedAt.value,
+  }));
+  const view = computed(() => describeSync(facts.value));
+
+  const count = (n: number) => {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`A change count must be a whole number ≥ 0, got ${n}`);
+    return n;
+  };
+
+  return {
+    online, serverReachable, signedIn, queued, inFlight, conflicts, lastSyncedAt, lastError, facts, view,
+    setOnline(value: boolean) { online.value = value; },
+    setServerReachable(value: boolean) { serverReachable.value = value; },
+    setSignedIn(value: boolean) { signedIn.value = value; },
+    /** Local writes not yet acknowledged by the server. */
+    setQueued(n: number) { queued.value = count(n); },
+    /** A push/pull of `n` changes started. */
+    syncStarted(n: number) { inFlight.value = count(n); lastError.value = null; },
+    /** The server acknowledged everything up to now. `at` is an ISO 8601 UTC instant. */
+    syncFinished(at: string, stillQueued = 0) {
+      inFlight.value = 0;
+      queued.value = count(stillQueued);
+      lastSyncedAt.value = at;
+      serverReachable.value = true;
+    },
+    syncFailed(message: string) { inFlight.value = 0; lastError.value = message; },
+    setConflicts(n: number) { conflicts.value = count(n); },
+  };
+});
