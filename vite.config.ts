@@ -57,6 +57,9 @@ export default defineConfig({
         globIgnores: ['**/*.map'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         cleanupOutdatedCaches: true,
+        // The first install takes control at once so the first visit already works offline; a later
+        // version waits for the user's "Reload now" (registerType: 'prompt').
+        clientsClaim: true,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/api\//],
         runtimeCaching: [
