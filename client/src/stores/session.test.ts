@@ -1,0 +1,133 @@
+import { createPinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from 'vue';
+import { ApiNetworkError, ApiProblemError, type ApiClient, type LoginResult } from '../app/api.ts';
+import { API_CLIENT, REPLICA_PORT } from '../app/injection.ts';
+import { ReplicaPortError, type ReplicaPort } from '../app/replica-port.ts';
+import { useSessionStore } from './session.ts';
+import { useSyncStatusStore } from './sync-status.ts';
+
+const problem = (status: number, kind: string) => new ApiProblemError({ type: `https://mymidas.app/problems/${kind}`, title: kind, status });
+
+function fakeApi(overrides: Partial<ApiClient> = {}): ApiClient {
+  return {
+    authStatus: async () => ({ registrationOpen: false, hasAccount: true }),
+    register: async (email) => ({ id: 'u1', email }),
+    login: async (): Promise<LoginResult> => ({ kind: 'signed-in', accessToken: 'access-1', expiresIn: 900 }),
+    refresh: async () => ({ accessToken: 'access-2', expiresIn: 900 }),
+    logout: async () => undefined,
+    me: async () => ({}),
+    ...overrides,
+  };
+}
+
+/** An in-memory replica that only knows one password. */
+function fakeReplica(password = 'the right password'): ReplicaPort & { erased: boolean } {
+  let open = false;
+  return {
+    erased: false,
+    hasDeviceData: async () => true,
+    async unlock(p) {
+      if (p !== password) throw new ReplicaPortError('wrong-password', 'nope');
+      open = true;
+      return { created: false };
+    },
+    isUnlocked: () => open,
+    async lock() { open = false; },
+    async changePassword() {},
+    async erase() { open = false; this.erased = true; return ['mymidas']; },
+    async countDocuments() { return 0; },
+  };
+}
+
+function setup(api: ApiClient, replica: ReplicaPort) {
+  const app = createApp({});
+  const pinia = createPinia();
+  app.use(pinia);
+  app.provide(API_CLIENT, api);
+  app.provide(REPLICA_PORT, replica);
+  return app.runWithContext(() => ({ session: useSessionStore(pinia), sync: useSyncStatusStore(pinia) }));
+}
+
+const store = new Map<string, string>();
+beforeEach(() => {
+  store.clear();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) });
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('session store', () => {
+  it('signing in holds the token in memory, unlocks the replica with the same password and marks sync signed in', async () => {
+    const replica = fakeReplica();
+    const { session, sync } = setup(fakeApi(), replica);
+    await session.login('me@example.org', 'the right password');
+    expect(session.state).toBe('signed-in');
+    expect(session.accessToken).toBe('access-1');
+    expect(session.unlocked).toBe(true);
+    expect(sync.signedIn).toBe(true);
+    expect([...store.values()]).not.toContain('access-1');
+  });
+
+  it('returns the TOTP step without signing in or unlocking', async () => {
+    const { session } = setup(fakeApi({ login: async () => ({ kind: 'totp-required', message: 'code please' }) }), fakeReplica());
+    await expect(session.login('me@example.org', 'the right password')).resolves.toEqual({ kind: 'totp-required', message: 'code please' });
+    expect(session.state).toBe('unknown');
+    expect(session.unlocked).toBe(false);
+  });
+
+  it('refreshes the access token a minute before it runs out', async () => {
+    const refresh = vi.fn(async () => ({ accessToken: 'access-2', expiresIn: 900 }));
+    const { session } = setup(fakeApi({ refresh }), fakeReplica());
+    await session.login('me@example.org', 'the right password');
+    await vi.advanceTimersByTimeAsync(839_000);
+    expect(refresh).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(refresh).toHaveBeenCalledOnce();
+    expect(session.accessToken).toBe('access-2');
+  });
+
+  it('when the server ends the session: state expired, token gone, sync asks to sign in, local data stays unlocked', async () => {
+    const { session, sync } = setup(fakeApi({ refresh: async () => { throw problem(401, 'session-ended'); } }), fakeReplica());
+    await session.login('me@example.org', 'the right password');
+    await session.refresh();
+    expect(session.state).toBe('expired');
+    expect(session.accessToken).toBeNull();
+    expect(session.unlocked).toBe(true);
+    expect(sync.view.state).toBe('needs-sign-in');
+  });
+
+  it('a first visit with no session cookie is signed-out, not expired', async () => {
+    const { session } = setup(fakeApi({ refresh: async () => { throw problem(401, 'session-ended'); } }), fakeReplica());
+    await session.refresh();
+    expect(session.state).toBe('signed-out');
+  });
+
+  it('an unreachable server leaves the session as it was and shows the server as unreachable', async () => {
+    const { session, sync } = setup(fakeApi({ refresh: async () => { throw new ApiNetworkError(new TypeError('offline')); } }), fakeReplica());
+    await session.login('me@example.org', 'the right password');
+    await session.refresh();
+    expect(session.state).toBe('signed-in');
+    expect(sync.view.state).toBe('offline');
+  });
+
+  it('a wrong password does not unlock, and says why', async () => {
+    const { session } = setup(fakeApi(), fakeReplica());
+    await expect(session.unlock('guess')).rejects.toMatchObject({ code: 'wrong-password' });
+    expect(session.unlocked).toBe(false);
+  });
+
+  it('sign out and erase removes the device data even when the server cannot be reached', async () => {
+    const replica = fakeReplica();
+    const { session } = setup(fakeApi({ logout: async () => { throw new ApiNetworkError(new TypeError('offline')); } }), replica);
+    await session.login('me@example.org', 'the right password');
+    await session.signOut({ erase: true });
+    expect(replica.erased).toBe(true);
+    expect(session.state).toBe('signed-out');
+    expect(session.unlocked).toBe(false);
+    expect(session.accessToken).toBeNull();
+  });
+});
