@@ -98,6 +98,14 @@ await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_00
 await context.setOffline(true);
 await page.getByText('You are offline').waitFor();
 await both('offline');
+// Still offline: a reload is served by the service worker, and the password unlocks without the server.
+await page.reload();
+await page.getByRole('heading', { name: 'Unlock' }).waitFor();
+await page.getByLabel('Password').fill(PASSWORD);
+await page.getByRole('button', { name: 'Unlock' }).click();
+await page.getByText('On this device now').waitFor({ timeout: 60_000 });
+await both('offline-after-reload');
+console.log('offline reload + unlock: ok');
 await context.setOffline(false);
 
 const cdp = await context.newCDPSession(page);
