@@ -53,7 +53,7 @@ export default defineConfig({
       },
       workbox: {
         // App shell, code-split chunks, workers and WASM are all precached so the app opens offline.
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,woff,woff2}'],
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,woff2}'],
         globIgnores: ['**/*.map'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         cleanupOutdatedCaches: true,

@@ -7,6 +7,7 @@ import { createIndexedDbReplica } from './app/replica-adapter.ts';
 import { createAppRouter } from './app/router.ts';
 import { useSessionStore } from './stores/session.ts';
 import { applyTheme, readStoredTheme } from './stores/theme.ts';
+import '@fontsource/orbitron/700.css';
 import './themes/base.css';
 import './themes/themes.css';
 

@@ -52,11 +52,10 @@ const SANS = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvet
 const MONO = "ui-monospace, 'SFMono-Regular', 'Cascadia Mono', 'DejaVu Sans Mono', Menlo, Consolas, monospace";
 const SERIF = "'Iowan Old Style', 'Palatino Linotype', Palatino, 'Book Antiqua', Georgia, 'DejaVu Serif', serif";
 /**
- * No Orbitron (or similar) font package is installed and fonts are never fetched at run time, so the
- * Synthwave headings use the closest wide, geometric faces a system may already have, then a plain
- * sans-serif; themes.css adds upper case and letter spacing for the look.
+ * Synthwave headings: Orbitron (SIL OFL), bundled from @fontsource/orbitron and imported in main.ts,
+ * so it is served and precached with the app, never fetched from a font service.
  */
-const DISPLAY = "Orbitron, Audiowide, Michroma, 'Eurostile', 'Bank Gothic', 'Arial Black', " + SANS;
+const DISPLAY = "Orbitron, 'Arial Black', " + SANS;
 
 const sans: ThemeFonts = { body: SANS, heading: SANS, mono: MONO };
 
