@@ -60,5 +60,5 @@ export function createAppRouter(pinia: Pinia, history: RouterHistory = createWeb
 
 /** Where to go after signing in or unlocking: the page that was asked for, if it is one of ours. */
 export function afterSignIn(redirect: unknown): string {
-  return typeof redirect === 'string' && redirect.startsWith('/') && !redirect.startsWith('//') ? redirect : '/';
+  return typeof redirect === 'string' && /^\/(?![/\\])/.test(redirect) ? redirect : '/';
 }
