@@ -64,6 +64,18 @@ await page.waitForURL(`${BASE}/`, { timeout: 60_000 });
 await page.getByText('On this device now').waitFor();
 await page.getByText(/\d+ accounts?/).first().waitFor({ timeout: 30_000 });
 
+// Keyboard: the first Tab shows the skip link; focus rings are visible on navigation.
+await page.keyboard.press('Tab');
+await shot('keyboard-skip-link-desktop');
+await page.keyboard.press('Tab');
+await page.keyboard.press('Tab');
+await page.keyboard.press('Tab');
+await page.keyboard.press('Tab');
+await page.keyboard.press('Tab');
+await page.keyboard.press('Tab');
+await shot('keyboard-focus-desktop');
+console.log('focused after 7 tabs:', await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()} aria-current=${document.activeElement?.getAttribute('aria-current')}`));
+
 for (const theme of THEMES) {
   await page.setViewportSize(SIZES.desktop);
   await page.selectOption('#theme-select', theme);
