@@ -123,40 +123,49 @@ export interface RuleSpec {
   readonly payee: string;
   /** A transfer to this account instead of a payment. */
   readonly to?: string;
-  readonly roll: 'previous' | 'next';
   /** Fractions of the history during which the rule runs (default all of it). */
   readonly from?: number;
   readonly until?: number;
 }
 
+const WEEKDAYS = 'BYDAY=MO,TU,WE,TH,FR';
+/** Day n of the period, or the next working day when n falls on a weekend (n ≤ 26). */
+function onOrAfter(n: number, prefix: string): string {
+  return `${prefix};BYMONTHDAY=${n},${n + 1},${n + 2};${WEEKDAYS};BYSETPOS=1`;
+}
+/** Day n of the period, or the working day before when n falls on a weekend (n ≥ 3). */
+function onOrBefore(n: number, prefix: string): string {
+  return `${prefix};BYMONTHDAY=${n - 2},${n - 1},${n};${WEEKDAYS};BYSETPOS=-1`;
+}
+
 export const RULE_SPECS: readonly RuleSpec[] = [
-  { key: 'salary', name: 'Salary', rrule: 'FREQ=MONTHLY;BYMONTHDAY=25', account: 'main', amount: 290_000, growth: 1.04, category: 'Salary', payee: 'Acme Analytics Ltd', roll: 'previous' },
-  { key: 'partner', name: 'Partner salary', rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1', account: 'joint', amount: 210_000, growth: 1.035, category: 'Salary', payee: 'Riverside NHS Trust', roll: 'previous' },
-  { key: 'pension', name: 'Pension contribution', rrule: 'FREQ=MONTHLY;BYMONTHDAY=25', account: 'pension', amount: 45_000, growth: 1.04, category: 'Pension contributions', payee: 'Acme Analytics Ltd', roll: 'previous' },
-  { key: 'rent', name: 'Rent', rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', account: 'joint', amount: -125_000, growth: 1.03, category: 'Rent', payee: 'Oakfield Lettings', roll: 'next', until: 0.3 },
-  { key: 'council', name: 'Council tax', rrule: 'FREQ=MONTHLY;BYMONTH=1,4,5,6,7,8,9,10,11,12;BYMONTHDAY=1', account: 'joint', amount: -14_500, growth: 1.045, category: 'Council tax', payee: 'Borough Council', roll: 'next' },
-  { key: 'energy', name: 'Energy', rrule: 'FREQ=MONTHLY;BYMONTHDAY=15', account: 'joint', amount: -9_500, growth: 1.07, category: 'Energy', payee: 'Octant Energy', roll: 'next' },
-  { key: 'water', name: 'Water', rrule: 'FREQ=MONTHLY;BYMONTHDAY=20', account: 'joint', amount: -3_800, growth: 1.04, category: 'Water', payee: 'Thames Valley Water', roll: 'next' },
-  { key: 'broadband', name: 'Broadband', rrule: 'FREQ=MONTHLY;BYMONTHDAY=12', account: 'joint', amount: -3_500, growth: 1.03, category: 'Broadband', payee: 'FibreNet', roll: 'next' },
-  { key: 'tv', name: 'TV licence', rrule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1', account: 'joint', amount: -14_750, growth: 1.02, category: 'TV licence', payee: 'TV Licensing', roll: 'next' },
-  { key: 'homeins', name: 'Home insurance', rrule: 'FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=14', account: 'main', amount: -18_000, growth: 1.05, category: 'Home insurance', payee: 'Shield Insurance', roll: 'next' },
-  { key: 'carins', name: 'Car insurance', rrule: 'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=2', account: 'main', amount: -52_000, growth: 1.06, category: 'Car insurance', payee: 'Shield Insurance', roll: 'next' },
-  { key: 'mobile', name: 'Mobile phone', rrule: 'FREQ=MONTHLY;BYMONTHDAY=8', account: 'main', amount: -2_800, growth: 1.03, category: 'Mobile phone', payee: 'Vela Mobile', roll: 'next' },
-  { key: 'stream1', name: 'Video streaming', rrule: 'FREQ=MONTHLY;BYMONTHDAY=3', account: 'amex', amount: -999, growth: 1.06, category: 'Streaming', payee: 'Streamflix', roll: 'next' },
-  { key: 'stream2', name: 'Music streaming', rrule: 'FREQ=MONTHLY;BYMONTHDAY=19', account: 'amex', amount: -999, growth: 1.04, category: 'Streaming', payee: 'Tunely', roll: 'next' },
-  { key: 'gym', name: 'Gym membership', rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', account: 'main', amount: -3_900, growth: 1.03, category: 'Gym', payee: 'PureMove Gyms', roll: 'next' },
-  { key: 'charity', name: 'Charity', rrule: 'FREQ=MONTHLY;BYMONTHDAY=10', account: 'main', amount: -1_000, growth: 1, category: 'Charity', payee: 'Shelter Trust', roll: 'next' },
-  { key: 'childcare', name: 'Nursery fees', rrule: 'FREQ=MONTHLY;BYMONTHDAY=2', account: 'joint', amount: -65_000, growth: 1.04, category: 'Childcare', payee: 'Little Acorns Nursery', roll: 'next', from: 0.4, until: 0.7 },
-  { key: 'pocket', name: 'Pocket money', rrule: 'FREQ=WEEKLY;BYDAY=SA', account: 'wallet', amount: -300, growth: 1.05, category: 'Pocket money', payee: 'Kids', roll: 'next', from: 0.7 },
-  { key: 'isa', name: 'ISA contribution', rrule: 'FREQ=MONTHLY;BYMONTHDAY=28', account: 'main', to: 'isa', amount: 40_000, growth: 1.02, category: 'Investments', payee: 'Larch Investing', roll: 'next' },
-  { key: 'lisa', name: 'Lifetime ISA contribution', rrule: 'FREQ=MONTHLY;BYMONTHDAY=28', account: 'main', to: 'lisa', amount: 10_000, growth: 1, category: 'Investments', payee: 'Larch Investing', roll: 'next' },
-  { key: 'sipp', name: 'SIPP contribution', rrule: 'FREQ=MONTHLY;BYMONTHDAY=27', account: 'main', to: 'sipp', amount: 10_000, growth: 1.02, category: 'Investments', payee: 'Larch Investing', roll: 'next' },
-  { key: 'gia', name: 'GIA contribution', rrule: 'FREQ=MONTHLY;BYMONTHDAY=27', account: 'main', to: 'gia', amount: 10_000, growth: 1.03, category: 'Investments', payee: 'Larch Investing', roll: 'next', from: 0.2 },
-  { key: 'crypto', name: 'Crypto weekly buy', rrule: 'FREQ=WEEKLY;BYDAY=FR', account: 'main', to: 'crypto', amount: 800, growth: 1, category: 'Investments', payee: 'Coinvault', roll: 'next', from: 0.1 },
-  { key: 'saver', name: 'Monthly saving', rrule: 'FREQ=MONTHLY;BYMONTHDAY=26', account: 'main', to: 'easy', amount: 15_000, growth: 1.02, category: 'Savings', payee: 'Harbour Building Society', roll: 'next' },
-  { key: 'student', name: 'Student loan repayment', rrule: 'FREQ=MONTHLY;BYMONTHDAY=26', account: 'main', to: 'student', amount: 15_000, growth: 1.03, category: 'Loan repayment', payee: 'Student Loans Company', roll: 'next' },
-  { key: 'mortgagePay', name: 'Mortgage payment', rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', account: 'joint', to: 'mortgage', amount: 0, growth: 1, category: 'Mortgage payment', payee: 'Harbour Building Society', roll: 'next', from: 0.3 },
-  { key: 'carPay', name: 'Car loan payment', rrule: 'FREQ=MONTHLY;BYMONTHDAY=5', account: 'main', to: 'car', amount: 0, growth: 1, category: 'Loan repayment', payee: 'Northgate Bank', roll: 'next', from: 0.45 },
+  { key: 'salary', name: 'Salary', rrule: onOrBefore(25, 'FREQ=MONTHLY'), account: 'main', amount: 290_000, growth: 1.04, category: 'Salary', payee: 'Acme Analytics Ltd' },
+  { key: 'partner', name: 'Partner salary', rrule: 'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1', account: 'joint', amount: 210_000, growth: 1.035, category: 'Salary', payee: 'Riverside NHS Trust' },
+  { key: 'pension', name: 'Pension contribution', rrule: onOrBefore(25, 'FREQ=MONTHLY'), account: 'pension', amount: 45_000, growth: 1.04, category: 'Pension contributions', payee: 'Acme Analytics Ltd' },
+  { key: 'rent', name: 'Rent', rrule: onOrAfter(1, 'FREQ=MONTHLY'), account: 'joint', amount: -125_000, growth: 1.03, category: 'Rent', payee: 'Oakfield Lettings', until: 0.3 },
+  { key: 'council', name: 'Council tax', rrule: onOrAfter(1, 'FREQ=MONTHLY;BYMONTH=1,4,5,6,7,8,9,10,11,12'), account: 'joint', amount: -14_500, growth: 1.045, category: 'Council tax', payee: 'Borough Council' },
+  { key: 'energy', name: 'Energy', rrule: onOrAfter(15, 'FREQ=MONTHLY'), account: 'joint', amount: -9_500, growth: 1.07, category: 'Energy', payee: 'Octant Energy' },
+  { key: 'water', name: 'Water', rrule: onOrAfter(20, 'FREQ=MONTHLY'), account: 'joint', amount: -3_800, growth: 1.04, category: 'Water', payee: 'Thames Valley Water' },
+  { key: 'broadband', name: 'Broadband', rrule: onOrAfter(12, 'FREQ=MONTHLY'), account: 'joint', amount: -3_500, growth: 1.03, category: 'Broadband', payee: 'FibreNet' },
+  { key: 'tv', name: 'TV licence', rrule: onOrAfter(1, 'FREQ=YEARLY;BYMONTH=6'), account: 'joint', amount: -14_750, growth: 1.02, category: 'TV licence', payee: 'TV Licensing' },
+  { key: 'homeins', name: 'Home insurance', rrule: onOrAfter(14, 'FREQ=YEARLY;BYMONTH=9'), account: 'main', amount: -18_000, growth: 1.05, category: 'Home insurance', payee: 'Shield Insurance' },
+  { key: 'carins', name: 'Car insurance', rrule: onOrAfter(2, 'FREQ=YEARLY;BYMONTH=3'), account: 'main', amount: -52_000, growth: 1.06, category: 'Car insurance', payee: 'Shield Insurance' },
+  { key: 'mobile', name: 'Mobile phone', rrule: onOrAfter(8, 'FREQ=MONTHLY'), account: 'main', amount: -2_800, growth: 1.03, category: 'Mobile phone', payee: 'Vela Mobile' },
+  { key: 'stream1', name: 'Video streaming', rrule: onOrAfter(3, 'FREQ=MONTHLY'), account: 'amex', amount: -999, growth: 1.06, category: 'Streaming', payee: 'Streamflix' },
+  { key: 'stream2', name: 'Music streaming', rrule: onOrAfter(19, 'FREQ=MONTHLY'), account: 'amex', amount: -999, growth: 1.04, category: 'Streaming', payee: 'Tunely' },
+  { key: 'gym', name: 'Gym membership', rrule: onOrAfter(1, 'FREQ=MONTHLY'), account: 'main', amount: -3_900, growth: 1.03, category: 'Gym', payee: 'PureMove Gyms' },
+  { key: 'charity', name: 'Charity', rrule: onOrAfter(10, 'FREQ=MONTHLY'), account: 'main', amount: -1_000, growth: 1, category: 'Charity', payee: 'Shelter Trust' },
+  { key: 'childcare', name: 'Nursery fees', rrule: onOrAfter(2, 'FREQ=MONTHLY'), account: 'joint', amount: -65_000, growth: 1.04, category: 'Childcare', payee: 'Little Acorns Nursery', from: 0.4, until: 0.7 },
+  { key: 'pocket', name: 'Pocket money', rrule: 'FREQ=WEEKLY;BYDAY=SA', account: 'wallet', amount: -300, growth: 1.05, category: 'Pocket money', payee: 'Kids', from: 0.7 },
+  { key: 'isa', name: 'ISA contribution', rrule: onOrAfter(25, 'FREQ=MONTHLY'), account: 'main', to: 'isa', amount: 40_000, growth: 1.02, category: 'Investments', payee: 'Larch Investing' },
+  { key: 'lisa', name: 'Lifetime ISA contribution', rrule: onOrAfter(25, 'FREQ=MONTHLY'), account: 'main', to: 'lisa', amount: 10_000, growth: 1, category: 'Investments', payee: 'Larch Investing' },
+  { key: 'sipp', name: 'SIPP contribution', rrule: onOrAfter(24, 'FREQ=MONTHLY'), account: 'main', to: 'sipp', amount: 10_000, growth: 1.02, category: 'Investments', payee: 'Larch Investing' },
+  { key: 'gia', name: 'GIA contribution', rrule: onOrAfter(24, 'FREQ=MONTHLY'), account: 'main', to: 'gia', amount: 10_000, growth: 1.03, category: 'Investments', payee: 'Larch Investing', from: 0.2 },
+  { key: 'crypto', name: 'Crypto weekly buy', rrule: 'FREQ=WEEKLY;BYDAY=FR', account: 'main', to: 'crypto', amount: 800, growth: 1, category: 'Investments', payee: 'Coinvault', from: 0.1 },
+  { key: 'saver', name: 'Monthly saving', rrule: onOrAfter(26, 'FREQ=MONTHLY'), account: 'main', to: 'easy', amount: 15_000, growth: 1.02, category: 'Savings', payee: 'Harbour Building Society' },
+  { key: 'student', name: 'Student loan repayment', rrule: onOrAfter(26, 'FREQ=MONTHLY'), account: 'main', to: 'student', amount: 15_000, growth: 1.03, category: 'Loan repayment', payee: 'Student Loans Company' },
+  { key: 'mortgagePay', name: 'Mortgage payment', rrule: onOrAfter(1, 'FREQ=MONTHLY'), account: 'joint', to: 'mortgage', amount: 0, growth: 1, category: 'Mortgage payment', payee: 'Harbour Building Society', from: 0.3 },
+  { key: 'carPay', name: 'Car loan payment', rrule: onOrAfter(5, 'FREQ=MONTHLY'), account: 'main', to: 'car', amount: 0, growth: 1, category: 'Loan repayment', payee: 'Northgate Bank', from: 0.45 },
 ];
 
 export interface AssetSpec {

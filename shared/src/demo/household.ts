@@ -116,6 +116,9 @@ function validate(options: HouseholdOptions) {
   const transactions = options.transactions ?? 100_000;
   const years = options.years ?? 10;
   const referenceDate = options.referenceDate ?? '2026-10-31';
+  if (typeof seed === 'number' ? !Number.isSafeInteger(seed) : typeof seed !== 'string' || seed.length === 0 || seed.length > 200) {
+    throw new RangeError(`seed must be a safe integer or a text of 1 to 200 characters, got ${String(seed)}`);
+  }
   if (!Number.isSafeInteger(transactions) || transactions < 1) throw new RangeError(`transactions must be a positive whole number, got ${transactions}`);
   if (!Number.isInteger(years) || years < 1 || years > 30) throw new RangeError(`years must be a whole number from 1 to 30, got ${years}`);
   const endDay = parseDay(referenceDate, 'referenceDate');
@@ -126,9 +129,23 @@ function validate(options: HouseholdOptions) {
   return { seed, transactions, years, referenceDate, endDay, startDay, quotes: options.quotes ?? true };
 }
 
-/** The household as a stream of documents; the generator's return value counts them. */
-export function* generateHousehold(options: HouseholdOptions = {}): Generator<DemoRecord, HouseholdSummary, undefined> {
+/** Bills, transfers and money admin take about this many transactions a month whatever the size. */
+const FIXED_PER_MONTH = 50;
+
+/**
+ * The household as a stream of documents; the generator's return value counts them. Options are
+ * checked at the call, before anything is produced.
+ */
+export function generateHousehold(options: HouseholdOptions = {}): Generator<DemoRecord, HouseholdSummary, undefined> {
   const opts = validate(options);
+  const minimum = Math.ceil(((opts.endDay - opts.startDay + 1) / 30.44) * FIXED_PER_MONTH);
+  if (opts.transactions < minimum) {
+    throw new RangeError(`transactions must be at least ${minimum} for ${opts.years} years of history (bills and transfers alone take about ${FIXED_PER_MONTH} a month)`);
+  }
+  return streamHousehold(opts);
+}
+
+function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoRecord, HouseholdSummary, undefined> {
   const { seed, startDay, endDay } = opts;
   const days = endDay - startDay + 1;
   const counts: Record<CollectionName, number> = {
@@ -338,7 +355,7 @@ export function* generateHousehold(options: HouseholdOptions = {}): Generator<De
       accountId: a.doc.id, amount: spec.to ? -ruleAmount(spec, endDay) : ruleAmount(spec, endDay), currency: a.spec.currency,
       categoryId: cat(spec.category), payee: spec.payee, autoPost: true, lastPostedDate: null, skippedDates: [] as string[],
     };
-    const dates = occurrencesBetween(draft, draft.startDate, draft.endDate ?? dateAt(endDay), { workingDays: { roll: spec.roll, holidays: [] } });
+    const dates = occurrencesBetween(draft, draft.startDate, draft.endDate ?? dateAt(endDay));
     const rule: RecurringRule = { ...stamp(fromDay), ...draft, lastPostedDate: dates.at(-1)?.date ?? null };
     yield emit('recurring_rules', rule);
     for (const o of dates) {
@@ -421,9 +438,7 @@ export function* generateHousehold(options: HouseholdOptions = {}): Generator<De
   const months = days / 30.44;
   // Card repayments, interest, loan interest, trips, sweeps and top-ups: about 9 a month.
   const estimatedFixed = scheduled + Math.round(months * 9);
-  if (opts.transactions < estimatedFixed * 1.25) {
-    throw new RangeError(`transactions must be at least ${Math.ceil(estimatedFixed * 1.25)} for ${opts.years} years of history (bills and transfers alone take ${estimatedFixed})`);
-  }
+  if (estimatedFixed > months * FIXED_PER_MONTH) throw new Error(`demo catalogue schedules ${estimatedFixed} fixed transactions, more than FIXED_PER_MONTH allows`);
   const discretionary = opts.transactions - estimatedFixed;
   /** Mean amount per purchase (pence, start prices) so that each category's monthly spend holds at any size. */
   const meanAmount = SPEND_SPECS.map((s, c) => (s.monthly * months) / ((discretionary * perCategory[c]!) / weightTotal));
@@ -561,6 +576,7 @@ export function* generateHousehold(options: HouseholdOptions = {}): Generator<De
         if (['isa', 'lisa', 'sipp', 'gia', 'crypto'].includes(spec.to)) scheduleBuy(day, spec.to);
       } else {
         const isCard = acct(spec.account).spec.type === 'credit_card';
+        if (spec.account === 'wallet' && acct('wallet').balance < -amount) withdrawCash(day, -amount);
         post(day, spec.account, amount, spec.category, spec.payee, `${isCard ? '' : amount > 0 ? 'BACS ' : 'DIRECT DEBIT '}${spec.payee.toUpperCase()}`.trim(), { status: status(day, isCard) });
         if (spec.key === 'pension') scheduleBuy(day, 'pension');
         if (spec.key === 'salary' && month === 3) {
@@ -664,9 +680,7 @@ export function* generateHousehold(options: HouseholdOptions = {}): Generator<De
       }
       const route = payRoutes[c]!;
       let key = route.keys[rng.weighted(route.weights, route.total)]!;
-      if (key === 'wallet' && acct('wallet').balance < gbp) {
-        transfer(day, 'main', 'wallet', 5_000 * Math.ceil((gbp + 1) / 5_000), 'Cash withdrawal', 'Cash machine');
-      }
+      if (key === 'wallet' && acct('wallet').balance < gbp) withdrawCash(day, gbp);
       if (key === 'joint' && acct('joint').balance < gbp) key = 'main';
       const isCard = acct(key).spec.type === 'credit_card';
       const description = key === 'wallet' ? `CASH ${merchant.toUpperCase()}` : `${isCard ? '' : 'CARD PAYMENT TO '}${merchant.toUpperCase()}`;
@@ -696,6 +710,9 @@ export function* generateHousehold(options: HouseholdOptions = {}): Generator<De
     out.length = 0;
   }
 
+  function withdrawCash(day: number, need: number) {
+    transfer(day, 'main', 'wallet', 5_000 * Math.ceil((need + 1) / 5_000), 'Cash withdrawal', 'Cash machine');
+  }
   function topUpWallet(day: number, wallet: 'eur' | 'usd', currency: 'EUR' | 'USD', need: number) {
     const w = acct(wallet);
     if (w.balance >= need) return;
