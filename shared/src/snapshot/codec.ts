@@ -1,0 +1,242 @@
+import { SnapshotInputError } from './days.ts';
+import { SCHEMA_VERSION, emptyPartition, emptySnapshot } from './snapshot.ts';
+import type { Checkpoint, Dictionary, Snapshot, YearPartition } from './snapshot.ts';
+
+/**
+ * Records for storage: one ArrayBuffer per year partition plus one meta record (schema version,
+ * checkpoint, dictionaries, the list of years). Layout of every record:
+ *
+ *   0  u32  magic 0x4d4d534e ("MMSN")       16 u32  row count (year) / 0 (meta)
+ *   4  u16  record format version           20 u32  byte length of the text section
+ *   6  u16  snapshot SCHEMA_VERSION         24 u32  total record length
+ *   8  u8   kind (1 meta, 2 year)           28 u32  CRC-32 of the record with these 4 bytes zeroed
+ *   12 i32  year (year) / 0 (meta)
+ *   32 body — year: amount f64[n], day i32[n], currency u16[n], account u16[n], category u16[n],
+ *      flags u8[n], then the row ids as UTF-8 JSON; meta: UTF-8 JSON.
+ *
+ * CRC-32 catches every single flipped byte (any error burst up to 32 bits), so a damaged record is
+ * refused with SnapshotCorruptError instead of loading wrong numbers. Only live rows are written:
+ * loading compacts the partition.
+ */
+
+export const RECORD_FORMAT_VERSION = 1;
+const MAGIC = 0x4d4d534e;
+const HEADER = 32;
+const KIND_META = 1;
+const KIND_YEAR = 2;
+
+export class SnapshotCorruptError extends Error {
+  override readonly name = 'SnapshotCorruptError';
+}
+
+/** A stored record of another schema version: not damage, but the snapshot must be rebuilt. */
+export class SnapshotVersionError extends Error {
+  override readonly name = 'SnapshotVersionError';
+  constructor(readonly found: number) {
+    super(`stored snapshot has schema version ${found}, this build needs ${SCHEMA_VERSION}`);
+  }
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function recordCrc(buffer: ArrayBuffer): number {
+  const copy = new Uint8Array(buffer.slice(0));
+  copy.fill(0, 28, 32);
+  return crc32(copy);
+}
+
+function writeHeader(view: DataView, kind: number, year: number, rows: number, textLength: number): void {
+  view.setUint32(0, MAGIC, true);
+  view.setUint16(4, RECORD_FORMAT_VERSION, true);
+  view.setUint16(6, SCHEMA_VERSION, true);
+  view.setUint8(8, kind);
+  view.setInt32(12, year, true);
+  view.setUint32(16, rows, true);
+  view.setUint32(20, textLength, true);
+  view.setUint32(24, view.byteLength, true);
+}
+
+function seal(buffer: ArrayBuffer): ArrayBuffer {
+  new DataView(buffer).setUint32(28, recordCrc(buffer), true);
+  return buffer;
+}
+
+interface Header {
+  readonly kind: number;
+  readonly year: number;
+  readonly rows: number;
+  readonly textLength: number;
+}
+
+function open(buffer: ArrayBuffer, kind: number): Header {
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < HEADER) throw new SnapshotCorruptError('snapshot record is too short');
+  const view = new DataView(buffer);
+  if (view.getUint32(0, true) !== MAGIC) throw new SnapshotCorruptError('snapshot record has a wrong magic number');
+  if (view.getUint32(24, true) !== buffer.byteLength) throw new SnapshotCorruptError('snapshot record has a wrong length');
+  if (view.getUint32(28, true) !== recordCrc(buffer)) throw new SnapshotCorruptError('snapshot record fails its CRC-32 check');
+  if (view.getUint16(4, true) !== RECORD_FORMAT_VERSION || view.getUint16(6, true) !== SCHEMA_VERSION) throw new SnapshotVersionError(view.getUint16(6, true));
+  if (view.getUint8(8) !== kind) throw new SnapshotCorruptError(`expected a ${kind === KIND_META ? 'meta' : 'year'} record`);
+  return { kind, year: view.getInt32(12, true), rows: view.getUint32(16, true), textLength: view.getUint32(20, true) };
+}
+
+export function yearRecordSize(rows: number, textLength: number): number {
+  return HEADER + rows * (8 + 4 + 2 + 2 + 2 + 1) + textLength;
+}
+
+/** One year partition as a record (live rows only). */
+export function serialiseYear(p: YearPartition): ArrayBuffer {
+  const live: number[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const id = p.ids[i];
+    if (id !== null && id !== undefined) {
+      live.push(i);
+      ids.push(id);
+    }
+  }
+  const n = live.length;
+  const text = new TextEncoder().encode(JSON.stringify(ids));
+  const buffer = new ArrayBuffer(yearRecordSize(n, text.length));
+  writeHeader(new DataView(buffer), KIND_YEAR, p.year, n, text.length);
+  let at = HEADER;
+  const amount = new Float64Array(buffer, at, n); at += n * 8;
+  const day = new Int32Array(buffer, at, n); at += n * 4;
+  const currency = new Uint16Array(buffer, at, n); at += n * 2;
+  const account = new Uint16Array(buffer, at, n); at += n * 2;
+  const category = new Uint16Array(buffer, at, n); at += n * 2;
+  const flags = new Uint8Array(buffer, at, n); at += n;
+  live.forEach((slot, j) => {
+    amount[j] = p.amount[slot]!;
+    day[j] = p.day[slot]!;
+    currency[j] = p.currency[slot]!;
+    account[j] = p.account[slot]!;
+    category[j] = p.category[slot]!;
+    flags[j] = p.flags[slot]!;
+  });
+  new Uint8Array(buffer, at, text.length).set(text);
+  return seal(buffer);
+}
+
+/** A year record back as a partition; throws SnapshotCorruptError or SnapshotVersionError. */
+export function deserialiseYear(buffer: ArrayBuffer): YearPartition {
+  const h = open(buffer, KIND_YEAR);
+  const n = h.rows;
+  if (yearRecordSize(n, h.textLength) !== buffer.byteLength) throw new SnapshotCorruptError('year record sizes do not add up');
+  const p = emptyPartition(h.year, Math.max(n, 16));
+  let at = HEADER;
+  p.amount.set(new Float64Array(buffer, at, n)); at += n * 8;
+  p.day.set(new Int32Array(buffer, at, n)); at += n * 4;
+  p.currency.set(new Uint16Array(buffer, at, n)); at += n * 2;
+  p.account.set(new Uint16Array(buffer, at, n)); at += n * 2;
+  p.category.set(new Uint16Array(buffer, at, n)); at += n * 2;
+  p.flags.set(new Uint8Array(buffer, at, n)); at += n;
+  const ids: unknown = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, at, h.textLength)));
+  if (!Array.isArray(ids) || ids.length !== n || !ids.every((id) => typeof id === 'string')) throw new SnapshotCorruptError('year record ids do not match its rows');
+  p.ids = ids as string[];
+  p.length = n;
+  p.docCount = new Set(p.ids).size;
+  return p;
+}
+
+interface MetaBody {
+  readonly schemaVersion: number;
+  readonly checkpoint: Checkpoint;
+  readonly currencies: string[];
+  readonly accounts: string[];
+  readonly categories: string[];
+  readonly years: number[];
+}
+
+export function serialiseMeta(s: Snapshot): ArrayBuffer {
+  const body: MetaBody = {
+    schemaVersion: s.schemaVersion,
+    checkpoint: s.checkpoint,
+    currencies: s.currencies.entries(),
+    accounts: s.accounts.entries(),
+    categories: s.categories.entries(),
+    years: [...s.years.values()].filter((p) => p.docCount > 0).map((p) => p.year).sort((a, b) => a - b),
+  };
+  const text = new TextEncoder().encode(JSON.stringify(body));
+  const buffer = new ArrayBuffer(HEADER + text.length);
+  writeHeader(new DataView(buffer), KIND_META, 0, 0, text.length);
+  new Uint8Array(buffer, HEADER).set(text);
+  return seal(buffer);
+}
+
+export interface SnapshotRecords {
+  readonly meta: ArrayBuffer;
+  readonly years: ReadonlyMap<number, ArrayBuffer>;
+}
+
+/** Every record of a snapshot (years with no live rows are left out). */
+export function serialiseSnapshot(s: Snapshot): SnapshotRecords {
+  const years = new Map<number, ArrayBuffer>();
+  for (const p of s.years.values()) if (p.docCount > 0) years.set(p.year, serialiseYear(p));
+  return { meta: serialiseMeta(s), years };
+}
+
+/** The years the meta record lists, to know which year records to load. */
+export function metaYears(meta: ArrayBuffer): number[] {
+  return readMeta(meta).years;
+}
+
+function readMeta(meta: ArrayBuffer): MetaBody {
+  const h = open(meta, KIND_META);
+  if (HEADER + h.textLength !== meta.byteLength) throw new SnapshotCorruptError('meta record sizes do not add up');
+  const body = JSON.parse(new TextDecoder().decode(new Uint8Array(meta, HEADER))) as MetaBody;
+  if (body.schemaVersion !== SCHEMA_VERSION) throw new SnapshotVersionError(body.schemaVersion);
+  return body;
+}
+
+/**
+ * A snapshot from its records, with the row index rebuilt. Throws SnapshotCorruptError when a record is
+ * damaged, one listed is missing, or indexes point outside the dictionaries.
+ */
+export function deserialiseSnapshot(records: SnapshotRecords): Snapshot {
+  const body = readMeta(records.meta);
+  const s = emptySnapshot(body.checkpoint);
+  const dicts: [Dictionary, string[]][] = [[s.currencies, body.currencies], [s.accounts, body.accounts], [s.categories, body.categories]];
+  for (const [dict, values] of dicts) {
+    for (const v of values) dict.intern(v);
+    if (dict.size !== values.length + 1) throw new SnapshotCorruptError(`meta record repeats a ${dict.label}`);
+  }
+  for (const year of body.years) {
+    const buffer = records.years.get(year);
+    if (!buffer) throw new SnapshotCorruptError(`year record ${year} is missing`);
+    const p = deserialiseYear(buffer);
+    if (p.year !== year) throw new SnapshotCorruptError(`year record ${year} holds year ${p.year}`);
+    const slotsById = new Map<string, number[]>();
+    for (let i = 0; i < p.length; i++) {
+      if (p.currency[i]! >= s.currencies.size || p.currency[i] === 0 || p.account[i]! >= s.accounts.size || p.account[i] === 0 || p.category[i]! >= s.categories.size) {
+        throw new SnapshotCorruptError(`year record ${year} row ${i} points outside the dictionaries`);
+      }
+      const id = p.ids[i]!;
+      const list = slotsById.get(id);
+      if (list) list.push(i);
+      else slotsById.set(id, [i]);
+    }
+    for (const [id, slots] of slotsById) {
+      if (s.rows.has(id)) throw new SnapshotCorruptError(`transaction ${id} is stored in two years`);
+      s.rows.set(id, { year, slots });
+    }
+    s.years.set(year, p);
+  }
+  if (records.years.size !== body.years.length) throw new SnapshotCorruptError('year records not listed in the meta record');
+  return s;
+}
+
+export { SnapshotInputError };
