@@ -21,14 +21,28 @@ export type Condition = CategorisationRule['conditions'][number];
 export type RuleDraft = Omit<CategorisationRule, 'id' | 'hlc'>;
 type RuleInput = Pick<CategorisationRule, 'name' | 'priority' | 'enabled' | 'conditions' | 'actions'> & { readonly id?: string };
 
-type Matcher = (t: Transaction) => boolean;
+/** Normalised text of one transaction, worked out once however many rules look at it. */
+class TextCache {
+  private description: string | undefined;
+  private merchant: string | null | undefined;
+  constructor(private readonly t: Transaction) {}
+  get(field: 'description' | 'merchant'): string | null {
+    if (field === 'description') return (this.description ??= normaliseText(this.t.description));
+    if (this.merchant === undefined) this.merchant = this.t.merchant === null ? null : normaliseText(this.t.merchant);
+    return this.merchant;
+  }
+}
+
+type Matcher = (t: Transaction, text: TextCache) => boolean;
 
 export interface CompiledRule {
   readonly id: string | null;
   readonly name: string;
   readonly priority: number;
   readonly actions: CategorisationRule['actions'];
-  readonly matches: Matcher;
+  readonly matches: (t: Transaction) => boolean;
+  /** The same test sharing normalised text between rules (used by applyRules). */
+  readonly matchesCached: Matcher;
 }
 
 const AMOUNT_VALUE = /^\d{1,13}(\.\d{1,4})?$/;
@@ -60,9 +74,9 @@ function compileCondition(c: Condition, where: string): Matcher {
       : c.op === 'starts_with' ? (s: string) => s.startsWith(value)
       : null;
     if (!test) throw new RuleError(`${where}: "${c.op}" does not apply to ${field}`);
-    return (t) => {
-      const s = textOf(t, field);
-      return s !== null && test(normaliseText(s));
+    return (_t, text) => {
+      const s = text.get(field);
+      return s !== null && test(s);
     };
   }
   if (c.field === 'amount') {
@@ -112,7 +126,8 @@ export function compileRule(rule: RuleInput): CompiledRule {
     name: rule.name,
     priority: rule.priority,
     actions: rule.actions,
-    matches: (t) => matchers.every((m) => m(t)),
+    matches: (t) => matchers.every((m) => m(t, new TextCache(t))),
+    matchesCached: (t, text) => matchers.every((m) => m(t, text)),
   };
 }
 
@@ -152,8 +167,9 @@ export function applyRules(t: Transaction, rules: readonly CompiledRule[], optio
   let merchantDone = !overwrite && t.merchant !== null;
   if (t.splits.length > 0 || t.transferId !== null) categoryDone = true;
   const applied: string[] = [];
+  const text = new TextCache(t);
   for (const rule of rules) {
-    if (!rule.matches(t)) continue;
+    if (!rule.matchesCached(t, text)) continue;
     let used = false;
     const a = rule.actions;
     if (!categoryDone && a.categoryId !== undefined && a.categoryId !== null) {

@@ -148,14 +148,22 @@ export function detectTransfers(
   if (fx) {
     const sorted = [...inflows].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     for (const out of outflows) {
-      const earliest = addDays(out.date, -maxDays);
-      for (let i = firstOnOrAfter(sorted, earliest); i < sorted.length; i++) {
+      // One conversion per outflow and target currency; the pairs are then compared as integers.
+      const converted = new Map<string, { rate: string; amount: number } | null>();
+      const latest = addDays(out.date, maxDays);
+      for (let i = firstOnOrAfter(sorted, addDays(out.date, -maxDays)); i < sorted.length; i++) {
         const inflow = sorted[i];
-        if (!inflow) break;
-        if (daysBetween(out.date, inflow.date) > maxDays) break;
+        if (!inflow || inflow.date > latest) break;
         if (inflow.currency === out.currency) continue;
-        const cross = crossCurrencyDeviation(out, inflow, fx);
-        if (cross) consider(out, inflow, cross);
+        let c = converted.get(inflow.currency);
+        if (c === undefined) {
+          const rate = lookupRate(fx.rates, out.currency, inflow.currency);
+          c = rate ? { rate: rate.rate, amount: convertMinor(-out.amount, out.currency, inflow.currency, rate.rate) } : null;
+          converted.set(inflow.currency, c);
+        }
+        if (!c) continue;
+        const deviation = Math.abs(c.amount - inflow.amount);
+        if (deviation * 10_000 <= inflow.amount * fx.toleranceBps) consider(out, inflow, { rate: c.rate, deviation });
       }
     }
   }
