@@ -1,0 +1,106 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium, launchChromium } from '../../e2e/lib/chromium.ts';
+
+/**
+ * Headless Chromium for browser benchmarks: one shared browser (/usr/bin/chromium or $CHROMIUM_PATH,
+ * with the standard container flags), a tiny in-memory web server for pages, and an esbuild bundler
+ * so a suite can run our TypeScript (e.g. shared/src/demo) inside the page.
+ */
+
+export { CHROMIUM_ARGS, findChromium };
+
+let shared: Promise<Browser> | null = null;
+
+/** The shared headless Chromium, started on first use. */
+export function benchBrowser(): Promise<Browser> {
+  shared ??= launchChromium();
+  return shared;
+}
+
+export async function closeBenchBrowser(): Promise<void> {
+  if (!shared) return;
+  const b = shared;
+  shared = null;
+  await (await b).close();
+}
+
+export interface ServedFile {
+  readonly body: string | Uint8Array;
+  readonly type: string;
+}
+
+export interface PageServer {
+  readonly url: string;
+  /** Adds or replaces a file at `path` (starting with '/'). */
+  set(path: string, file: ServedFile): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves files from memory on 127.0.0.1 at a random port. Cross-origin isolation headers are on so
+ * pages can use SharedArrayBuffer and performance.measureUserAgentSpecificMemory().
+ */
+export async function servePages(files: Readonly<Record<string, ServedFile>> = {}): Promise<PageServer> {
+  const table = new Map(Object.entries(files));
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const file = table.get(path === '/' ? '/index.html' : path);
+    if (!file) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'cache-control': 'no-store',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
+    res.end(file.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    set(path, file) {
+      table.set(path, file);
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+/** Bundles a TypeScript entry (and what it imports from node_modules) into one browser ES module. */
+export async function bundleForBrowser(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: false,
+    logLevel: 'silent',
+  });
+  const out = result.outputFiles[0];
+  if (!out) throw new Error(`esbuild produced nothing for ${entry}`);
+  return out.text;
+}
+
+/** A page holding one bundled module, ready when `window[readyGlobal]` exists. */
+export async function openModulePage(context: BrowserContext, server: PageServer, name: string, script: string, readyGlobal: string): Promise<Page> {
+  server.set(`/${name}.js`, { body: script, type: 'text/javascript; charset=utf-8' });
+  server.set(`/${name}.html`, {
+    body: `<!doctype html><meta charset="utf-8"><title>${name}</title><script type="module" src="/${name}.js"></script>`,
+    type: 'text/html; charset=utf-8',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/${name}.html`);
+  await page.waitForFunction((g) => (globalThis as Record<string, unknown>)[g] !== undefined, readyGlobal, { timeout: 30_000 }).catch((e: unknown) => {
+    throw new Error(`bench page ${name} did not start: ${errors.join('; ') || String(e)}`);
+  });
+  return page;
+}

@@ -1,0 +1,14 @@
+import type { BenchSuite } from '../lib/suite.ts';
+import { generatorBrowser, generatorNode } from './generator.ts';
+import { replicaEncryption } from './replica-encryption-suite.ts';
+
+/**
+ * Every benchmark `npm run bench` runs, in this order. Add a suite here after writing it in
+ * bench/suites/<name>.ts (see bench/lib/suite.ts for the contract). Planned next: server push and
+ * pull of 100,000 transactions vs raw `pg` (issue 4), and the sync and snapshot suites (issue 9).
+ */
+export const SUITES: readonly BenchSuite<unknown>[] = [
+  generatorNode,
+  generatorBrowser,
+  replicaEncryption,
+];
