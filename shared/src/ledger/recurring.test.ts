@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecurringRule } from '../schema/registry.ts';
 import {
@@ -207,5 +208,36 @@ describe('editing this one or all future', () => {
   it('refuses to split at a date off the schedule or with a bad new RRULE', () => {
     expect(() => splitRuleAt(rule(), '2026-03-02', {})).toThrow(/not an occurrence/);
     expect(() => splitRuleAt(rule(), '2026-03-01', { rrule: 'FREQ=SECONDLY' })).toThrow(RecurringRuleError);
+  });
+});
+
+describe('properties of the transformations', () => {
+  const texts = ['FREQ=DAILY;INTERVAL=3', 'FREQ=WEEKLY;INTERVAL=4', 'FREQ=WEEKLY;BYDAY=MO,FR', 'FREQ=MONTHLY;BYMONTHDAY=-1', LAST_WORKING_DAY_RRULE,
+    'FREQ=MONTHLY;BYMONTHDAY=31', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', 'FREQ=MONTHLY;COUNT=9', 'FREQ=WEEKLY;COUNT=20;INTERVAL=2'];
+  const arb = fc.record({
+    text: fc.constantFrom(...texts),
+    startOffset: fc.integer({ min: 0, max: 400 }),
+    pick: fc.nat(),
+    roll: fc.constantFrom<'previous' | 'next' | null>('previous', 'next', null),
+  });
+
+  it('splitting at any occurrence keeps exactly the same dates, and editing one moves only that one', () => {
+    fc.assert(
+      fc.property(arb, ({ text, startOffset, pick, roll }) => {
+        const start = occurrencesBetween(rule({ rrule: 'FREQ=DAILY' }), '2024-01-01', '2025-12-31')[startOffset]?.date ?? '2024-01-01';
+        const r = rule({ rrule: text, startDate: start });
+        const options = roll ? { workingDays: { roll, holidays: ['2026-08-31', '2026-12-25'] } } : {};
+        const all = occurrencesBetween(r, '2024-01-01', '2032-12-31', options).map((o) => o.date);
+        if (all.length === 0) return;
+        const at = all[pick % all.length] as string;
+        const { ended, next } = splitRuleAt(r, at, {}, options);
+        const after = occurrencesBetween(next, '2024-01-01', '2032-12-31', options).map((o) => o.date);
+        const beforeDates = ended ? occurrencesBetween(ended, '2024-01-01', '2032-12-31', options).map((o) => o.date) : [];
+        expect([...beforeDates, ...after]).toEqual(all);
+        const edited = editOccurrence(r, at, { amount: 1 }, options);
+        expect(occurrencesBetween(edited.rule, '2024-01-01', '2032-12-31', options).map((o) => o.date)).toEqual(all.filter((d) => d !== at));
+      }),
+      { numRuns: 200, seed: 8 },
+    );
   });
 });
