@@ -4,7 +4,7 @@ import { documentChecksums } from '../shared/src/snapshot/checksum.ts';
 import type { SnapshotChange, SnapshotDoc } from '../shared/src/snapshot/snapshot.ts';
 import { naiveAccountBalances, naiveCategoryTotals, naiveMonthSummary, naiveNetWorth } from '../shared/src/snapshot/__fixtures__/naive-aggregates.ts';
 import { syntheticLedger } from '../shared/src/snapshot/__fixtures__/synthetic-ledger.ts';
-import type { SnapshotHarness } from './snapshot-harness/harness-api.ts';
+import type { SnapshotHarness } from '../shared/src/snapshot/__fixtures__/harness-api.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { buildAndServeHarness } from './lib/harness-site.ts';
 import type { HarnessSite } from './lib/harness-site.ts';
@@ -24,7 +24,7 @@ const RANGE = { from: '2023-02-10', to: '2024-08-31' };
 type Method = keyof SnapshotHarness;
 function call<M extends Method>(page: Page, method: M, ...args: Parameters<SnapshotHarness[M]>): Promise<Awaited<ReturnType<SnapshotHarness[M]>>> {
   return page.evaluate(
-    ({ method, args }) => (window.snapshotHarness as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!(...args),
+    ({ method, args }) => ((window as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>).snapshotHarness!)[method]!(...args),
     { method, args: args as unknown[] },
   ) as Promise<Awaited<ReturnType<SnapshotHarness[M]>>>;
 }
@@ -92,7 +92,7 @@ describeBrowser('snapshot compute worker in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${site.url}/index.html`);
-    await page.waitForFunction(() => window.snapshotHarness !== undefined, undefined, { timeout: 30_000 }).catch((e: unknown) => {
+    await page.waitForFunction(() => 'snapshotHarness' in window, undefined, { timeout: 30_000 }).catch((e: unknown) => {
       throw new Error(`harness did not start: ${errors.join('; ') || String(e)}`);
     });
     await call(page, 'start', 'snapshot-test');

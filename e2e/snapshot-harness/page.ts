@@ -2,7 +2,8 @@ import { startComputeWorker } from '../../client/src/workers/compute-client.ts';
 import type { ComputeWorker } from '../../client/src/workers/compute-client.ts';
 import { syntheticLedger } from '../../shared/src/snapshot/__fixtures__/synthetic-ledger.ts';
 import type { SnapshotDoc } from '../../shared/src/snapshot/snapshot.ts';
-import type { SnapshotBenchOptions, SnapshotBenchRun, SnapshotHarness } from './harness-api.ts';
+import { SNAPSHOT_HARNESS_GLOBAL } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';
+import type { SnapshotBenchOptions, SnapshotBenchRun, SnapshotHarness } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';
 
 /** The browser side of the snapshot test and benchmark: a thin API over the compute worker. */
 
@@ -183,4 +184,4 @@ const harness: SnapshotHarness = {
   },
 };
 
-window.snapshotHarness = harness;
+(window as unknown as Record<string, SnapshotHarness>)[SNAPSHOT_HARNESS_GLOBAL] = harness;

@@ -1,47 +1,23 @@
 import { z } from 'zod';
 import { ACCOUNT_TYPES } from '@mymidas/shared/schema';
 import { accountBalances, categoryTotals, monthSummary, netWorth } from '../../../shared/src/snapshot/aggregates.ts';
-import type { AccountBalance, CategoryTotal, DayRange, MonthSummary, NetWorth, NetWorthAccount } from '../../../shared/src/snapshot/aggregates.ts';
+import type { DayRange } from '../../../shared/src/snapshot/aggregates.ts';
 import { mismatchedYears, snapshotChecksums } from '../../../shared/src/snapshot/checksum.ts';
 import type { YearChecksum } from '../../../shared/src/snapshot/checksum.ts';
 import { SnapshotCorruptError, SnapshotVersionError, deserialiseSnapshot, serialiseMeta, serialiseSnapshot, serialiseYear } from '../../../shared/src/snapshot/codec.ts';
 import { applyChanges, buildSnapshot } from '../../../shared/src/snapshot/snapshot.ts';
 import type { Checkpoint, Snapshot, SnapshotChange, SnapshotDoc } from '../../../shared/src/snapshot/snapshot.ts';
+import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '../../../shared/src/snapshot/protocol.ts';
 import { openSnapshotStore } from './snapshot-store.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
+
+export type { Dashboard, DashboardRequest, SnapshotState, TimedTotals };
 
 /**
  * The snapshot as the compute worker holds it: loaded from its encrypted records on open, kept current
  * from change events (each batch written back before the call returns), rebuilt from documents when the
  * stored copy is missing, damaged, of another schema version, or out of step with the replica.
  */
-
-export type SnapshotState =
-  | { readonly state: 'ready'; readonly transactions: number; readonly checkpoint: Checkpoint; readonly loadMs: number }
-  | { readonly state: 'rebuild-needed'; readonly reason: 'empty' | 'corrupt' | 'schema-version' | 'out-of-step'; readonly detail: string };
-
-export interface DashboardRequest {
-  /** The month for income/expense, 'YYYY-MM'. */
-  readonly month: string;
-  /** Accounts with type, currency and opening balance (from the replica's small accounts collection). */
-  readonly accounts: readonly NetWorthAccount[];
-  /** Balances and net worth as of this date (inclusive); every row when absent. */
-  readonly asOf?: string;
-}
-
-export interface Dashboard {
-  readonly netWorth: NetWorth;
-  readonly month: MonthSummary;
-  readonly balances: readonly AccountBalance[];
-  readonly checkpoint: Checkpoint;
-  /** Time spent computing in the worker. */
-  readonly computedInMs: number;
-}
-
-export interface TimedTotals {
-  readonly totals: readonly CategoryTotal[];
-  readonly computedInMs: number;
-}
 
 const accountsSchema = z.array(z.object({
   id: z.string().min(1),

@@ -1,9 +1,15 @@
-import type { CategoryTotal, DayRange } from '../../shared/src/snapshot/aggregates.ts';
-import type { YearChecksum } from '../../shared/src/snapshot/checksum.ts';
-import type { Checkpoint, SnapshotChange, SnapshotDoc } from '../../shared/src/snapshot/snapshot.ts';
-import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '../../client/src/workers/snapshot-engine.ts';
+import type { DayRange } from '../aggregates.ts';
+import type { YearChecksum } from '../checksum.ts';
+import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '../protocol.ts';
+import type { Checkpoint, SnapshotChange, SnapshotDoc } from '../snapshot.ts';
 
-/** What e2e/snapshot-harness/page.ts puts on window.snapshotHarness (JSON in, JSON out). */
+/**
+ * What e2e/snapshot-harness/page.ts puts on window.snapshotHarness (JSON in, JSON out), shared by the
+ * page, the browser test and the benchmark. Types only; it lives here because the harness folder is
+ * type-checked with the client and the test and bench with the Node tools, and both reach shared/.
+ */
+
+export const SNAPSHOT_HARNESS_GLOBAL = 'snapshotHarness';
 
 export interface SnapshotBenchOptions {
   readonly count: number;
@@ -52,12 +58,4 @@ export interface SnapshotHarness {
   storedContains(text: string): Promise<boolean>;
   bench(options: SnapshotBenchOptions): Promise<SnapshotBenchRun>;
   terminate(): void;
-}
-
-export type { CategoryTotal };
-
-declare global {
-  interface Window {
-    snapshotHarness?: SnapshotHarness;
-  }
 }
