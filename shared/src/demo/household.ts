@@ -69,10 +69,11 @@ function dateOfDay(day: number): string {
 function scaledText(units: number, dp: number): string {
   const neg = units < 0;
   const s = String(Math.abs(units)).padStart(dp + 1, '0');
-  let frac = s.slice(s.length - dp).replace(/0+$/, '');
-  const whole = s.slice(0, s.length - dp);
-  frac = frac ? `.${frac}` : '';
-  return `${neg ? '-' : ''}${whole}${frac}`;
+  let end = s.length;
+  const point = s.length - dp;
+  while (end > point && s.charCodeAt(end - 1) === 48) end -= 1;
+  const text = end > point ? `${s.slice(0, point)}.${s.slice(point, end)}` : s.slice(0, point);
+  return neg ? `-${text}` : text;
 }
 
 const PRICE_DP = 4;
@@ -452,13 +453,19 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
   const out: DemoRecord[] = [];
   const status = (day: number, card: boolean): Transaction['status'] =>
     card && endDay - day < 3 ? 'pending' : endDay - day < 45 ? 'cleared' : 'reconciled';
-  const post = (day: number, key: string, amount: number, category: string | null, merchant: string | null, description: string, extra: Partial<Transaction> = {}): Transaction => {
+  interface PostExtra {
+    readonly transferId?: string;
+    readonly tags?: string[];
+    readonly splits?: Transaction['splits'];
+  }
+  const post = (day: number, key: string, amount: number, category: string | null, merchant: string | null, description: string, extra?: PostExtra): Transaction => {
     const a = acct(key);
     a.balance += amount;
+    const { id, hlc } = stamp(day);
     const t: Transaction = {
-      ...stamp(day), accountId: a.doc.id, date: dateAt(day), amount, currency: a.spec.currency,
-      categoryId: category === null ? null : cat(category), tags: [], merchant, description, notes: null, transferId: null,
-      importHash: null, status: status(day, a.spec.type === 'credit_card'), splits: [], ...extra,
+      id, hlc, accountId: a.doc.id, date: dateAt(day), amount, currency: a.spec.currency,
+      categoryId: category === null ? null : cat(category), tags: extra?.tags ?? [], merchant, description, notes: null,
+      transferId: extra?.transferId ?? null, importHash: null, status: status(day, a.spec.type === 'credit_card'), splits: extra?.splits ?? [],
     };
     out.push(emit('transactions', t));
     return t;
@@ -577,7 +584,7 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
       } else {
         const isCard = acct(spec.account).spec.type === 'credit_card';
         if (spec.account === 'wallet' && acct('wallet').balance < -amount) withdrawCash(day, -amount);
-        post(day, spec.account, amount, spec.category, spec.payee, `${isCard ? '' : amount > 0 ? 'BACS ' : 'DIRECT DEBIT '}${spec.payee.toUpperCase()}`.trim(), { status: status(day, isCard) });
+        post(day, spec.account, amount, spec.category, spec.payee, `${isCard ? '' : amount > 0 ? 'BACS ' : 'DIRECT DEBIT '}${spec.payee.toUpperCase()}`.trim());
         if (spec.key === 'pension') scheduleBuy(day, 'pension');
         if (spec.key === 'salary' && month === 3) {
           post(day, 'main', Math.round(amount * (0.3 + rng.next())), 'Bonus', spec.payee, `BACS ${spec.payee.toUpperCase()} BONUS`);
@@ -670,7 +677,7 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
       const c = rng.weighted(scratch, total);
       const s = SPEND_SPECS[c]!;
       const merchant = rng.pick(s.merchants);
-      const gbp = Math.max(30, Math.round(rng.logNormal(meanAmount[c]! * inflation, s.sigma)));
+      const gbp = Math.max(1, Math.round(rng.logNormal(meanAmount[c]! * inflation, s.sigma)));
       if (trip && s.abroad && trip.start < day) {
         const wallet = trip.currency === 'EUR' ? 'eur' : 'usd';
         const local = fromGbp(gbp, trip.currency, day);
