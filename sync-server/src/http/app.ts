@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Services } from '../services.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { replicationRoutes } from '../replication/routes.ts';
+import { attachmentRoutes } from '../attachments/routes.ts';
 
 export interface AppOptions {
   /** Extra routers mounted under /api/v1 by feature modules. */
@@ -45,6 +47,7 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   api.use(cookieParser());
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
+  api.use(replicationRoutes(services), attachmentRoutes(services));
   api.use(authRoutes({ services, auth, limits: services.limits, policies }));
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);

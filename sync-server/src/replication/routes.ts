@@ -1,0 +1,96 @@
+import { Router, type Request, type Response } from 'express';
+import { COLLECTIONS, isCollectionName, type CollectionName } from '@mymidas/shared/schema';
+import { z } from 'zod';
+import { currentUser, requireUser } from '../auth/require-user.ts';
+import { AppError } from '../http/errors.ts';
+import type { Services } from '../services.ts';
+import { busFor, type ChangeBus } from './bus.ts';
+import { parseCheckpoint, ReplicationService } from './service.ts';
+
+export const MAX_PULL_LIMIT = 1000;
+export const DEFAULT_PULL_LIMIT = 200;
+export const MAX_PUSH_ROWS = 1000;
+
+export interface ReplicationRouteOptions {
+  bus?: ChangeBus;
+  /** Milliseconds between SSE keep-alive comments. */
+  keepAliveMs?: number;
+}
+
+const pushBody = z
+  .array(
+    z.object({
+      assumedMasterState: z.record(z.string(), z.unknown()).nullish(),
+      newDocumentState: z.record(z.string(), z.unknown()),
+    }),
+  )
+  .max(MAX_PUSH_ROWS, `push at most ${MAX_PUSH_ROWS} rows per request`);
+
+function collectionParam(req: Request): CollectionName {
+  const name = String(req.params.collection);
+  if (!isCollectionName(name)) throw AppError.notFound(`There is no replicated collection "${name}".`);
+  return name;
+}
+
+/** /replication/:collection/pull, /replication/:collection/push and /replication/stream (docs/sync-protocol.md). */
+export function replicationRoutes(services: Services, opts: ReplicationRouteOptions = {}): Router {
+  const router = Router();
+  const bus = opts.bus ?? busFor(services);
+  const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
+  const keepAliveMs = opts.keepAliveMs ?? 25_000;
+  const auth = requireUser({ keys: services.keys, db: services.db });
+
+  router.get('/replication/stream', auth, (req: Request, res: Response) => {
+    const { userId } = currentUser(res);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    // A (re)connecting client may have missed hints while away: it must pull every collection once.
+    res.write('retry: 5000\n\ndata: RESYNC\n\n');
+    const unsubscribe = bus.subscribe(userId, (hint) => {
+      res.write(`event: changed\ndata: ${JSON.stringify({ collections: hint.collections })}\n\n`);
+    });
+    const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+    req.on('close', () => {
+      clearInterval(timer);
+      unsubscribe();
+    });
+  });
+
+  router.get('/replication/:collection/pull', auth, async (req, res) => {
+    const collection = collectionParam(req);
+    const { userId } = currentUser(res);
+    let checkpoint;
+    try {
+      checkpoint = parseCheckpoint(req.query.checkpoint);
+    } catch (err) {
+      throw AppError.badRequest((err as Error).message);
+    }
+    const limitText = req.query.limit ?? String(DEFAULT_PULL_LIMIT);
+    const limit = typeof limitText === 'string' && /^\d{1,5}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= MAX_PULL_LIMIT)) throw AppError.badRequest(`limit must be a whole number from 1 to ${MAX_PULL_LIMIT}.`);
+    const out = await replication.pull(userId, collection, checkpoint, limit);
+    res.json({ documents: out.documents, checkpoint: out.checkpoint ? `${out.checkpoint.seq}:${out.checkpoint.id}` : null });
+  });
+
+  router.post('/replication/:collection/push', auth, async (req, res) => {
+    const collection = collectionParam(req);
+    const { userId } = currentUser(res);
+    if (COLLECTIONS[collection].serverOwned) {
+      throw AppError.forbidden(`"${collection}" is written only by the server; clients may pull it but not push to it.`, 'server-owned-collection');
+    }
+    const body = pushBody.safeParse(req.body);
+    if (!body.success) throw AppError.validation(body.error);
+    const result = await replication.push(userId, collection, body.data);
+    if (result.written > 0) {
+      // After the commit: a stream that hears this and pulls will see the rows.
+      await bus.publish({ userId, collections: [collection] }).catch((err: unknown) => console.error('replication hint not published:', err));
+    }
+    res.json(result);
+  });
+
+  return router;
+}

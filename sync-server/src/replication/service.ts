@@ -1,0 +1,156 @@
+import { COLLECTIONS, replicatedDocValidator, type CollectionName } from '@mymidas/shared/schema';
+import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { Database, Sql, SqlValue } from '../store/database.ts';
+import { openDoc, piiColumns, sealDoc } from '../store/documents.ts';
+
+/** A replicated document as it crosses the wire: the collection's fields plus RxDB's `_deleted`. */
+export type WireDoc = Record<string, unknown> & { id: string; _deleted: boolean };
+
+/** Pull position: the server-assigned sequence of the last document seen, with its id as tie-break. */
+export interface Checkpoint {
+  seq: number;
+  id: string;
+}
+
+export interface PushRow {
+  assumedMasterState?: Record<string, unknown> | null;
+  newDocumentState: Record<string, unknown>;
+}
+
+export interface Refusal {
+  /** Position of the row in the pushed batch. */
+  index: number;
+  id: string | null;
+  reason: 'invalid' | 'id-taken';
+  detail: string;
+  errors?: { path: string; message: string }[];
+}
+
+export interface PushResult {
+  /** RxDB's conflicts: the current master state of each row whose assumedMasterState was stale. */
+  conflicts: WireDoc[];
+  /** Rows not written; the rest of the batch is unaffected. */
+  refused: Refusal[];
+  /** Number of rows whose new state was written. */
+  written: number;
+}
+
+/** Soft-deleted rows are kept this long so every device pulls the deletion before it disappears. */
+export const DELETED_RETENTION_DAYS = 90;
+
+const MAX_ID = '00000000-0000-0000-0000-000000000000';
+
+export function parseCheckpoint(text: unknown): Checkpoint | null {
+  if (text === undefined || text === '') return null;
+  if (typeof text !== 'string') throw new Error('checkpoint must be "<seq>:<id>"');
+  const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(text);
+  if (!m) throw new Error('checkpoint must be "<seq>:<id>" as returned by a previous pull');
+  return { seq: Number(m[1]), id: m[2]! };
+}
+
+function selectList(collection: CollectionName): string {
+  return ['id', 'seq', 'deleted', 'doc', ...piiColumns(collection)].join(', ');
+}
+
+function toWire(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): WireDoc {
+  return { ...openDoc(cipher, collection, row), id: String(row.id), _deleted: Boolean(row.deleted) } as WireDoc;
+}
+
+/** Serialises every replicated write of one user, so seq order equals commit order (docs/sync-protocol.md). */
+export async function lockUserWrites(sql: Sql, userId: string): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`replication:${userId}`]);
+}
+
+export class ReplicationService {
+  constructor(private readonly deps: { db: Database; cipher: FieldCipher }) {}
+
+  async pull(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: WireDoc[]; checkpoint: Checkpoint | null }> {
+    const from = after ?? { seq: 0, id: MAX_ID };
+    const rows = await this.deps.db.withUser(userId, (sql) =>
+      sql.query<Record<string, unknown>>(
+        `SELECT ${selectList(collection)} FROM ${collection}
+          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::uuid) ORDER BY seq, id LIMIT $4`,
+        [userId, from.seq, from.id, limit],
+      ),
+    );
+    const documents = rows.rows.map((r) => toWire(this.deps.cipher, collection, r));
+    const last = rows.rows.at(-1);
+    return { documents, checkpoint: last ? { seq: Number(last.seq), id: String(last.id) } : after };
+  }
+
+  /**
+   * One transaction for the batch, one savepoint per row: a refused row rolls back to its savepoint and
+   * the others still commit together. Rows are compared with the master under FOR UPDATE.
+   */
+  async push(userId: string, collection: CollectionName, rows: readonly PushRow[]): Promise<PushResult> {
+    const validator = replicatedDocValidator(collection);
+    const result: PushResult = { conflicts: [], refused: [], written: 0 };
+    const cols = piiColumns(collection);
+    await this.deps.db.withUser(userId, async (sql) => {
+      await lockUserWrites(sql, userId);
+      for (const [index, row] of rows.entries()) {
+        const parsed = validator.safeParse(row.newDocumentState);
+        if (!parsed.success) {
+          const errors = parsed.error.issues.map((i) => ({ path: ['newDocumentState', ...i.path.map(String)].join('.'), message: i.message }));
+          const rawId = (row.newDocumentState as { id?: unknown } | null)?.id;
+          result.refused.push({ index, id: typeof rawId === 'string' ? rawId : null, reason: 'invalid', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+          continue;
+        }
+        const next = parsed.data as WireDoc;
+        const assumed = row.assumedMasterState ? stripMeta(row.assumedMasterState) : null;
+        if (assumed && assumed.id !== next.id) {
+          result.refused.push({ index, id: next.id, reason: 'invalid', detail: 'assumedMasterState.id differs from newDocumentState.id', errors: [{ path: 'assumedMasterState.id', message: 'must equal newDocumentState.id' }] });
+          continue;
+        }
+        await sql.query('SAVEPOINT push_row');
+        try {
+          const found = await sql.query<Record<string, unknown>>(`SELECT ${selectList(collection)} FROM ${collection} WHERE id = $1 FOR UPDATE`, [next.id]);
+          const masterRow = found.rows[0];
+          const master = masterRow ? toWire(this.deps.cipher, collection, masterRow) : null;
+          if (master && jsonEqual(master, next)) {
+            // Already the master state (e.g. a batch re-sent after a lost response): nothing to write.
+          } else if (master && (!assumed || !jsonEqual(master, assumed))) {
+            result.conflicts.push(master);
+          } else {
+            const { plain, sealed } = sealDoc(this.deps.cipher, collection, next);
+            const deleted = next._deleted;
+            if (master) {
+              const sets = ['deleted = $2', `deleted_at = CASE WHEN $2 THEN coalesce(deleted_at, now()) ELSE NULL END`, 'doc = $3', ...cols.map((c, i) => `${c} = $${i + 4}`)];
+              await sql.query(`UPDATE ${collection} SET ${sets.join(', ')} WHERE id = $1`, [next.id, deleted, plain, ...sealed] as SqlValue[]);
+            } else {
+              const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
+              const values: SqlValue[] = [next.id, userId, deleted, deleted ? new Date() : null, plain, ...sealed];
+              await sql.query(`INSERT INTO ${collection} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+            }
+            result.written++;
+          }
+          await sql.query('RELEASE SAVEPOINT push_row');
+        } catch (err) {
+          await sql.query('ROLLBACK TO SAVEPOINT push_row');
+          if (!isUniqueViolation(err)) throw err;
+          // Not visible under RLS yet the primary key is taken: the id belongs to another user.
+          result.refused.push({ index, id: next.id, reason: 'id-taken', detail: 'This id is already used by a document you cannot see. Give the document a new id.' });
+        }
+      }
+    });
+    return result;
+  }
+
+  /** Removes soft-deleted rows older than the retention period, in every replicated collection. Operator/job path. */
+  async purgeDeleted(now = new Date(), retentionDays = DELETED_RETENTION_DAYS): Promise<Record<string, number>> {
+    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+    const counts: Record<string, number> = {};
+    await this.deps.db.asOwner(async (sql) => {
+      for (const name of Object.keys(COLLECTIONS)) {
+        const res = await sql.query(`DELETE FROM ${name} WHERE deleted AND deleted_at < $1`, [cutoff]);
+        counts[name] = res.rowCount;
+      }
+    });
+    return counts;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
