@@ -5,7 +5,7 @@ import type { DayRange } from '../../../shared/src/snapshot/aggregates.ts';
 import { mismatchedYears, snapshotChecksums } from '../../../shared/src/snapshot/checksum.ts';
 import type { YearChecksum } from '../../../shared/src/snapshot/checksum.ts';
 import { SnapshotCorruptError, SnapshotVersionError, deserialiseSnapshot, serialiseMeta, serialiseSnapshot, serialiseYear } from '../../../shared/src/snapshot/codec.ts';
-import { applyChanges, buildSnapshot } from '../../../shared/src/snapshot/snapshot.ts';
+import { applyChanges, buildSnapshot, transactionCount } from '../../../shared/src/snapshot/snapshot.ts';
 import type { Checkpoint, Snapshot, SnapshotChange, SnapshotDoc } from '../../../shared/src/snapshot/snapshot.ts';
 import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '../../../shared/src/snapshot/protocol.ts';
 import { openSnapshotStore } from './snapshot-store.ts';
@@ -52,7 +52,7 @@ export class SnapshotEngine {
       if (error instanceof SnapshotVersionError) return this.needRebuild('schema-version', error.message);
       throw error;
     }
-    this.lastState = { state: 'ready', transactions: this.snapshot.rows.size, checkpoint: this.snapshot.checkpoint, loadMs: performance.now() - started };
+    this.lastState = { state: 'ready', transactions: transactionCount(this.snapshot), checkpoint: this.snapshot.checkpoint, loadMs: performance.now() - started };
     return this.lastState;
   }
 
@@ -69,7 +69,7 @@ export class SnapshotEngine {
     await store.write(records.meta, records.years, [], true);
     built.dirtyYears.clear();
     this.snapshot = built;
-    this.lastState = { state: 'ready', transactions: built.rows.size, checkpoint, loadMs: performance.now() - started };
+    this.lastState = { state: 'ready', transactions: transactionCount(built), checkpoint, loadMs: performance.now() - started };
     return this.lastState;
   }
 
@@ -77,7 +77,13 @@ export class SnapshotEngine {
   async applyChanges(changes: readonly SnapshotChange[], checkpoint: Checkpoint): Promise<{ readonly transactions: number; readonly checkpoint: Checkpoint }> {
     const s = this.requireSnapshot();
     const store = this.requireStore();
-    applyChanges(s, changes, checkpoint);
+    try {
+      applyChanges(s, changes, checkpoint);
+    } catch (error) {
+      // The id index is built from the stored ids on the first change; damage found there means rebuild.
+      if (error instanceof SnapshotCorruptError) this.needRebuild('corrupt', error.message);
+      throw error;
+    }
     const years = new Map<number, ArrayBuffer>();
     const gone: number[] = [];
     for (const year of s.dirtyYears) {
@@ -87,8 +93,9 @@ export class SnapshotEngine {
     }
     await store.write(serialiseMeta(s), years, gone);
     s.dirtyYears.clear();
-    this.lastState = { state: 'ready', transactions: s.rows.size, checkpoint, loadMs: 0 };
-    return { transactions: s.rows.size, checkpoint };
+    const transactions = transactionCount(s);
+    this.lastState = { state: 'ready', transactions, checkpoint, loadMs: 0 };
+    return { transactions, checkpoint };
   }
 
   checksums(): YearChecksum[] {

@@ -1,4 +1,4 @@
-import { prepareDoc } from './snapshot.ts';
+import { partitionIds, prepareDoc } from './snapshot.ts';
 import type { Snapshot, SnapshotDoc } from './snapshot.ts';
 
 /**
@@ -37,8 +37,9 @@ export function snapshotChecksums(s: Snapshot): YearChecksum[] {
   for (const p of s.years.values()) {
     let amountSum = 0;
     let hash = 0;
+    const ids = partitionIds(p);
     for (let i = 0; i < p.length; i++) {
-      const id = p.ids[i];
+      const id = ids[i];
       if (id === null || id === undefined) continue;
       amountSum += p.amount[i]!;
       hash = (hash + rowHash(id, p.day[i]!, p.amount[i]!, s.currencies.valueAt(p.currency[i]!)!, s.accounts.valueAt(p.account[i]!)!, s.categories.valueAt(p.category[i]!), p.flags[i]!)) >>> 0;

@@ -1,5 +1,5 @@
-import { SnapshotInputError } from './days.ts';
-import { SCHEMA_VERSION, emptyPartition, emptySnapshot } from './snapshot.ts';
+import { SnapshotCorruptError, SnapshotInputError } from './days.ts';
+import { SCHEMA_VERSION, emptyPartition, emptySnapshot, partitionIds } from './snapshot.ts';
 import type { Checkpoint, Dictionary, Snapshot, YearPartition } from './snapshot.ts';
 
 /**
@@ -9,25 +9,23 @@ import type { Checkpoint, Dictionary, Snapshot, YearPartition } from './snapshot
  *   0  u32  magic 0x4d4d534e ("MMSN")       16 u32  row count (year) / 0 (meta)
  *   4  u16  record format version           20 u32  byte length of the text section
  *   6  u16  snapshot SCHEMA_VERSION         24 u32  total record length
- *   8  u8   kind (1 meta, 2 year)           28 u32  CRC-32 of the record with these 4 bytes zeroed
- *   12 i32  year (year) / 0 (meta)
- *   32 body — year: amount f64[n], day i32[n], currency u16[n], account u16[n], category u16[n],
+ *   8  u8   kind (1 meta, 2 year)           28 u32  CRC-32 of every byte of the record but these 4
+ *   12 i32  year (year) / 0 (meta)          32 u32  transactions (year) / 0 (meta); 36 u32 zero
+ *   40 body — year: amount f64[n], day i32[n], currency u16[n], account u16[n], category u16[n],
  *      flags u8[n], then the row ids as UTF-8 JSON; meta: UTF-8 JSON.
  *
  * CRC-32 catches every single flipped byte (any error burst up to 32 bits), so a damaged record is
  * refused with SnapshotCorruptError instead of loading wrong numbers. Only live rows are written:
- * loading compacts the partition.
+ * loading compacts the partition. Loading is made cheap: the columns are views on the record, the ids
+ * are decoded and the id index built only when a change first needs them.
  */
 
 export const RECORD_FORMAT_VERSION = 1;
 const MAGIC = 0x4d4d534e;
-const HEADER = 32;
+const HEADER = 40;
 const KIND_META = 1;
 const KIND_YEAR = 2;
 
-export class SnapshotCorruptError extends Error {
-  override readonly name = 'SnapshotCorruptError';
-}
 
 /** A stored record of another schema version: not damage, but the snapshot must be rebuilt. */
 export class SnapshotVersionError extends Error {
@@ -47,19 +45,19 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+/** CRC-32 (IEEE); pass the previous result as `crc` to continue over a following piece. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = (crc ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
 function recordCrc(buffer: ArrayBuffer): number {
-  const copy = new Uint8Array(buffer.slice(0));
-  copy.fill(0, 28, 32);
-  return crc32(copy);
+  return crc32(new Uint8Array(buffer, 32), crc32(new Uint8Array(buffer, 0, 28)));
 }
 
-function writeHeader(view: DataView, kind: number, year: number, rows: number, textLength: number): void {
+function writeHeader(view: DataView, kind: number, year: number, rows: number, textLength: number, docs = 0): void {
+  view.setUint32(32, docs, true);
   view.setUint32(0, MAGIC, true);
   view.setUint16(4, RECORD_FORMAT_VERSION, true);
   view.setUint16(6, SCHEMA_VERSION, true);
@@ -80,6 +78,7 @@ interface Header {
   readonly year: number;
   readonly rows: number;
   readonly textLength: number;
+  readonly docs: number;
 }
 
 function open(buffer: ArrayBuffer, kind: number): Header {
@@ -90,7 +89,7 @@ function open(buffer: ArrayBuffer, kind: number): Header {
   if (view.getUint32(28, true) !== recordCrc(buffer)) throw new SnapshotCorruptError('snapshot record fails its CRC-32 check');
   if (view.getUint16(4, true) !== RECORD_FORMAT_VERSION || view.getUint16(6, true) !== SCHEMA_VERSION) throw new SnapshotVersionError(view.getUint16(6, true));
   if (view.getUint8(8) !== kind) throw new SnapshotCorruptError(`expected a ${kind === KIND_META ? 'meta' : 'year'} record`);
-  return { kind, year: view.getInt32(12, true), rows: view.getUint32(16, true), textLength: view.getUint32(20, true) };
+  return { kind, year: view.getInt32(12, true), rows: view.getUint32(16, true), textLength: view.getUint32(20, true), docs: view.getUint32(32, true) };
 }
 
 export function yearRecordSize(rows: number, textLength: number): number {
@@ -101,8 +100,9 @@ export function yearRecordSize(rows: number, textLength: number): number {
 export function serialiseYear(p: YearPartition): ArrayBuffer {
   const live: number[] = [];
   const ids: string[] = [];
+  const slotIds = partitionIds(p);
   for (let i = 0; i < p.length; i++) {
-    const id = p.ids[i];
+    const id = slotIds[i];
     if (id !== null && id !== undefined) {
       live.push(i);
       ids.push(id);
@@ -111,7 +111,7 @@ export function serialiseYear(p: YearPartition): ArrayBuffer {
   const n = live.length;
   const text = new TextEncoder().encode(JSON.stringify(ids));
   const buffer = new ArrayBuffer(yearRecordSize(n, text.length));
-  writeHeader(new DataView(buffer), KIND_YEAR, p.year, n, text.length);
+  writeHeader(new DataView(buffer), KIND_YEAR, p.year, n, text.length, p.docCount);
   let at = HEADER;
   const amount = new Float64Array(buffer, at, n); at += n * 8;
   const day = new Int32Array(buffer, at, n); at += n * 4;
@@ -131,25 +131,39 @@ export function serialiseYear(p: YearPartition): ArrayBuffer {
   return seal(buffer);
 }
 
-/** A year record back as a partition; throws SnapshotCorruptError or SnapshotVersionError. */
+/**
+ * A year record back as a partition — its columns are views on `buffer`, which the partition then owns —
+ * with ids left encoded until needed. Throws SnapshotCorruptError or SnapshotVersionError.
+ */
 export function deserialiseYear(buffer: ArrayBuffer): YearPartition {
   const h = open(buffer, KIND_YEAR);
   const n = h.rows;
   if (yearRecordSize(n, h.textLength) !== buffer.byteLength) throw new SnapshotCorruptError('year record sizes do not add up');
-  const p = emptyPartition(h.year, Math.max(n, 16));
+  if (h.docs > n || (n > 0 && h.docs === 0)) throw new SnapshotCorruptError('year record transaction count does not fit its rows');
+  const p = emptyPartition(h.year, 0);
   let at = HEADER;
-  p.amount.set(new Float64Array(buffer, at, n)); at += n * 8;
-  p.day.set(new Int32Array(buffer, at, n)); at += n * 4;
-  p.currency.set(new Uint16Array(buffer, at, n)); at += n * 2;
-  p.account.set(new Uint16Array(buffer, at, n)); at += n * 2;
-  p.category.set(new Uint16Array(buffer, at, n)); at += n * 2;
-  p.flags.set(new Uint8Array(buffer, at, n)); at += n;
-  const ids: unknown = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, at, h.textLength)));
-  if (!Array.isArray(ids) || ids.length !== n || !ids.every((id) => typeof id === 'string')) throw new SnapshotCorruptError('year record ids do not match its rows');
-  p.ids = ids as string[];
+  p.amount = new Float64Array(buffer, at, n); at += n * 8;
+  p.day = new Int32Array(buffer, at, n); at += n * 4;
+  p.currency = new Uint16Array(buffer, at, n); at += n * 2;
+  p.account = new Uint16Array(buffer, at, n); at += n * 2;
+  p.category = new Uint16Array(buffer, at, n); at += n * 2;
+  p.flags = new Uint8Array(buffer, at, n); at += n;
+  p.idsText = new Uint8Array(buffer, at, h.textLength);
   p.length = n;
-  p.docCount = new Set(p.ids).size;
+  p.docCount = h.docs;
   return p;
+}
+
+function maxOf(a: Uint16Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
+  return m;
+}
+
+function minOf(a: Uint16Array): number {
+  let m = 0xffff;
+  for (let i = 0; i < a.length; i++) if (a[i]! < m) m = a[i]!;
+  return m;
 }
 
 interface MetaBody {
@@ -219,24 +233,16 @@ export function deserialiseSnapshot(records: SnapshotRecords): Snapshot {
     if (!buffer) throw new SnapshotCorruptError(`year record ${year} is missing`);
     const p = deserialiseYear(buffer);
     if (p.year !== year) throw new SnapshotCorruptError(`year record ${year} holds year ${p.year}`);
-    const slotsById = new Map<string, number[]>();
-    for (let i = 0; i < p.length; i++) {
-      if (p.currency[i]! >= s.currencies.size || p.currency[i] === 0 || p.account[i]! >= s.accounts.size || p.account[i] === 0 || p.category[i]! >= s.categories.size) {
-        throw new SnapshotCorruptError(`year record ${year} row ${i} points outside the dictionaries`);
-      }
-      const id = p.ids[i]!;
-      const list = slotsById.get(id);
-      if (list) list.push(i);
-      else slotsById.set(id, [i]);
-    }
-    for (const [id, slots] of slotsById) {
-      if (s.rows.has(id)) throw new SnapshotCorruptError(`transaction ${id} is stored in two years`);
-      s.rows.set(id, { year, slots });
+    if (p.length > 0 && (
+      maxOf(p.currency) >= s.currencies.size || minOf(p.currency) === 0 || maxOf(p.account) >= s.accounts.size || minOf(p.account) === 0 || maxOf(p.category) >= s.categories.size
+    )) {
+      throw new SnapshotCorruptError(`year record ${year} points outside the dictionaries`);
     }
     s.years.set(year, p);
   }
+  s.rows = null;
   if (records.years.size !== body.years.length) throw new SnapshotCorruptError('year records not listed in the meta record');
   return s;
 }
 
-export { SnapshotInputError };
+export { SnapshotCorruptError, SnapshotInputError };

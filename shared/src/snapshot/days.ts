@@ -11,6 +11,11 @@ export class SnapshotInputError extends Error {
   override readonly name = 'SnapshotInputError';
 }
 
+/** Stored snapshot data that is damaged or inconsistent: the snapshot must be rebuilt from the replica. */
+export class SnapshotCorruptError extends Error {
+  override readonly name = 'SnapshotCorruptError';
+}
+
 /** Day number of a calendar date; throws SnapshotInputError for text that is not a real date. */
 export function dayNumber(date: string): number {
   const m = DATE_RE.exec(date);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accountBalances, categoryTotals, monthSummary, netWorth } from './aggregates.ts';
 import { documentChecksums, mismatchedYears, snapshotChecksums } from './checksum.ts';
 import { SnapshotInputError, dateOfDay, dayNumber } from './days.ts';
-import { FLAG, applyChanges, buildSnapshot, emptySnapshot, transactionCount } from './snapshot.ts';
+import { FLAG, applyChanges, buildSnapshot, emptySnapshot, rowIndex, transactionCount } from './snapshot.ts';
 import type { Snapshot, SnapshotChange, SnapshotDoc } from './snapshot.ts';
 import { naiveAccountBalances, naiveCategoryTotals, naiveMonthSummary, naiveNetWorth } from './__fixtures__/naive-aggregates.ts';
 import { syntheticAccounts, syntheticCategories, syntheticId, syntheticLedger } from './__fixtures__/synthetic-ledger.ts';
@@ -118,7 +118,7 @@ describe('columnar snapshot', () => {
     const doc: SnapshotDoc = { id: 'a', date: '2024-12-31', amount: -500, currency: 'GBP', accountId: 'acc', categoryId: 'food', status: 'cleared', transferId: null, splits: [] };
     const s = buildSnapshot([doc]);
     applyChanges(s, [{ op: 'update', doc: { ...doc, date: '2025-01-01' } }]);
-    expect(s.rows.get('a')?.year).toBe(2025);
+    expect(rowIndex(s).get('a')?.year).toBe(2025);
     expect(s.years.get(2024)?.docCount).toBe(0);
     expect(categoryTotals(s, { from: '2025-01-01', to: '2025-01-01' })).toEqual([{ categoryId: 'food', currency: 'GBP', total: -500, count: 1 }]);
     expect(categoryTotals(s, { to: '2024-12-31' })).toEqual([]);

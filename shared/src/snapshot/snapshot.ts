@@ -1,5 +1,5 @@
 import type { Transaction } from '../schema/registry.ts';
-import { SnapshotInputError, dayNumber, yearOfDay } from './days.ts';
+import { SnapshotCorruptError, SnapshotInputError, dayNumber, yearOfDay } from './days.ts';
 
 /**
  * The columnar snapshot (ARCHITECTURE decision 8): what budgets, reports and forecasts need from the
@@ -105,8 +105,10 @@ export interface YearPartition {
   account: Uint16Array;
   category: Uint16Array;
   flags: Uint8Array;
-  /** Document id of each slot (null for a freed slot). */
+  /** Document id of each slot (null for a freed slot); read through partitionIds(). */
   ids: (string | null)[];
+  /** Ids as loaded (UTF-8 JSON), decoded on first need so that opening does not pay for them. */
+  idsText: Uint8Array | null;
   /** Freed slots, reused by the next rows added. */
   free: number[];
   /** Live transactions (documents, not rows) in the year. */
@@ -125,8 +127,11 @@ export interface Snapshot {
   readonly accounts: Dictionary;
   readonly categories: Dictionary;
   readonly years: Map<number, YearPartition>;
-  /** Document id → its year and row slots: what makes an update or delete O(1). */
-  readonly rows: Map<string, RowRef>;
+  /**
+   * Document id → its year and row slots: what makes an update or delete O(1). Null after loading
+   * until first needed (rowIndex() builds it), since aggregates never use it.
+   */
+  rows: Map<string, RowRef> | null;
   /** Years changed since the set was last cleared (by the persistence layer after a write). */
   readonly dirtyYears: Set<number>;
 }
@@ -155,9 +160,50 @@ export function emptyPartition(year: number, capacity = 64): YearPartition {
     category: new Uint16Array(capacity),
     flags: new Uint8Array(capacity),
     ids: [],
+    idsText: null,
     free: [],
     docCount: 0,
   };
+}
+
+/** The partition's per-slot document ids, decoding them first when they were loaded lazily. */
+export function partitionIds(p: YearPartition): (string | null)[] {
+  if (p.idsText !== null) {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(new TextDecoder().decode(p.idsText));
+    } catch {
+      throw new SnapshotCorruptError(`year ${p.year}: stored ids are not readable`);
+    }
+    if (!Array.isArray(ids) || ids.length !== p.length || !ids.every((id) => typeof id === 'string')) {
+      throw new SnapshotCorruptError(`year ${p.year}: stored ids do not match its rows`);
+    }
+    p.ids = ids as string[];
+    p.idsText = null;
+  }
+  return p.ids;
+}
+
+/** The id → rows index, built from the partitions the first time it is needed. */
+export function rowIndex(s: Snapshot): Map<string, RowRef> {
+  if (s.rows) return s.rows;
+  const rows = new Map<string, RowRef>();
+  for (const p of s.years.values()) {
+    const ids = partitionIds(p);
+    for (let i = 0; i < p.length; i++) {
+      const id = ids[i];
+      if (id === null || id === undefined) continue;
+      const ref = rows.get(id);
+      if (ref === undefined) rows.set(id, { year: p.year, slots: [i] });
+      else if (ref.year !== p.year) throw new SnapshotCorruptError(`transaction ${id} is stored in years ${ref.year} and ${p.year}`);
+      else (ref.slots as number[]).push(i);
+    }
+  }
+  let docs = 0;
+  for (const p of s.years.values()) docs += p.docCount;
+  if (docs !== rows.size) throw new SnapshotCorruptError(`stored transaction counts (${docs}) do not match the stored ids (${rows.size})`);
+  s.rows = rows;
+  return rows;
 }
 
 function grow<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(array: T, capacity: number): T {
@@ -256,6 +302,7 @@ function partition(s: Snapshot, year: number): YearPartition {
 
 function addRows(s: Snapshot, d: PreparedDoc): void {
   const p = partition(s, d.year);
+  const ids = partitionIds(p);
   const currency = s.currencies.intern(d.currency);
   const account = s.accounts.intern(d.accountId);
   const slots: number[] = [];
@@ -272,27 +319,29 @@ function addRows(s: Snapshot, d: PreparedDoc): void {
     p.account[slot] = account;
     p.category[slot] = s.categories.intern(line.categoryId);
     p.flags[slot] = d.flags;
-    p.ids[slot] = d.id;
+    ids[slot] = d.id;
     slots.push(slot);
   }
   p.docCount += 1;
-  s.rows.set(d.id, { year: d.year, slots });
+  rowIndex(s).set(d.id, { year: d.year, slots });
   s.dirtyYears.add(d.year);
 }
 
 function removeRows(s: Snapshot, id: string): void {
-  const ref = s.rows.get(id);
+  const index = rowIndex(s);
+  const ref = index.get(id);
   if (!ref) return;
   const p = s.years.get(ref.year);
   if (!p) throw new Error(`snapshot row index points at missing year ${ref.year}`);
+  const ids = partitionIds(p);
   for (const slot of ref.slots) {
     p.flags[slot] = FLAG.deleted;
     p.amount[slot] = 0;
-    p.ids[slot] = null;
+    ids[slot] = null;
     p.free.push(slot);
   }
   p.docCount -= 1;
-  s.rows.delete(id);
+  index.delete(id);
   s.dirtyYears.add(ref.year);
 }
 
@@ -324,7 +373,8 @@ export function buildSnapshot(docs: Iterable<SnapshotDoc & { readonly _deleted?:
  */
 export function applyChanges(s: Snapshot, changes: readonly SnapshotChange[], checkpoint?: Checkpoint): void {
   const present = new Map<string, boolean>();
-  const isPresent = (id: string) => present.get(id) ?? s.rows.has(id);
+  const index = rowIndex(s);
+  const isPresent = (id: string) => present.get(id) ?? index.has(id);
   const prepared: (PreparedDoc | null)[] = [];
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -354,5 +404,7 @@ export function applyChanges(s: Snapshot, changes: readonly SnapshotChange[], ch
 
 /** Live transactions in the snapshot. */
 export function transactionCount(s: Snapshot): number {
-  return s.rows.size;
+  let n = 0;
+  for (const p of s.years.values()) n += p.docCount;
+  return n;
 }
