@@ -23,9 +23,14 @@ export function decodeStatement(bytes: Uint8Array): { text: string; encoding: st
       encoding = 'windows-1252';
     }
   }
-  const text = new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(body);
+  let text = new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(body);
+  // Some runtimes (Node 20) decode the windows-1252 label as ISO-8859-1; map bytes 0x80-0x9F properly.
+  if (encoding === 'windows-1252') text = text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
   return { text: normaliseNewlines(text), encoding };
 }
+
+/** Windows-1252 bytes 0x80-0x9F (five are undefined and stay as their C1 code point). */
+const CP1252_HIGH = [...'€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ'];
 
 function normaliseNewlines(text: string): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
