@@ -175,6 +175,10 @@ export const BANK_PROFILES: BankProfile[] = [
   },
 ];
 
+/**
+ * An undated row whose first cell reads like a footer (Total, Closing balance, Number of transactions…) is a
+ * summary line, not a transaction, and is passed over. Any other undated row is reported as a problem.
+ */
 const SUMMARY = /^(total|totals|closing|opening|balance|summary|end of|statement|number of|count)\b/i;
 
 export interface MappedRows {
@@ -203,7 +207,7 @@ export function mapRows(header: string[], rows: CsvRow[], layout: CsvLayout, def
     const date = parseDate(dateText, layout.dateFormat);
     if (!date.ok) {
       const first = row.cells.find((c) => c.trim() !== '') ?? '';
-      if (SUMMARY.test(first.trim()) || (dateText.trim() === '' && row.line > (rows[0]?.line ?? 0) && isTrailing(row, rows))) continue;
+      if (SUMMARY.test(first.trim())) continue;
       report(layout.dateColumn, `date: ${date.error}`);
       continue;
     }
@@ -275,10 +279,6 @@ export function mapRows(header: string[], rows: CsvRow[], layout: CsvLayout, def
   return { transactions, problems };
 }
 
-/** A row with no date after which no dated row follows is a footer, not a transaction. */
-function isTrailing(row: CsvRow, rows: CsvRow[]): boolean {
-  return rows.indexOf(row) >= rows.length - 3;
-}
 
 /** Turns a saved column mapping into a layout over header keys. */
 export function layoutFromMapping(mapping: ColumnMapping): CsvLayout {

@@ -229,3 +229,37 @@ describe('problems carry line and column', () => {
     expect(detectAndParse(new Uint8Array(), 'empty.csv')).toEqual({ format: 'generic', transactions: [], problems: [{ line: 1, message: 'The file is empty' }] });
   });
 });
+
+describe('QIF dates', () => {
+  const qif = (dates: string[]): ParseResult =>
+    detectAndParse(new TextEncoder().encode(`!Type:CCard\n${dates.map((d) => `D${d}\nT-1.00\nPShop\n^`).join('\n')}\n`), 'c.qif') as ParseResult;
+
+  it("reads Quicken's US apostrophe years month-first", () => {
+    expect(qif(["3/ 5'24", "12/31'23"]).transactions.map((t) => t.date)).toEqual(['2024-03-05', '2023-12-31']);
+  });
+
+  it('switches to month-first when a second field is above 12', () => {
+    expect(qif(['03/05/2024', '03/25/2024']).transactions.map((t) => t.date)).toEqual(['2024-03-05', '2024-03-25']);
+  });
+
+  it('stays day-first for UK files and when told', () => {
+    expect(qif(['03/05/2024', '25/03/2024']).transactions.map((t) => t.date)).toEqual(['2024-05-03', '2024-03-25']);
+    const told = detectAndParse(new TextEncoder().encode('!Type:Bank\nD03/05/2024\nT1\n^\n'), 'b.qif', { qifDateOrder: 'MDY' }) as ParseResult;
+    expect(told.transactions.map((t) => t.date)).toEqual(['2024-03-05']);
+  });
+
+  it('reports a record without a usable amount on its first line', () => {
+    const result = detectAndParse(new TextEncoder().encode('!Type:Bank\nD01/02/2024\nTten\nPX\n^\nD02/02/2024\nT-2.00\n^\n'), 'b.qif') as ParseResult;
+    expect(result.transactions.map((t) => t.amount)).toEqual([-200]);
+    expect(result.problems).toEqual([{ line: 2, column: 'T', message: expect.stringMatching(/not an amount/) }]);
+  });
+});
+
+describe('CSV footers and undated rows', () => {
+  it('passes over a summary footer but reports an undated row that is not one', () => {
+    const csv = 'Date,Counter Party,Reference,Type,Amount (GBP)\n01/04/2024,A,R,T,-1.00\n,B,R,T,-2.00\nClosing balance,,,,99.00\n';
+    const result = detectAndParse(new TextEncoder().encode(csv), 's.csv') as ParseResult;
+    expect(result.transactions.map((t) => t.amount)).toEqual([-100]);
+    expect(result.problems).toEqual([{ line: 3, column: 'date', message: expect.stringMatching(/not a DD\/MM\/YYYY date/) }]);
+  });
+});

@@ -43,11 +43,12 @@ export function parseQif(text: string, currency: string, order: 'auto' | 'DMY' |
   });
   if (current) records.push(current);
 
-  const dateTexts = records.map((r) => r.fields.get('D') ?? '');
-  const mdy = order === 'MDY' || (order === 'auto' && isMonthFirst(dateTexts));
+  const dateTexts = records.map((r) => qifDate(r.fields.get('D')));
+  const apostrophe = records.some((r) => (r.fields.get('D') ?? '').includes("'"));
+  const mdy = order === 'MDY' || (order === 'auto' && isMonthFirst(dateTexts, apostrophe));
   const transactions: ParsedTransaction[] = [];
   for (const record of records) {
-    const dateText = (record.fields.get('D') ?? '').trim().replace(/'\s*/, '/');
+    const dateText = qifDate(record.fields.get('D'));
     const date = parseDate(dateText, mdy ? 'MM/DD/YYYY' : 'DD/MM/YYYY');
     if (!date.ok) {
       problems.push({ line: record.line, column: 'D', message: `date: ${date.error}` });
@@ -76,7 +77,12 @@ export function parseQif(text: string, currency: string, order: 'auto' | 'DMY' |
   return { format: 'qif', transactions, problems };
 }
 
-function isMonthFirst(dates: string[]): boolean {
+/** Quicken pads day and month with spaces (`3/ 5'24`); the apostrophe separates a year of 2000 or later. */
+function qifDate(raw: string | undefined): string {
+  return (raw ?? '').replace(/\s+/g, '').replace("'", '/');
+}
+
+function isMonthFirst(dates: string[], apostrophe: boolean): boolean {
   let dayFirst = false;
   let monthFirst = false;
   for (const d of dates) {
@@ -87,5 +93,5 @@ function isMonthFirst(dates: string[]): boolean {
   }
   if (monthFirst && !dayFirst) return true;
   if (dayFirst) return false;
-  return dates.some((d) => d.includes("'"));
+  return apostrophe;
 }
