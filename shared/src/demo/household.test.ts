@@ -128,6 +128,20 @@ describe('the default household', () => {
     expect(new Set(h.quotes.map((q) => q.id)).size).toBe(h.quotes.length);
   });
 
+  it('never gives two documents the same HLC stamp, and stamps sort with the date', () => {
+    const stamps = new Set<string>();
+    let count = 0;
+    for (const name of COLLECTION_NAMES) {
+      if (name === 'quotes') continue;
+      for (const doc of h[name] as { hlc: string }[]) {
+        stamps.add(doc.hlc);
+        count += 1;
+      }
+    }
+    expect(stamps.size).toBe(count);
+    for (const t of h.transactions) expect(new Date(Number(t.hlc.slice(0, 13))).toISOString().slice(0, 10)).toBe(t.date);
+  });
+
   it('pairs every transfer: two legs on different accounts, opposite signs, equal size in one currency', () => {
     const legs = new Map<string, typeof h.transactions>();
     for (const t of h.transactions) {

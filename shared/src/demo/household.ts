@@ -162,16 +162,16 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
   const idRng = new Rng(seed, 'ids');
   const rng = new Rng(seed, 'life');
   const invRng = new Rng(seed, 'investing');
-  let stampDay = -1;
-  let stampSeq = 0;
-  /** A fresh UUIDv7 and HLC stamp dated on `day` (08:00 UTC plus a per-day counter). */
+  /** Documents stamped so far on each day: stamps never repeat, whatever order the days come in. */
+  const stampsOnDay = new Int32Array(days);
+  /** A fresh UUIDv7 and HLC stamp dated on `day`: 08:00 UTC plus one ms per document already on that day. */
   const stamp = (day: number): { id: string; hlc: string } => {
-    if (day !== stampDay) {
-      stampDay = day;
-      stampSeq = 0;
-    }
-    const ms = day * DAY_MS + 28_800_000 + stampSeq * 7;
-    stampSeq += 1;
+    const i = day - startDay;
+    if (i < 0 || i >= days) throw new RangeError(`demo stamp outside the history: day ${day}`);
+    const seq = stampsOnDay[i]!;
+    if (seq >= 57_600_000) throw new RangeError('more than 57,600,000 documents on one day');
+    stampsOnDay[i] = seq + 1;
+    const ms = day * DAY_MS + 28_800_000 + seq;
     return { id: idRng.uuid7(ms), hlc: `${ms}:0000:${NODE}` };
   };
   const emit = <N extends CollectionName>(collection: N, doc: Extract<DemoRecord, { collection: N }>['doc']): Extract<DemoRecord, { collection: N }> => {
