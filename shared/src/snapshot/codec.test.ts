@@ -76,6 +76,16 @@ describe('snapshot records', () => {
     expect(transactionCount(roundTrip(records))).toBe(0);
   });
 
+  it('stores UUID ids as 16 bytes each and other ids as text, both read back the same', () => {
+    const uuids = ledger.transactions.slice(0, 50);
+    const uuidRecord = serialiseYear(buildSnapshot(uuids.map((t) => ({ ...t, date: '2024-05-05' }))).years.get(2024)!);
+    expect([...new Set(partitionIds(deserialiseYear(uuidRecord)))]).toEqual(uuids.map((t) => t.id));
+    const mixed = [...uuids.slice(0, 49), { ...uuids[49]!, id: 'not-a-uuid' }];
+    const textRecord = serialiseYear(buildSnapshot(mixed.map((t) => ({ ...t, date: '2024-05-05' }))).years.get(2024)!);
+    expect([...new Set(partitionIds(deserialiseYear(textRecord)))]).toEqual(mixed.map((t) => t.id));
+    expect(uuidRecord.byteLength).toBeLessThan(textRecord.byteLength - 50 * 20);
+  });
+
   it('computes the standard CRC-32', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });

@@ -1,4 +1,5 @@
 import { SnapshotCorruptError, SnapshotInputError } from './days.ts';
+import { encodeIds } from './id-codec.ts';
 import { SCHEMA_VERSION, emptyPartition, emptySnapshot, partitionIds } from './snapshot.ts';
 import type { Checkpoint, Dictionary, Snapshot, YearPartition } from './snapshot.ts';
 
@@ -9,10 +10,11 @@ import type { Checkpoint, Dictionary, Snapshot, YearPartition } from './snapshot
  *   0  u32  magic 0x4d4d534e ("MMSN")       16 u32  row count (year) / 0 (meta)
  *   4  u16  record format version           20 u32  byte length of the text section
  *   6  u16  snapshot SCHEMA_VERSION         24 u32  total record length
- *   8  u8   kind (1 meta, 2 year)           28 u32  CRC-32 of every byte of the record but these 4
+ *   8  u8   kind (1 meta, 2 year); 9 u8 id encoding (0 JSON text, 1 UUIDs as 16 bytes; see id-codec.ts)
+ *                                           28 u32  CRC-32 of every byte of the record but these 4
  *   12 i32  year (year) / 0 (meta)          32 u32  transactions (year) / 0 (meta); 36 u32 zero
  *   40 body — year: amount f64[n], day i32[n], currency u16[n], account u16[n], category u16[n],
- *      flags u8[n], then the row ids as UTF-8 JSON; meta: UTF-8 JSON.
+ *      flags u8[n], then the row ids; meta: UTF-8 JSON.
  *
  * CRC-32 catches every single flipped byte (any error burst up to 32 bits), so a damaged record is
  * refused with SnapshotCorruptError instead of loading wrong numbers. Only live rows are written:
@@ -79,6 +81,7 @@ interface Header {
   readonly rows: number;
   readonly textLength: number;
   readonly docs: number;
+  readonly idEncoding: number;
 }
 
 function open(buffer: ArrayBuffer, kind: number): Header {
@@ -89,7 +92,7 @@ function open(buffer: ArrayBuffer, kind: number): Header {
   if (view.getUint32(28, true) !== recordCrc(buffer)) throw new SnapshotCorruptError('snapshot record fails its CRC-32 check');
   if (view.getUint16(4, true) !== RECORD_FORMAT_VERSION || view.getUint16(6, true) !== SCHEMA_VERSION) throw new SnapshotVersionError(view.getUint16(6, true));
   if (view.getUint8(8) !== kind) throw new SnapshotCorruptError(`expected a ${kind === KIND_META ? 'meta' : 'year'} record`);
-  return { kind, year: view.getInt32(12, true), rows: view.getUint32(16, true), textLength: view.getUint32(20, true), docs: view.getUint32(32, true) };
+  return { kind, year: view.getInt32(12, true), rows: view.getUint32(16, true), textLength: view.getUint32(20, true), docs: view.getUint32(32, true), idEncoding: view.getUint8(9) };
 }
 
 export function yearRecordSize(rows: number, textLength: number): number {
@@ -109,9 +112,10 @@ export function serialiseYear(p: YearPartition): ArrayBuffer {
     }
   }
   const n = live.length;
-  const text = new TextEncoder().encode(JSON.stringify(ids));
+  const { encoding, bytes: text } = encodeIds(ids);
   const buffer = new ArrayBuffer(yearRecordSize(n, text.length));
   writeHeader(new DataView(buffer), KIND_YEAR, p.year, n, text.length, p.docCount);
+  new DataView(buffer).setUint8(9, encoding === 'uuid' ? 1 : 0);
   let at = HEADER;
   const amount = new Float64Array(buffer, at, n); at += n * 8;
   const day = new Int32Array(buffer, at, n); at += n * 4;
@@ -148,7 +152,8 @@ export function deserialiseYear(buffer: ArrayBuffer): YearPartition {
   p.account = new Uint16Array(buffer, at, n); at += n * 2;
   p.category = new Uint16Array(buffer, at, n); at += n * 2;
   p.flags = new Uint8Array(buffer, at, n); at += n;
-  p.idsText = new Uint8Array(buffer, at, h.textLength);
+  if (h.idEncoding > 1) throw new SnapshotCorruptError(`year record has an unknown id encoding ${h.idEncoding}`);
+  p.idsPending = { encoding: h.idEncoding === 1 ? 'uuid' : 'json', bytes: new Uint8Array(buffer, at, h.textLength) };
   p.length = n;
   p.docCount = h.docs;
   return p;

@@ -1,5 +1,7 @@
 import type { Transaction } from '../schema/registry.ts';
 import { SnapshotCorruptError, SnapshotInputError, dayNumber, yearOfDay } from './days.ts';
+import { decodeIds } from './id-codec.ts';
+import type { IdEncoding } from './id-codec.ts';
 
 /**
  * The columnar snapshot (ARCHITECTURE decision 8): what budgets, reports and forecasts need from the
@@ -107,8 +109,8 @@ export interface YearPartition {
   flags: Uint8Array;
   /** Document id of each slot (null for a freed slot); read through partitionIds(). */
   ids: (string | null)[];
-  /** Ids as loaded (UTF-8 JSON), decoded on first need so that opening does not pay for them. */
-  idsText: Uint8Array | null;
+  /** Ids as loaded, decoded on first need so that opening does not pay for them. */
+  idsPending: { readonly encoding: IdEncoding; readonly bytes: Uint8Array } | null;
   /** Freed slots, reused by the next rows added. */
   free: number[];
   /** Live transactions (documents, not rows) in the year. */
@@ -160,7 +162,7 @@ export function emptyPartition(year: number, capacity = 64): YearPartition {
     category: new Uint16Array(capacity),
     flags: new Uint8Array(capacity),
     ids: [],
-    idsText: null,
+    idsPending: null,
     free: [],
     docCount: 0,
   };
@@ -168,18 +170,9 @@ export function emptyPartition(year: number, capacity = 64): YearPartition {
 
 /** The partition's per-slot document ids, decoding them first when they were loaded lazily. */
 export function partitionIds(p: YearPartition): (string | null)[] {
-  if (p.idsText !== null) {
-    let ids: unknown;
-    try {
-      ids = JSON.parse(new TextDecoder().decode(p.idsText));
-    } catch {
-      throw new SnapshotCorruptError(`year ${p.year}: stored ids are not readable`);
-    }
-    if (!Array.isArray(ids) || ids.length !== p.length || !ids.every((id) => typeof id === 'string')) {
-      throw new SnapshotCorruptError(`year ${p.year}: stored ids do not match its rows`);
-    }
-    p.ids = ids as string[];
-    p.idsText = null;
+  if (p.idsPending !== null) {
+    p.ids = decodeIds(p.idsPending.encoding, p.idsPending.bytes, p.length, `year ${p.year}`);
+    p.idsPending = null;
   }
   return p.ids;
 }
