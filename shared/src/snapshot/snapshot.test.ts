@@ -51,6 +51,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
 );
 
+/** Mostly single local edits, sometimes a sync batch of several changes (which may touch one document twice). */
+const batchArb = fc.oneof({ weight: 3, arbitrary: stepArb.map((step) => [step]) }, { weight: 1, arbitrary: fc.array(stepArb, { minLength: 2, maxLength: 6 }) });
+
 function toDoc(id: string, v: DocValue): SnapshotDoc {
   const account = accounts[v.account]!;
   const splits = v.splitAt ? [{ categoryId: v.splitAt[1], amount: v.splitAt[0] }, { categoryId: v.categoryId, amount: v.amount - v.splitAt[0] }] : [];
@@ -68,44 +71,45 @@ function withAmount(doc: SnapshotDoc, amount: number): SnapshotDoc {
 }
 
 describe('columnar snapshot', () => {
-  it('keeps every aggregate equal to the naive computation over the documents through random inserts, edits and deletes', () => {
+  it('keeps every aggregate equal to the naive computation over the documents through random inserts, edits, deletes and sync batches', () => {
     fc.assert(
-      fc.property(fc.array(docArb, { maxLength: 8 }), fc.array(stepArb, { minLength: 1, maxLength: 40 }), dateArb, dateArb, (initial, steps, d1, d2) => {
+      fc.property(fc.array(docArb, { maxLength: 8 }), fc.array(batchArb, { minLength: 1, maxLength: 30 }), dateArb, dateArb, (initial, batches, d1, d2) => {
         let docs = initial.map((v, i) => toDoc(syntheticId(0xb0, i), v));
         const s = buildSnapshot(docs, { seq: 0 });
         const range = d1 <= d2 ? { from: d1, to: d2 } : { from: d2, to: d1 };
         const month = range.from.slice(0, 7);
         expectSameAggregates(s, docs, month, range);
         let next = initial.length;
-        steps.forEach((step, n) => {
-          let change: SnapshotChange;
+        const changeFor = (step: Step): SnapshotChange | null => {
           if (step.kind === 'insert' || docs.length === 0) {
             const v = step.kind === 'insert' ? step.doc : 'value' in step ? step.value : initial[0];
-            if (!v) return;
+            if (!v) return null;
             const doc = toDoc(syntheticId(0xb0, next++), v);
             docs = [...docs, doc];
-            change = { op: 'insert', doc };
-          } else {
-            const i = step.pick % docs.length;
-            const old = docs[i]!;
-            if (step.kind === 'delete') {
-              docs = docs.filter((_, j) => j !== i);
-              change = { op: 'delete', id: old.id };
-            } else {
-              let doc: SnapshotDoc;
-              if (step.kind === 'replace') doc = toDoc(old.id, step.value);
-              else if (step.field === 'amount') doc = withAmount(old, step.value.amount);
-              else if (step.field === 'date') doc = { ...old, date: step.value.date };
-              else if (step.field === 'category') doc = old.splits.length > 0 ? old : { ...old, categoryId: step.value.categoryId };
-              else {
-                const account = accounts[step.value.account]!;
-                doc = { ...old, accountId: account.id, currency: account.currency };
-              }
-              docs = docs.map((d, j) => (j === i ? doc : d));
-              change = { op: 'update', doc };
-            }
+            return { op: 'insert', doc };
           }
-          applyChanges(s, [change], { seq: n + 1 });
+          const i = step.pick % docs.length;
+          const old = docs[i]!;
+          if (step.kind === 'delete') {
+            docs = docs.filter((_, j) => j !== i);
+            return { op: 'delete', id: old.id };
+          }
+          let doc: SnapshotDoc;
+          if (step.kind === 'replace') doc = toDoc(old.id, step.value);
+          else if (step.field === 'amount') doc = withAmount(old, step.value.amount);
+          else if (step.field === 'date') doc = { ...old, date: step.value.date };
+          else if (step.field === 'category') doc = old.splits.length > 0 ? old : { ...old, categoryId: step.value.categoryId };
+          else {
+            const account = accounts[step.value.account]!;
+            doc = { ...old, accountId: account.id, currency: account.currency };
+          }
+          docs = docs.map((d, j) => (j === i ? doc : d));
+          return { op: 'update', doc };
+        };
+        batches.forEach((batch, n) => {
+          // A batch of one is a local edit; a longer batch is a pulled sync batch applied in one go.
+          const changes = batch.map(changeFor).filter((c): c is SnapshotChange => c !== null);
+          applyChanges(s, changes, { seq: n + 1 });
           expectSameAggregates(s, docs, month, range);
           expect(s.checkpoint).toEqual({ seq: n + 1 });
         });
