@@ -132,7 +132,6 @@ describe('the default household', () => {
     const stamps = new Set<string>();
     let count = 0;
     for (const name of COLLECTION_NAMES) {
-      if (name === 'quotes') continue;
       for (const doc of h[name] as { hlc: string }[]) {
         stamps.add(doc.hlc);
         count += 1;

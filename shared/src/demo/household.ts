@@ -310,7 +310,7 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
         const volume = Math.round(ohlc.logNormal(baseVolume, 0.4));
         const date = dateAt(day);
         const q: Quote = {
-          id: `price:${spec.symbol}:${date}`, hlc: `${day * DAY_MS + 79_200_000}:0000:${NODE}`, kind: 'price', series: spec.symbol, date,
+          id: `price:${spec.symbol}:${date}`, hlc: `${day * DAY_MS + 79_200_000 + a}:0000:${NODE}`, kind: 'price', series: spec.symbol, date,
           open: scaledText(open, PRICE_DP), high: scaledText(high, PRICE_DP), low: scaledText(low, PRICE_DP), close: scaledText(close, PRICE_DP),
           volume: String(volume), currency: spec.currency, source: spec.provider === 'manual' ? 'fund-manager' : spec.provider,
         };
@@ -324,7 +324,7 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
         if (dow === 0 || dow === 6) continue;
         const date = dateAt(day);
         const q: Quote = {
-          id: `fx:GBP/${currency}:${date}`, hlc: `${day * DAY_MS + 79_200_000}:0000:${NODE}`, kind: 'fx', series: `GBP/${currency}`, date,
+          id: `fx:GBP/${currency}:${date}`, hlc: `${day * DAY_MS + 79_200_000 + ASSET_SPECS.length + (currency === 'EUR' ? 0 : 1)}:0000:${NODE}`, kind: 'fx', series: `GBP/${currency}`, date,
           open: null, high: null, low: null, close: fxText(currency, day), volume: null, currency, source: 'ecb',
         };
         yield emit('quotes', q);
