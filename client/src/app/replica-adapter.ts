@@ -16,6 +16,10 @@ export function createIndexedDbReplica(options: IndexedDbReplicaOptions = {}): R
   const load = options.load ?? (() => import('../db/database.ts'));
   const idb = () => options.indexedDB ?? globalThis.indexedDB;
   let replica: Replica | null = null;
+  const listeners = new Set<(db: Replica['db'] | null) => void>();
+  const announce = () => {
+    for (const listener of listeners) listener(replica?.db ?? null);
+  };
 
   function mapError(error: unknown): never {
     if (error instanceof ReplicaPortError) throw error;
@@ -38,6 +42,7 @@ export function createIndexedDbReplica(options: IndexedDbReplicaOptions = {}): R
       try {
         const { openReplica } = await load();
         replica = await openReplica({ password });
+        announce();
         return { created: replica.created };
       } catch (error) {
         mapError(error);
@@ -49,6 +54,7 @@ export function createIndexedDbReplica(options: IndexedDbReplicaOptions = {}): R
     async lock() {
       const open = replica;
       replica = null;
+      announce();
       await open?.close();
     },
     async changePassword(oldPassword, newPassword) {
@@ -64,6 +70,7 @@ export function createIndexedDbReplica(options: IndexedDbReplicaOptions = {}): R
         const { eraseDevice } = await load();
         const open = replica;
         replica = null;
+        announce();
         return await eraseDevice({ ...(open ? { replica: open } : {}), indexedDB: idb() });
       } catch (error) {
         mapError(error);
@@ -72,6 +79,13 @@ export function createIndexedDbReplica(options: IndexedDbReplicaOptions = {}): R
     async countDocuments(collection: CollectionName) {
       if (!replica) throw new ReplicaPortError('locked', 'Unlock the device first.');
       return replica.db.collections[collection].count().exec();
+    },
+    database() {
+      return replica?.db ?? null;
+    },
+    onDatabase(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { CollectionName } from '@mymidas/shared/schema';
+import type { ReplicaDatabase } from '../db/database.ts';
 
 /**
  * What the shell needs from the encrypted replica (client/src/db/), and nothing more. The shell
@@ -19,6 +20,13 @@ export interface ReplicaPort {
   erase(): Promise<string[]>;
   /** How many documents a collection holds on this device (needs an unlocked replica). */
   countDocuments(collection: CollectionName): Promise<number>;
+  /**
+   * The open RxDB database (every replicated collection), or null while locked. Feature screens read
+   * and write documents through it; writes are picked up by sync (client/src/sync/) on their own.
+   */
+  database(): ReplicaDatabase | null;
+  /** Calls back with the database after every unlock and with null on lock; returns an unsubscribe. */
+  onDatabase(listener: (db: ReplicaDatabase | null) => void): () => void;
 }
 
 export type ReplicaPortErrorCode = 'wrong-password' | 'locked' | 'erase-failed' | 'unavailable';

@@ -18,6 +18,8 @@ function setup() {
     changePassword: async () => undefined,
     erase: async () => [],
     countDocuments: async () => 0,
+    database: () => null,
+    onDatabase: () => () => undefined,
   };
   const app = createApp({});
   const pinia = createPinia();

@@ -37,6 +37,8 @@ function fakeReplica(password = 'the right password'): ReplicaPort & { erased: b
     async changePassword() {},
     async erase() { open = false; this.erased = true; return ['mymidas']; },
     async countDocuments() { return 0; },
+    database() { return null; },
+    onDatabase() { return () => undefined; },
   };
 }
 
