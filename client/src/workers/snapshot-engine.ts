@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ACCOUNT_TYPES } from '@mymidas/shared/schema';
-import { accountBalances, categoryTotals, monthSummary, netWorth } from '../../../shared/src/snapshot/aggregates.ts';
-import type { DayRange } from '../../../shared/src/snapshot/aggregates.ts';
-import { mismatchedYears, snapshotChecksums } from '../../../shared/src/snapshot/checksum.ts';
-import type { YearChecksum } from '../../../shared/src/snapshot/checksum.ts';
-import { SnapshotCorruptError, SnapshotVersionError, deserialiseSnapshot, serialiseMeta, serialiseSnapshot, serialiseYear } from '../../../shared/src/snapshot/codec.ts';
-import { applyChanges, buildSnapshot, transactionCount } from '../../../shared/src/snapshot/snapshot.ts';
-import type { Checkpoint, Snapshot, SnapshotChange, SnapshotDoc } from '../../../shared/src/snapshot/snapshot.ts';
-import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '../../../shared/src/snapshot/protocol.ts';
+import { accountBalances, categoryTotals, monthSummary, netWorth } from '@mymidas/shared/snapshot/aggregates';
+import type { DayRange } from '@mymidas/shared/snapshot/aggregates';
+import { mismatchedYears, snapshotChecksums } from '@mymidas/shared/snapshot/checksum';
+import type { YearChecksum } from '@mymidas/shared/snapshot/checksum';
+import { SnapshotCorruptError, SnapshotVersionError, deserialiseSnapshot, serialiseMeta, serialiseSnapshot, serialiseYear } from '@mymidas/shared/snapshot/codec';
+import { applyChanges, buildSnapshot, transactionCount } from '@mymidas/shared/snapshot/snapshot';
+import type { Checkpoint, Snapshot, SnapshotChange, SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
+import type { Dashboard, DashboardRequest, SnapshotState, TimedTotals } from '@mymidas/shared/snapshot/protocol';
 import { openSnapshotStore } from './snapshot-store.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 

@@ -1,5 +1,5 @@
-import { SnapshotCorruptError } from '../../../shared/src/snapshot/codec.ts';
-import type { SnapshotRecords } from '../../../shared/src/snapshot/codec.ts';
+import { SnapshotCorruptError } from '@mymidas/shared/snapshot/codec';
+import type { SnapshotRecords } from '@mymidas/shared/snapshot/codec';
 
 /**
  * The snapshot's own IndexedDB database: one object store of records — "meta" and "year-YYYY" — each
