@@ -1,0 +1,307 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { Subscription } from 'rxjs';
+import { accountSchema, categorySchema, transactionSchema } from '@mymidas/shared/schema';
+import type { Account, Category, Quote, Settings, Transaction } from '@mymidas/shared/schema';
+import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
+import type { ConvertedBalance, NetWorth } from '@mymidas/shared/ledger/balances';
+import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import type { ReplicaDatabase } from '../../db/database.ts';
+import { useReplicaDb } from '../../composables/use-replica-db.ts';
+import { nextSortOrder, sortAccounts } from './accounts-model.ts';
+import { createStamper } from './clock.ts';
+import type { Stamper } from './clock.ts';
+import { uuidv7 } from './ids.ts';
+import { readRows, stripInternal } from './replica-read.ts';
+import { undoPlan } from './undo.ts';
+import type { TransactionChange, UndoEntry } from './undo.ts';
+
+/**
+ * Shared reactive data of the ledger screens (accounts, categories, transactions) over the unlocked
+ * replica, and every write they make. Small collections are live RxDB queries. Transactions are read
+ * once into memory (PII decrypted only here, never queried in RxDB) and kept current from the
+ * collection's change stream, so filters and search run over plain arrays.
+ *
+ * Every write stamps `hlc`; transaction writes remember the last action so it can be undone.
+ */
+
+export type AccountDraft = Omit<Account, 'id' | 'hlc' | 'sortOrder'> & { sortOrder?: number };
+export type CategoryDraft = Omit<Category, 'id' | 'hlc'> & { id?: string };
+export type TransactionDraft = Omit<Transaction, 'id' | 'hlc'> & { id?: string };
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+const DEFAULT_BASE_CURRENCY = 'GBP';
+
+function maxStamp(rows: readonly { hlc: string }[]): string | null {
+  let max: string | null = null;
+  for (const r of rows) if (max === null || r.hlc > max) max = r.hlc;
+  return max;
+}
+
+export const useLedgerStore = defineStore('ledger', () => {
+  const dbRef = useReplicaDb();
+
+  const accountsRaw = shallowRef<Account[]>([]);
+  const categories = shallowRef<Category[]>([]);
+  const settings = shallowRef<Settings | null>(null);
+  const fxQuotes = shallowRef<Quote[]>([]);
+  const accountsReady = ref(false);
+
+  /** Transactions by id; plain (not reactive): txVersion says when it changed. */
+  const txById = new Map<string, Transaction>();
+  const txVersion = ref(0);
+  const txState = ref<LoadState>('idle');
+  const txError = ref<string | null>(null);
+  const txLoadMs = ref<number | null>(null);
+  let txLoading: Promise<void> | null = null;
+
+  const lastAction = shallowRef<UndoEntry | null>(null);
+  let stamper: Stamper | null = null;
+  let subs: Subscription[] = [];
+  let openDb: ReplicaDatabase | null = null;
+
+  function stop() {
+    for (const s of subs) s.unsubscribe();
+    subs = [];
+    openDb = null;
+    stamper = null;
+    txById.clear();
+    txVersion.value += 1;
+    txState.value = 'idle';
+    txLoading = null;
+    lastAction.value = null;
+    accountsReady.value = false;
+    accountsRaw.value = [];
+    categories.value = [];
+    settings.value = null;
+    fxQuotes.value = [];
+  }
+
+  async function start(db: ReplicaDatabase) {
+    openDb = db;
+    const device = await db.getLocal<{ deviceId: string }>('device');
+    if (openDb !== db) return;
+    stamper = createStamper((device?.toJSON().data as { deviceId?: string } | undefined)?.deviceId ?? uuidv7());
+    subs.push(
+      db.accounts.find().$.subscribe((docs) => {
+        const list = docs.map((d) => d.toMutableJSON() as Account);
+        const stamp = maxStamp(list);
+        if (stamp) stamper?.observe(stamp);
+        accountsRaw.value = list;
+        accountsReady.value = true;
+      }),
+      db.categories.find().$.subscribe((docs) => {
+        categories.value = docs.map((d) => d.toMutableJSON() as Category).sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
+      }),
+      db.settings.find().$.subscribe((docs) => {
+        settings.value = (docs[0]?.toMutableJSON() as Settings | undefined) ?? null;
+      }),
+      db.quotes.find({ selector: { kind: 'fx' } }).$.subscribe((docs) => {
+        fxQuotes.value = docs.map((d) => d.toMutableJSON() as Quote);
+      }),
+    );
+  }
+
+  watch(
+    dbRef,
+    (db) => {
+      if (db === openDb) return;
+      stop();
+      if (db) void start(db);
+    },
+    { immediate: true },
+  );
+
+  function requireDb(): ReplicaDatabase {
+    const db = dbRef.value;
+    if (!db) throw new Error('The replica is locked: unlock it first.');
+    return db;
+  }
+
+  function stamp(): string {
+    if (!stamper) throw new Error('The replica is still opening.');
+    return stamper.stamp();
+  }
+
+  const accounts = computed(() => sortAccounts(accountsRaw.value));
+  const baseCurrency = computed(() => settings.value?.baseCurrency ?? DEFAULT_BASE_CURRENCY);
+  const fxRates = computed(() => latestFxRates(fxQuotes.value));
+  const accountById = computed(() => new Map(accounts.value.map((a) => [a.id, a])));
+  const categoryById = computed(() => new Map(categories.value.map((c) => [c.id, c])));
+
+  /** Every transaction in memory (empty until ensureTransactions has loaded them). */
+  const transactions = computed<readonly Transaction[]>(() => {
+    void txVersion.value;
+    return Array.from(txById.values());
+  });
+
+  function applyRows(rows: readonly Transaction[], removed: readonly string[] = []) {
+    for (const r of rows) txById.set(r.id, r);
+    for (const id of removed) txById.delete(id);
+    txVersion.value += 1;
+  }
+
+  /** Loads every transaction into memory once; later calls wait for the same load. */
+  function ensureTransactions(): Promise<void> {
+    if (txLoading) return txLoading;
+    const db = requireDb();
+    txState.value = 'loading';
+    txError.value = null;
+    const buffered: { set: Transaction[]; removed: string[] }[] = [];
+    let live = false;
+    subs.push(
+      db.transactions.eventBulks$.subscribe((bulk) => {
+        const set: Transaction[] = [];
+        const removed: string[] = [];
+        for (const ev of bulk.events) {
+          if (ev.operation === 'DELETE') removed.push(ev.documentId);
+          else set.push(stripInternal(ev.documentData) as Transaction);
+        }
+        if (live) applyRows(set, removed);
+        else buffered.push({ set, removed });
+      }),
+    );
+    const started = performance.now();
+    txLoading = readRows(db.transactions)
+      .then((rows) => {
+        if (dbRef.value !== db) return;
+        for (const r of rows) txById.set(r.id, r);
+        for (const b of buffered) {
+          for (const r of b.set) txById.set(r.id, r);
+          for (const id of b.removed) txById.delete(id);
+        }
+        live = true;
+        const s = maxStamp(rows);
+        if (s) stamper?.observe(s);
+        txVersion.value += 1;
+        txLoadMs.value = performance.now() - started;
+        txState.value = 'ready';
+      })
+      .catch((error: unknown) => {
+        txState.value = 'error';
+        txError.value = error instanceof Error ? error.message : String(error);
+        txLoading = null;
+        throw error;
+      });
+    return txLoading;
+  }
+
+  /** The newest `limit` transactions straight from the date index: what the list paints first. */
+  async function newestTransactions(limit: number): Promise<Transaction[]> {
+    const db = requireDb();
+    return readRows(db.transactions, { sort: [{ date: 'desc' }], limit });
+  }
+
+  // ---------- balances ----------
+  const balances = computed<{ rows: ConvertedBalance[]; netWorth: NetWorth } | { error: string } | null>(() => {
+    if (txState.value !== 'ready') return null;
+    try {
+      const rows = accountBalances(accounts.value, transactions.value, { baseCurrency: baseCurrency.value, rates: fxRates.value });
+      return { rows, netWorth: netWorth(rows.filter((r) => !r.closed || r.balance !== 0), baseCurrency.value) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+
+  // ---------- account writes ----------
+  async function createAccount(draft: AccountDraft): Promise<Account> {
+    const db = requireDb();
+    const doc = accountSchema.parse({ ...draft, id: uuidv7(), hlc: stamp(), sortOrder: draft.sortOrder ?? nextSortOrder(accountsRaw.value) });
+    await db.accounts.insert(doc);
+    return doc;
+  }
+
+  async function updateAccount(id: string, patch: Partial<Omit<Account, 'id' | 'hlc'>>): Promise<void> {
+    const db = requireDb();
+    const doc = await db.accounts.findOne(id).exec();
+    if (!doc) throw new Error('That account is no longer on this device.');
+    const next = accountSchema.parse({ ...doc.toMutableJSON(), ...patch, hlc: stamp() });
+    await doc.incrementalPatch({ ...patch, hlc: next.hlc });
+  }
+
+  async function reorderAccounts(changes: readonly { id: string; sortOrder: number }[]): Promise<void> {
+    for (const c of changes) await updateAccount(c.id, { sortOrder: c.sortOrder });
+  }
+
+  // ---------- category writes ----------
+  async function saveCategory(draft: CategoryDraft): Promise<Category> {
+    const db = requireDb();
+    const doc = categorySchema.parse({ ...draft, id: draft.id ?? uuidv7(), hlc: stamp() });
+    if (doc.parentId !== null) {
+      const parent = categoryById.value.get(doc.parentId);
+      if (!parent) throw new Error('The parent category does not exist.');
+      if (parent.parentId !== null) throw new Error('Categories have two levels: the parent must be a top-level category.');
+      if (parent.id === doc.id) throw new Error('A category cannot be its own parent.');
+    }
+    await db.categories.upsert(doc);
+    return doc;
+  }
+
+  // ---------- transaction writes (undoable) ----------
+  async function writeTransactions(upserts: readonly Transaction[], removes: readonly string[]) {
+    const db = requireDb();
+    if (upserts.length > 0) {
+      const res = await db.transactions.bulkUpsert([...upserts]);
+      if (res.error.length > 0) throw new Error(`Could not save ${res.error.length} transaction(s): ${JSON.stringify(res.error[0]?.status)}`);
+    }
+    if (removes.length > 0) {
+      const res = await db.transactions.bulkRemove([...removes]);
+      if (res.error.length > 0) throw new Error(`Could not delete ${res.error.length} transaction(s).`);
+    }
+    if (txState.value === 'ready') applyRows(upserts, removes);
+  }
+
+  /**
+   * Writes one user action: each change's `after` is validated, stamped and saved (null = delete).
+   * Returns the saved documents. The action becomes the one "Undo" reverts.
+   */
+  async function commit(label: string, changes: readonly TransactionChange[]): Promise<Transaction[]> {
+    const saved: Transaction[] = [];
+    const removes: string[] = [];
+    const done: TransactionChange[] = [];
+    for (const c of changes) {
+      if (c.after === null) {
+        if (c.before) {
+          removes.push(c.before.id);
+          done.push(c);
+        }
+        continue;
+      }
+      const doc = transactionSchema.parse({ ...c.after, hlc: stamp() });
+      saved.push(doc);
+      done.push({ before: c.before, after: doc });
+    }
+    await writeTransactions(saved, removes);
+    lastAction.value = { label, changes: done };
+    return saved;
+  }
+
+  function newTransaction(draft: TransactionDraft): Transaction {
+    return transactionSchema.parse({ ...draft, id: draft.id ?? uuidv7(), hlc: stamp() });
+  }
+
+  /** Reverts the last action; returns its label, or null when there was nothing to undo. */
+  async function undo(): Promise<string | null> {
+    const entry = lastAction.value;
+    if (!entry) return null;
+    const plan = undoPlan(entry);
+    const restore = plan.restore.map((t) => ({ ...t, hlc: stamp() }));
+    await writeTransactions(restore, plan.remove);
+    lastAction.value = null;
+    return entry.label;
+  }
+
+  function transactionById(id: string): Transaction | undefined {
+    void txVersion.value;
+    return txById.get(id);
+  }
+
+  return {
+    db: dbRef,
+    accounts, accountsReady, accountById, categories, categoryById, settings, baseCurrency, fxRates,
+    transactions, txState, txError, txVersion, txLoadMs, ensureTransactions, newestTransactions, transactionById,
+    balances, lastAction,
+    createAccount, updateAccount, reorderAccounts, saveCategory,
+    newTransaction, commit, undo, stamp,
+  };
+});
