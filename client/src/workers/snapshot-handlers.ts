@@ -1,7 +1,9 @@
-import type { DayRange } from '../../../shared/src/snapshot/aggregates.ts';
-import type { YearChecksum } from '../../../shared/src/snapshot/checksum.ts';
-import type { Checkpoint, SnapshotChange, SnapshotDoc } from '../../../shared/src/snapshot/snapshot.ts';
-import type { Dashboard, DashboardRequest, SnapshotEngine, SnapshotState, TimedTotals } from './snapshot-engine.ts';
+import type { DayRange } from '@mymidas/shared/snapshot/aggregates';
+import type { YearChecksum } from '@mymidas/shared/snapshot/checksum';
+import type { Checkpoint, SnapshotChange, SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
+import type {
+  Dashboard, DashboardRequest, Overview, OverviewRequest, RecentWindow, ReplicaTombstone, ReplicaTransaction, SnapshotEngine, SnapshotState, TimedTotals,
+} from './snapshot-engine.ts';
 
 /** The snapshot feature's handlers in the compute worker. */
 export interface SnapshotHandlers {
@@ -15,6 +17,19 @@ export interface SnapshotHandlers {
   dashboard(request: DashboardRequest): Dashboard;
   categoryTotals(range?: DayRange): TimedTotals;
   eraseSnapshot(): Promise<void>;
+  /** Closes the snapshot database (before the worker goes, so erasing the device is never blocked). */
+  closeSnapshot(): void;
+  /** Applies replica documents (change events, catch-up reads) whatever the snapshot knew of them. */
+  syncSnapshotDocuments(docs: readonly (ReplicaTransaction | ReplicaTombstone)[], checkpoint: Checkpoint): Promise<{ readonly transactions: number; readonly checkpoint: Checkpoint }>;
+  beginSnapshotRebuild(): void;
+  addSnapshotRebuildDocuments(docs: readonly ReplicaTransaction[]): number;
+  finishSnapshotRebuild(checkpoint: Checkpoint): Promise<SnapshotState>;
+  beginSnapshotCheck(): void;
+  addSnapshotCheckDocuments(docs: readonly ReplicaTransaction[]): void;
+  finishSnapshotCheck(): SnapshotState;
+  abandonSnapshotPaging(): void;
+  overview(request: OverviewRequest): Overview;
+  recentWindow(count: number): RecentWindow;
 }
 
 export function createSnapshotHandlers(engine: SnapshotEngine): SnapshotHandlers {
@@ -28,5 +43,16 @@ export function createSnapshotHandlers(engine: SnapshotEngine): SnapshotHandlers
     dashboard: (request) => engine.dashboard(request),
     categoryTotals: (range) => engine.categoryTotals(range),
     eraseSnapshot: () => engine.erase(),
+    closeSnapshot: () => engine.close(),
+    syncSnapshotDocuments: (docs, checkpoint) => engine.syncDocuments(docs, checkpoint),
+    beginSnapshotRebuild: () => engine.beginRebuild(),
+    addSnapshotRebuildDocuments: (docs) => engine.addRebuildDocuments(docs),
+    finishSnapshotRebuild: (checkpoint) => engine.finishRebuild(checkpoint),
+    beginSnapshotCheck: () => engine.beginConsistencyCheck(),
+    addSnapshotCheckDocuments: (docs) => engine.addCheckDocuments(docs),
+    finishSnapshotCheck: () => engine.finishConsistencyCheck(),
+    abandonSnapshotPaging: () => engine.abandonPaged(),
+    overview: (request) => engine.overview(request),
+    recentWindow: (count) => engine.recentWindow(count),
   };
 }

@@ -62,6 +62,8 @@ export async function openSnapshotStore(name: string, key: CryptoKey): Promise<S
     req.onerror = () => reject(req.error);
     req.onblocked = () => reject(new Error(`snapshot database ${name} is blocked by another connection`));
   });
+  // "Erase this device" deletes every database: let go at once instead of blocking it.
+  db.onversionchange = () => db.close();
 
   async function seal(recordKey: string, plain: ArrayBuffer): Promise<StoredRecord> {
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
