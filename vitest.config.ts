@@ -1,10 +1,12 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'shared', include: ['shared/src/**/*.test.ts'], environment: 'node' } },
-      { test: { name: 'client', include: ['client/src/**/*.test.ts'], exclude: ['client/src/**/*.browser.test.ts'], environment: 'node' } },
+      // The Vue plugin lets component tests (@vue/test-utils, `// @vitest-environment happy-dom`) import .vue files.
+      { plugins: [vue()], test: { name: 'client', include: ['client/src/**/*.test.ts'], exclude: ['client/src/**/*.browser.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'server',
