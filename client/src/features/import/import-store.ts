@@ -1,0 +1,221 @@
+import type { ColumnMappingInput, ImportFormat } from '@mymidas/shared/import';
+import { ColumnMappingSchema } from '@mymidas/shared/import';
+import type { Account, CategorisationRule, Transaction } from '@mymidas/shared/schema';
+import type { ReplicaDatabase } from '../../db/database.ts';
+import { readDeviceState } from '../../db/database.ts';
+import { createImportStamper } from './import-clock.ts';
+import type { ImportStamper } from './import-clock.ts';
+import { mappingDocId } from './column-mapping.ts';
+import type { ImportDraft } from './import-plan.ts';
+
+/**
+ * The import's reads and writes on the replica. A commit is one batch: its record (a device-only
+ * local document listing every id it will insert) is written first, the transactions go in chunks of
+ * 500, and a failure or a cancel part-way removes what was written, so an import is all or nothing.
+ * Undo removes exactly the batch's ids (each removal stamped with the HLC, so it replicates as an
+ * edit) and forgets the record.
+ */
+
+export const WRITE_CHUNK = 500;
+const BATCH_INDEX = 'import-batches';
+const batchDocId = (id: string) => `import-batch-${id}`;
+
+export interface ImportBatchCounts {
+  readonly written: number;
+  readonly duplicates: number;
+  readonly skipped: number;
+}
+
+export interface ImportBatchRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly fileName: string;
+  readonly format: ImportFormat;
+  /** ISO instant of the commit. */
+  readonly createdAt: string;
+  /** 'writing' while chunks go in; a record left in 'writing' (tab closed mid-write) can still be undone. */
+  readonly state: 'writing' | 'done';
+  readonly transactionIds: readonly string[];
+  readonly counts: ImportBatchCounts;
+}
+
+export type ImportBatchSummary = Omit<ImportBatchRecord, 'transactionIds'> & { readonly transactionCount: number };
+
+export class ImportWriteError extends Error {
+  override readonly name = 'ImportWriteError';
+}
+
+export class ImportCancelledError extends Error {
+  override readonly name = 'ImportCancelledError';
+  constructor() {
+    super('The import was cancelled; nothing was kept.');
+  }
+}
+
+/** Every import hash the account already holds (importHash is not encrypted, the filter is on accountId). */
+export async function readExistingHashes(db: ReplicaDatabase, accountId: string): Promise<string[]> {
+  const docs = await db.transactions.find({ selector: { accountId } }).exec();
+  const out: string[] = [];
+  for (const d of docs) if (d.importHash !== null) out.push(d.importHash);
+  return out;
+}
+
+export async function readRules(db: ReplicaDatabase): Promise<CategorisationRule[]> {
+  const docs = await db.rules.find().exec();
+  return docs.map((d) => d.toMutableJSON() as CategorisationRule);
+}
+
+export async function readOpenAccounts(db: ReplicaDatabase): Promise<Account[]> {
+  const docs = await db.accounts.find({ sort: [{ sortOrder: 'asc' }] }).exec();
+  return docs.map((d) => d.toMutableJSON() as Account).filter((a) => !a.closed);
+}
+
+export async function loadMapping(db: ReplicaDatabase, accountId: string): Promise<ColumnMappingInput | null> {
+  const doc = await db.getLocal<{ mapping: unknown }>(mappingDocId(accountId));
+  if (!doc) return null;
+  const checked = ColumnMappingSchema.safeParse((doc.toJSON().data as { mapping: unknown }).mapping);
+  return checked.success ? (doc.toJSON().data as { mapping: ColumnMappingInput }).mapping : null;
+}
+
+export async function saveMapping(db: ReplicaDatabase, accountId: string, mapping: ColumnMappingInput): Promise<void> {
+  await db.upsertLocal(mappingDocId(accountId), { mapping });
+}
+
+/** A stamper starting past the newest stamp among the replica's transactions. */
+export async function importStamper(db: ReplicaDatabase): Promise<ImportStamper> {
+  const device = await readDeviceState(db, 'device');
+  const newest = await db.transactions.findOne({ selector: {}, sort: [{ hlc: 'desc' }] }).exec();
+  return createImportStamper(device?.deviceId ?? 'device', newest?.hlc ?? null);
+}
+
+async function readIndex(db: ReplicaDatabase): Promise<string[]> {
+  const doc = await db.getLocal<{ ids: string[] }>(BATCH_INDEX);
+  return doc ? [...(doc.toJSON().data as { ids: string[] }).ids] : [];
+}
+
+async function writeIndex(db: ReplicaDatabase, ids: readonly string[]): Promise<void> {
+  await db.upsertLocal(BATCH_INDEX, { ids: [...ids] });
+}
+
+export async function readBatch(db: ReplicaDatabase, batchId: string): Promise<ImportBatchRecord | null> {
+  const doc = await db.getLocal<ImportBatchRecord>(batchDocId(batchId));
+  return doc ? (doc.toJSON().data as ImportBatchRecord) : null;
+}
+
+/** Recent import batches on this device, newest first. */
+export async function listBatches(db: ReplicaDatabase): Promise<ImportBatchSummary[]> {
+  const out: ImportBatchSummary[] = [];
+  for (const id of await readIndex(db)) {
+    const record = await readBatch(db, id);
+    if (!record) continue;
+    const { transactionIds, ...rest } = record;
+    out.push({ ...rest, transactionCount: transactionIds.length });
+  }
+  return out;
+}
+
+export interface CommitRequest {
+  readonly accountId: string;
+  readonly fileName: string;
+  readonly format: ImportFormat;
+  /** How many drafts `takeDrafts` will hand out in all. */
+  readonly total: number;
+  readonly duplicates: number;
+  readonly skipped: number;
+  /** The drafts `offset .. offset+count-1` (from the import worker). */
+  takeDrafts(offset: number, count: number): Promise<ImportDraft[]>;
+  readonly stamper: ImportStamper;
+  readonly newId?: () => string;
+  readonly now?: () => Date;
+  readonly chunkSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (written: number, total: number) => void;
+}
+
+async function removeIds(db: ReplicaDatabase, ids: readonly string[], stamper: ImportStamper, chunkSize: number, onProgress?: (done: number, total: number) => void): Promise<number> {
+  let removed = 0;
+  for (let start = 0; start < ids.length; start += chunkSize) {
+    const chunk = ids.slice(start, start + chunkSize);
+    const found = await db.transactions.findByIds(chunk).exec();
+    const docs = [...found.values()];
+    if (docs.length > 0) {
+      // Stamp the removal so it replicates as this device's latest edit, then remove.
+      const stamped = docs.map((d) => ({ ...(d.toMutableJSON() as Transaction), hlc: stamper.stamp() }));
+      const up = await db.transactions.bulkUpsert(stamped);
+      if (up.error.length > 0) throw new ImportWriteError(`Could not remove ${up.error.length} transactions of the import`);
+      const gone = await db.transactions.bulkRemove(docs.map((d) => d.primary));
+      if (gone.error.length > 0) throw new ImportWriteError(`Could not remove ${gone.error.length} transactions of the import`);
+      removed += gone.success.length;
+    }
+    onProgress?.(Math.min(ids.length, start + chunk.length), ids.length);
+  }
+  return removed;
+}
+
+/**
+ * Writes an import as one batch and returns its record. On a failed chunk or an abort, whatever was
+ * written is removed again and the record forgotten, then ImportWriteError / ImportCancelledError.
+ */
+export async function commitImport(db: ReplicaDatabase, request: CommitRequest): Promise<ImportBatchRecord> {
+  const chunkSize = request.chunkSize ?? WRITE_CHUNK;
+  const newId = request.newId ?? (() => globalThis.crypto.randomUUID());
+  const ids = Array.from({ length: request.total }, () => newId());
+  const batchId = newId();
+  const base: ImportBatchRecord = {
+    id: batchId,
+    accountId: request.accountId,
+    fileName: request.fileName.slice(0, 255),
+    format: request.format,
+    createdAt: (request.now?.() ?? new Date()).toISOString(),
+    state: 'writing',
+    transactionIds: ids,
+    counts: { written: request.total, duplicates: request.duplicates, skipped: request.skipped },
+  };
+  if (request.signal?.aborted) throw new ImportCancelledError();
+  await db.upsertLocal(batchDocId(batchId), base);
+  await writeIndex(db, [batchId, ...(await readIndex(db))]);
+  let written = 0;
+  try {
+    for (let offset = 0; offset < request.total; offset += chunkSize) {
+      if (request.signal?.aborted) throw new ImportCancelledError();
+      const drafts = await request.takeDrafts(offset, Math.min(chunkSize, request.total - offset));
+      if (drafts.length !== Math.min(chunkSize, request.total - offset)) throw new ImportWriteError(`Expected ${Math.min(chunkSize, request.total - offset)} rows at ${offset}, got ${drafts.length}`);
+      const docs: Transaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.stamp() }));
+      const result = await db.transactions.bulkInsert(docs);
+      written += result.success.length;
+      if (result.error.length > 0) {
+        const first = result.error[0];
+        throw new ImportWriteError(`${result.error.length} transactions could not be written (${first ? `status ${first.status}` : 'unknown'})`);
+      }
+      request.onProgress?.(written, request.total);
+    }
+  } catch (error) {
+    await removeIds(db, ids.slice(0, Math.min(ids.length, written + chunkSize)), request.stamper, chunkSize);
+    await forgetBatch(db, batchId);
+    throw error;
+  }
+  const done: ImportBatchRecord = { ...base, state: 'done' };
+  await db.upsertLocal(batchDocId(batchId), done);
+  return done;
+}
+
+async function forgetBatch(db: ReplicaDatabase, batchId: string): Promise<void> {
+  const doc = await db.getLocal(batchDocId(batchId));
+  if (doc) await doc.remove();
+  await writeIndex(db, (await readIndex(db)).filter((id) => id !== batchId));
+}
+
+/** Undoes a whole import: removes exactly the transactions it inserted and forgets it. Returns how many were removed. */
+export async function undoImport(
+  db: ReplicaDatabase,
+  batchId: string,
+  stamper: ImportStamper,
+  onProgress?: (done: number, total: number) => void,
+  chunkSize = WRITE_CHUNK,
+): Promise<number> {
+  const record = await readBatch(db, batchId);
+  if (!record) throw new ImportWriteError('That import is not on this device any more');
+  const removed = await removeIds(db, record.transactionIds, stamper, chunkSize, onProgress);
+  await forgetBatch(db, batchId);
+  return removed;
+}
