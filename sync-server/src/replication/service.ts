@@ -40,13 +40,20 @@ export interface PushResult {
 export const DELETED_RETENTION_DAYS = 90;
 
 const MAX_ID = '00000000-0000-0000-0000-000000000000';
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function parseCheckpoint(text: unknown): Checkpoint | null {
   if (text === undefined || text === '') return null;
   if (typeof text !== 'string') throw new Error('checkpoint must be "<seq>:<id>"');
-  const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(text);
+  // Ids are UUIDs, except quotes ("price:VWRL:2026-01-02", "fx:GBP/EUR:…"), whose ids are text.
+  const m = /^(\d{1,15}):([0-9a-f-]{36}|(?:price|fx):[^\x00-\x1f]{1,74})$/.exec(text);
   if (!m) throw new Error('checkpoint must be "<seq>:<id>" as returned by a previous pull');
   return { seq: Number(m[1]), id: m[2]! };
+}
+
+/** The id column's SQL type (postgres/init/003_collections.sql): uuid, except quotes' text ids. */
+function idType(collection: CollectionName): 'uuid' | 'text' {
+  return collection === 'quotes' ? 'text' : 'uuid';
 }
 
 function selectList(collection: CollectionName): string {
@@ -66,11 +73,13 @@ export class ReplicationService {
   constructor(private readonly deps: { db: Database; cipher: FieldCipher }) {}
 
   async pull(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: WireDoc[]; checkpoint: Checkpoint | null }> {
-    const from = after ?? { seq: 0, id: MAX_ID };
+    const from = { ...(after ?? { seq: 0, id: MAX_ID }) };
+    // Seqs are unique, so a quote-style id sent for a uuid table can only mean "after this seq".
+    if (idType(collection) === 'uuid' && !UUID_TEXT.test(from.id)) from.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
     const rows = await this.deps.db.withUser(userId, (sql) =>
       sql.query<Record<string, unknown>>(
         `SELECT ${selectList(collection)} FROM ${collection}
-          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::uuid) ORDER BY seq, id LIMIT $4`,
+          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idType(collection)}) ORDER BY seq, id LIMIT $4`,
         [userId, from.seq, from.id, limit],
       ),
     );
