@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from '../health/routes.ts';
 import { replicationRoutes } from '../replication/routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
+import { demoRoutes } from '../cli/demo-server-owned.ts';
 
 export interface AppOptions {
   /** Extra routers mounted under /api/v1 by feature modules. */
@@ -48,6 +49,8 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
   api.use(replicationRoutes(services), attachmentRoutes(services));
+  // `npm run demo` asks for the demo's prices and FX rates here; never offered in production (cli/demo-server-owned.ts).
+  if (services.config.environment !== 'production') api.use(demoRoutes(services));
   api.use(authRoutes({ services, auth, limits: services.limits, policies }));
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);

@@ -46,7 +46,7 @@ export function parseCheckpoint(text: unknown): Checkpoint | null {
   if (text === undefined || text === '') return null;
   if (typeof text !== 'string') throw new Error('checkpoint must be "<seq>:<id>"');
   // Ids are UUIDs, except quotes ("price:VWRL:2026-01-02", "fx:GBP/EUR:…"), whose ids are text.
-  const m = /^(\d{1,15}):([0-9a-f-]{36}|(?:price|fx):[^\x00-\x1f]{1,74})$/.exec(text);
+  const m = /^(\d{1,15}):([0-9a-f-]{36}|(?:price|fx):[!-~]{1,74})$/.exec(text);
   if (!m) throw new Error('checkpoint must be "<seq>:<id>" as returned by a previous pull');
   return { seq: Number(m[1]), id: m[2]! };
 }
