@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { currentUser, requireUser } from '../auth/require-user.ts';
 import { AppError } from '../http/errors.ts';
+import { clientIp } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
 import { MAX_ATTACHMENT_BYTES, sniffType } from './magic.ts';
 import { AttachmentStore } from './store.ts';
@@ -44,7 +45,7 @@ export function attachmentRoutes(services: Services): Router {
     if (!type) {
       throw new AppError(415, 'unsupported-attachment-type', 'This file type is not accepted', 'Attachments must be JPEG, PNG, WebP or PDF files; the content of this file is none of them.', { accepted: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] });
     }
-    const outcome = await store.put(userId, id, type, bytes);
+    const outcome = await store.put(userId, id, type, bytes, { ip: clientIp(req), userAgent: req.get('user-agent') ?? '' });
     if (outcome === 'taken') throw AppError.conflict('This attachment id is already used, with different content. Attachments cannot be replaced; upload under a new id.', 'attachment-exists');
     res.status(outcome === 'created' ? 201 : 200).json({ id, mimeType: type, size: bytes.length });
   });

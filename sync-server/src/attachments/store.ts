@@ -1,3 +1,4 @@
+import { auditDataChanges, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database } from '../store/database.ts';
 import type { AttachmentType } from './magic.ts';
@@ -14,7 +15,7 @@ export class AttachmentStore {
   constructor(private readonly deps: { db: Database; cipher: FieldCipher }) {}
 
   /** 'created', 'unchanged' (same bytes uploaded again), or 'taken' (the id holds other bytes or is another user's). */
-  async put(userId: string, id: string, mimeType: AttachmentType, bytes: Uint8Array): Promise<'created' | 'unchanged' | 'taken'> {
+  async put(userId: string, id: string, mimeType: AttachmentType, bytes: Uint8Array, origin: RequestOrigin = {}): Promise<'created' | 'unchanged' | 'taken'> {
     const sealed = this.deps.cipher.seal(bytes, TABLE, id, FIELD);
     return this.deps.db.withUser(userId, async (sql) => {
       const existing = await sql.query<{ content: Uint8Array }>(`SELECT content FROM ${TABLE} WHERE id = $1`, [id]);
@@ -24,6 +25,7 @@ export class AttachmentStore {
       try {
         await sql.query(`INSERT INTO ${TABLE} (id, user_id, mime_type, size, content) VALUES ($1, $2, $3, $4, $5)`, [id, userId, mimeType, bytes.length, sealed]);
         await sql.query('RELEASE SAVEPOINT put_blob');
+        await auditDataChanges(sql, userId, TABLE, [{ action: 'data.create', id }], origin);
         return 'created';
       } catch (err) {
         await sql.query('ROLLBACK TO SAVEPOINT put_blob');

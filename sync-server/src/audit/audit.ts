@@ -18,6 +18,30 @@ export async function audit(sql: Sql, e: AuditEvent): Promise<void> {
   );
 }
 
+/** Who made a data change: where the request came from. */
+export interface RequestOrigin {
+  ip?: string;
+  userAgent?: string;
+}
+
+export type DataAction = 'data.create' | 'data.update' | 'data.delete';
+
+/**
+ * One audit row per changed document, in one statement. `entity` is the collection or table, `entityId`
+ * the document id; no document content is recorded. The chain trigger sees the earlier rows of the same
+ * statement, so the hash chain stays linear.
+ */
+export async function auditDataChanges(sql: Sql, userId: string, entity: string, changes: readonly { action: DataAction; id: string }[], origin: RequestOrigin = {}): Promise<void> {
+  if (changes.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_logs (user_id, action, entity, entity_id, ip, user_agent, details)
+     SELECT $1, c.action, $2, c.entity_id, $3, $4, '{}'::jsonb
+       FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS c(action, entity_id, n)
+      ORDER BY c.n`,
+    [userId, entity, origin.ip ?? null, (origin.userAgent ?? '').slice(0, 300) || null, changes.map((c) => c.action), changes.map((c) => c.id)],
+  );
+}
+
 export interface AuditRow {
   id: number;
   at: string;

@@ -3,6 +3,7 @@ import { COLLECTIONS, isCollectionName, type CollectionName } from '@mymidas/sha
 import { z } from 'zod';
 import { currentUser, requireUser } from '../auth/require-user.ts';
 import { AppError } from '../http/errors.ts';
+import { clientIp } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
 import { busFor, type ChangeBus } from './bus.ts';
 import { parseCheckpoint, ReplicationService } from './service.ts';
@@ -84,7 +85,7 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
     }
     const body = pushBody.safeParse(req.body);
     if (!body.success) throw AppError.validation(body.error);
-    const result = await replication.push(userId, collection, body.data);
+    const result = await replication.push(userId, collection, body.data, { ip: clientIp(req), userAgent: req.get('user-agent') ?? '' });
     if (result.written > 0) {
       // After the commit: a stream that hears this and pulls will see the rows.
       await bus.publish({ userId, collections: [collection] }).catch((err: unknown) => console.error('replication hint not published:', err));

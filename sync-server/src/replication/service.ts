@@ -1,5 +1,6 @@
 import { COLLECTIONS, replicatedDocValidator, type CollectionName } from '@mymidas/shared/schema';
 import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
+import { auditDataChanges, type DataAction, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, Sql, SqlValue } from '../store/database.ts';
 import { openDoc, piiColumns, sealDoc } from '../store/documents.ts';
@@ -92,10 +93,11 @@ export class ReplicationService {
    * One transaction for the batch, one savepoint per row: a refused row rolls back to its savepoint and
    * the others still commit together. Rows are compared with the master under FOR UPDATE.
    */
-  async push(userId: string, collection: CollectionName, rows: readonly PushRow[]): Promise<PushResult> {
+  async push(userId: string, collection: CollectionName, rows: readonly PushRow[], origin: RequestOrigin = {}): Promise<PushResult> {
     const validator = replicatedDocValidator(collection);
     const result: PushResult = { conflicts: [], refused: [], written: 0 };
     const cols = piiColumns(collection);
+    const changes: { action: DataAction; id: string }[] = [];
     await this.deps.db.withUser(userId, async (sql) => {
       await lockUserWrites(sql, userId);
       for (const [index, row] of rows.entries()) {
@@ -127,10 +129,12 @@ export class ReplicationService {
             if (master) {
               const sets = ['deleted = $2', `deleted_at = CASE WHEN $2 THEN coalesce(deleted_at, now()) ELSE NULL END`, 'doc = $3', ...cols.map((c, i) => `${c} = $${i + 4}`)];
               await sql.query(`UPDATE ${collection} SET ${sets.join(', ')} WHERE id = $1`, [next.id, deleted, plain, ...sealed] as SqlValue[]);
+              changes.push({ action: deleted ? 'data.delete' : 'data.update', id: next.id });
             } else {
               const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
               const values: SqlValue[] = [next.id, userId, deleted, deleted ? new Date() : null, plain, ...sealed];
               await sql.query(`INSERT INTO ${collection} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+              changes.push({ action: deleted ? 'data.delete' : 'data.create', id: next.id });
             }
             result.written++;
           }
@@ -142,6 +146,8 @@ export class ReplicationService {
           result.refused.push({ index, id: next.id, reason: 'id-taken', detail: 'This id is already used by a document you cannot see. Give the document a new id.' });
         }
       }
+      // In the batch's transaction: the audit rows commit exactly when the writes do.
+      await auditDataChanges(sql, userId, collection, changes, origin);
     });
     return result;
   }
