@@ -7,6 +7,7 @@ import { COLLECTION_NAMES, toRxJsonSchema } from '@mymidas/shared/schema';
 import type { CollectionName, DocOf } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from './encrypted-storage.ts';
 import type { EncryptionCounters } from './encrypted-storage.ts';
+import { fromBase64, randomBytes, toBase64 } from './bytes.ts';
 import { ReplicaError, ReplicaLockedError } from './errors.ts';
 import { createDataKey, parseWrappedDataKey, rewrapDataKey, unlockDataKey } from './keys.ts';
 import type { KdfParams, WrappedDataKey } from './keys.ts';
@@ -82,6 +83,40 @@ export async function writeDeviceState<K extends DeviceStateId>(db: ReplicaDatab
   await db.upsertLocal<DeviceState[K]>(id, value);
 }
 
+/** The data key of each open replica, for device-only values that must be sealed (see sealDeviceValue). */
+const deviceKeys = new WeakMap<object, DataKeyHolder>();
+
+/**
+ * Seals a JSON value with the replica's data key (AES-GCM, `purpose` bound as additional data), for
+ * device-only records kept in local documents that may hold PII — e.g. the sync conflict log. Local
+ * documents are not covered by the storage wrapper, so such values must go through this.
+ */
+export async function sealDeviceValue(db: object, purpose: string, value: unknown): Promise<string> {
+  const keys = deviceKeys.get(db);
+  if (!keys) throw new ReplicaLockedError();
+  const iv = randomBytes(12);
+  const plain = new TextEncoder().encode(JSON.stringify(value === undefined ? null : { v: value }));
+  const sealed = await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(`mymidas/v1/local/${purpose}`) }, keys.get(), plain);
+  const out = new Uint8Array(iv.length + sealed.byteLength);
+  out.set(iv);
+  out.set(new Uint8Array(sealed), iv.length);
+  return toBase64(out);
+}
+
+/** Opens a value sealed by sealDeviceValue with the same purpose. */
+export async function openDeviceValue(db: object, purpose: string, text: string): Promise<unknown> {
+  const keys = deviceKeys.get(db);
+  if (!keys) throw new ReplicaLockedError();
+  const bytes = fromBase64(text);
+  const plain = await globalThis.crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: new TextEncoder().encode(`mymidas/v1/local/${purpose}`) },
+    keys.get(),
+    bytes.subarray(12),
+  );
+  const parsed = JSON.parse(new TextDecoder().decode(plain)) as { v: unknown } | null;
+  return parsed === null ? undefined : parsed.v;
+}
+
 /**
  * Opens (first run: creates) this device's replica and unlocks it with the password. Throws
  * WrongPasswordError when the password does not unwrap the stored key; nothing is changed then.
@@ -116,6 +151,7 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
     if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
     deviceId = device.deviceId;
     await db.addCollections(replicaSchemas(keyCompression));
+    deviceKeys.set(db, keys);
   } catch (error) {
     try {
       await db.close();
