@@ -45,6 +45,7 @@ export function largeStarlingCsv(rows: number, seed = 7): LargeStatement {
   const lines: string[] = [LARGE_STATEMENT_HEADER];
   let balance = 250_000;
   let total = 0;
+  let lastAmount = 0;
   const start = Date.UTC(2015, 0, 1);
   for (let i = 0; i < rows; i++) {
     const day = new Date(start + Math.floor(i / 30) * 86_400_000);
@@ -54,15 +55,14 @@ export function largeStarlingCsv(rows: number, seed = 7): LargeStatement {
     // Every 50th row repeats the row before it exactly: two identical coffees on one day.
     const repeat = i % 50 === 49 && lines.length > 1;
     if (repeat) {
-      const prev = lines[lines.length - 1] as string;
-      const prevAmount = Math.round(Number((prev.split(',')[4] ?? '0')) * 100);
-      lines.push(prev);
-      total += prevAmount;
-      balance += prevAmount;
+      lines.push(lines[lines.length - 1] as string);
+      total += lastAmount;
+      balance += lastAmount;
       continue;
     }
     balance += amount;
     total += amount;
+    lastAmount = amount;
     const reference = p[1].includes(',') ? `"${p[1]}"` : p[1];
     lines.push(`${date},${p[0]},${reference},${p[2]},${money(amount)},"${money(balance)}",${p[3]},`);
   }

@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import type { Account, Transaction } from '@mymidas/shared/schema';
+import { openReplica } from '../../db/database.ts';
+import type { Replica } from '../../db/database.ts';
+import { createImportHandlers } from '../../workers/import-handlers.ts';
+import { largeStarlingCsv } from './__fixtures__/large-statement.ts';
+import { mappingFromForm, suggestMapping } from './column-mapping.ts';
+import {
+  ImportCancelledError, ImportWriteError, commitImport, importStamper, listBatches, loadMapping, readBatch, readExistingHashes,
+  readOpenAccounts, saveMapping, undoImport,
+} from './import-store.ts';
+
+const ACCOUNT = '0190f5a2-1111-7000-8000-000000000001';
+const OTHER_ACCOUNT = '0190f5a2-1111-7000-8000-000000000002';
+const MANUAL = '0190f5a2-4444-7000-8000-000000000004';
+
+let replica: Replica;
+
+function account(id: string, name: string, closed = false): Account {
+  return {
+    id, hlc: '1700000000000:0000:seed', name, type: 'current', currency: 'GBP', institution: null, accountRef: null, openingBalance: 0,
+    openingDate: '2014-01-01', creditLimit: null, apr: null, closed, sortOrder: closed ? 2 : 1, notes: null,
+  };
+}
+
+const manual: Transaction = {
+  id: MANUAL, hlc: '1700000000000:0001:seed', accountId: ACCOUNT, date: '2015-01-01', amount: -500, currency: 'GBP', categoryId: null, tags: [],
+  merchant: null, description: 'Typed in by hand', notes: null, transferId: null, importHash: null, status: 'cleared', splits: [],
+};
+
+beforeEach(async () => {
+  replica = await openReplica({
+    password: 'correct horse battery', name: `import-${Math.random().toString(36).slice(2)}`, baseStorage: getRxStorageMemory(),
+    kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, keyCompression: false,
+  });
+  await replica.db.accounts.bulkInsert([account(ACCOUNT, 'Current'), account(OTHER_ACCOUNT, 'Old', true)]);
+  await replica.db.transactions.insert(manual);
+});
+
+afterEach(async () => {
+  await replica.close();
+});
+
+/** The page's path through the worker's handlers (in-process here) and the store. */
+async function runImport(text: string, options: { signal?: AbortSignal; chunkSize?: number; failAt?: number } = {}) {
+  const { db } = replica;
+  const worker = createImportHandlers();
+  const summary = worker.importParse(new TextEncoder().encode(text), 'statement.csv', {});
+  const plan = await worker.importPlan({ accountId: ACCOUNT, accountCurrency: 'GBP', existingHashes: await readExistingHashes(db, ACCOUNT), rules: [] });
+  if (plan.counts.fresh === 0) return { summary, plan, batch: null };
+  const batch = await commitImport(db, {
+    accountId: ACCOUNT, fileName: 'statement.csv', format: summary.format, total: plan.counts.fresh, duplicates: plan.counts.duplicates, skipped: plan.counts.skipped,
+    takeDrafts: async (offset, count) => {
+      if (options.failAt !== undefined && offset >= options.failAt) throw new ImportWriteError('disk full');
+      return worker.importDrafts(offset, count);
+    },
+    stamper: await importStamper(db),
+    chunkSize: options.chunkSize,
+    signal: options.signal,
+  });
+  return { summary, plan, batch };
+}
+
+const allTransactions = async () => (await replica.db.transactions.find().exec()).map((d) => d.toMutableJSON() as Transaction);
+
+describe('committing an import as one batch', () => {
+  it('writes the new rows with ids, stamps and hashes, and the same file again adds nothing', async () => {
+    const file = largeStarlingCsv(1_200, 5);
+    const first = await runImport(file.text);
+    expect(first.summary.format).toBe('starling');
+    expect(first.plan.counts.fresh).toBe(1_200);
+    const docs = await allTransactions();
+    expect(docs).toHaveLength(1_201);
+    const imported = docs.filter((d) => d.id !== MANUAL);
+    expect(imported.reduce((s, d) => s + d.amount, 0)).toBe(file.totalMinor);
+    expect(new Set(imported.map((d) => d.hlc)).size).toBe(1_200);
+    expect(imported.every((d) => d.hlc > manual.hlc && d.importHash !== null && d.accountId === ACCOUNT)).toBe(true);
+    expect(new Set(first.batch?.transactionIds)).toEqual(new Set(imported.map((d) => d.id)));
+    expect(first.batch?.state).toBe('done');
+
+    const again = await runImport(file.text);
+    expect(again.plan.counts).toMatchObject({ fresh: 0, duplicates: 1_200 });
+    expect(again.batch).toBeNull();
+    expect(await allTransactions()).toHaveLength(1_201);
+  });
+
+  it('undo removes exactly the batch, stamped, and the file can then be imported again', async () => {
+    const { batch } = await runImport(largeStarlingCsv(700, 9).text);
+    const second = await runImport(`Date,Counter Party,Reference,Type,Amount (GBP)\n01/01/2030,Later,LATER,CONTACTLESS,-1.00\n`);
+    expect((await listBatches(replica.db)).map((b) => b.id)).toEqual([second.batch?.id, batch?.id]);
+    const stamper = await importStamper(replica.db);
+    const removed = await undoImport(replica.db, batch!.id, stamper, undefined, 300);
+    expect(removed).toBe(700);
+    const left = await allTransactions();
+    expect(left.map((d) => d.id).sort()).toEqual([MANUAL, ...(second.batch?.transactionIds ?? [])].sort());
+    expect(await readBatch(replica.db, batch!.id)).toBeNull();
+    expect((await listBatches(replica.db)).map((b) => b.id)).toEqual([second.batch?.id]);
+    await expect(undoImport(replica.db, batch!.id, stamper)).rejects.toBeInstanceOf(ImportWriteError);
+    // Removed rows no longer count as imported.
+    expect((await runImport(largeStarlingCsv(700, 9).text)).plan.counts.fresh).toBe(700);
+  });
+
+  it('removes what it wrote when a chunk fails, leaving nothing behind', async () => {
+    await expect(runImport(largeStarlingCsv(1_300, 4).text, { failAt: 1_000, chunkSize: 500 })).rejects.toThrow('disk full');
+    expect((await allTransactions()).map((d) => d.id)).toEqual([MANUAL]);
+    expect(await listBatches(replica.db)).toEqual([]);
+  });
+
+  it('removes what it wrote when cancelled part-way', async () => {
+    const controller = new AbortController();
+    const { db } = replica;
+    const worker = createImportHandlers();
+    worker.importParse(new TextEncoder().encode(largeStarlingCsv(1_500, 2).text), 'statement.csv', {});
+    const plan = await worker.importPlan({ accountId: ACCOUNT, accountCurrency: 'GBP', existingHashes: [], rules: [] });
+    let chunks = 0;
+    await expect(commitImport(db, {
+      accountId: ACCOUNT, fileName: 's.csv', format: 'starling', total: plan.counts.fresh, duplicates: 0, skipped: 0,
+      takeDrafts: async (o, c) => worker.importDrafts(o, c),
+      stamper: await importStamper(db),
+      onProgress: () => {
+        chunks++;
+        if (chunks === 2) controller.abort();
+      },
+      signal: controller.signal,
+    })).rejects.toBeInstanceOf(ImportCancelledError);
+    expect(chunks).toBe(2);
+    expect((await allTransactions()).map((d) => d.id)).toEqual([MANUAL]);
+    expect(await listBatches(db)).toEqual([]);
+  });
+});
+
+describe('reads for the import page', () => {
+  it('lists open accounts only and keeps a column mapping per account', async () => {
+    expect((await readOpenAccounts(replica.db)).map((a) => a.id)).toEqual([ACCOUNT]);
+    expect(await loadMapping(replica.db, ACCOUNT)).toBeNull();
+    const { mapping } = mappingFromForm(suggestMapping(['Posted', 'Details', 'Value']), ['Posted', 'Details', 'Value']);
+    await saveMapping(replica.db, ACCOUNT, mapping!);
+    expect(await loadMapping(replica.db, ACCOUNT)).toEqual(mapping);
+    expect(await loadMapping(replica.db, OTHER_ACCOUNT)).toBeNull();
+  });
+});
