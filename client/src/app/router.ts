@@ -32,6 +32,7 @@ export const routes: RouteRecordRaw[] = [
     component: areaPages[area.id],
     meta: { title: area.label, layout: 'app', area: area.id },
   })),
+  { path: '/settings/conflicts', name: 'conflicts', component: () => import('../features/conflicts/ConflictLogPage.vue'), meta: { title: 'Conflict log', layout: 'app', area: 'settings' } },
   { path: '/login', name: 'login', component: () => import('../features/auth/LoginPage.vue'), meta: { title: 'Sign in', layout: 'auth' } },
   { path: '/register', name: 'register', component: () => import('../features/auth/RegisterPage.vue'), meta: { title: 'Create your account', layout: 'auth' } },
   { path: '/unlock', name: 'unlock', component: () => import('../features/auth/UnlockPage.vue'), meta: { title: 'Unlock', layout: 'auth' } },
