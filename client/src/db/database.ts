@@ -46,6 +46,11 @@ export interface OpenReplicaOptions {
   /** The bottom storage; Dexie on the global IndexedDB unless a test passes another. */
   readonly baseStorage?: RxStorage<unknown, unknown>;
   readonly counters?: EncryptionCounters;
+  /**
+   * Open only these collections (default: all). For tests that run several replicas in one process:
+   * RxDB's open core opens at most 13 collections per JavaScript realm.
+   */
+  readonly collections?: readonly CollectionName[];
 }
 
 export interface Replica {
@@ -66,9 +71,9 @@ export function createReplicaStorage(keys: DataKeyHolder, options: Pick<OpenRepl
 }
 
 /** The RxDB schema of each collection, derived from the shared zod model. */
-export function replicaSchemas(keyCompression: boolean): { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } } {
+export function replicaSchemas(keyCompression: boolean, names: readonly CollectionName[] = COLLECTION_NAMES): { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } } {
   const out: Record<string, { schema: RxJsonSchema<unknown> }> = {};
-  for (const name of COLLECTION_NAMES) {
+  for (const name of names) {
     out[name] = { schema: { ...toRxJsonSchema(name), keyCompression } as unknown as RxJsonSchema<unknown> };
   }
   return out as { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } };
@@ -101,6 +106,16 @@ export async function sealDeviceValue(db: object, purpose: string, value: unknow
   out.set(iv);
   out.set(new Uint8Array(sealed), iv.length);
   return toBase64(out);
+}
+
+/**
+ * The open replica's data key (non-extractable AES-GCM), for the compute worker, which seals its
+ * snapshot records with it (ARCHITECTURE decision 8). Throws ReplicaLockedError once the replica is locked.
+ */
+export function deviceDataKey(db: object): CryptoKey {
+  const keys = deviceKeys.get(db);
+  if (!keys) throw new ReplicaLockedError();
+  return keys.get();
 }
 
 /** Opens a value sealed by sealDeviceValue with the same purpose. */
@@ -150,7 +165,7 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
     const device = await readDeviceState(db, 'device');
     if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
     deviceId = device.deviceId;
-    await db.addCollections(replicaSchemas(keyCompression));
+    await db.addCollections(replicaSchemas(keyCompression, options.collections));
     deviceKeys.set(db, keys);
   } catch (error) {
     try {
