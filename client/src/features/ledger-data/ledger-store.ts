@@ -2,10 +2,12 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
 import { accountSchema, categorySchema, transactionSchema } from '@mymidas/shared/schema';
-import type { Account, Category, Quote, Settings, Transaction } from '@mymidas/shared/schema';
+import type { Account, CategorisationRule, Category, Quote, Settings, Transaction } from '@mymidas/shared/schema';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import type { ConvertedBalance, NetWorth } from '@mymidas/shared/ledger/balances';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import { compileRule, learnMerchantCategories } from '@mymidas/shared/ledger/rules';
+import type { CompiledRule, MerchantModel } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
@@ -45,6 +47,7 @@ export const useLedgerStore = defineStore('ledger', () => {
   const categories = shallowRef<Category[]>([]);
   const settings = shallowRef<Settings | null>(null);
   const fxQuotes = shallowRef<Quote[]>([]);
+  const rules = shallowRef<CategorisationRule[]>([]);
   const accountsReady = ref(false);
 
   /** Transactions by id; plain (not reactive): txVersion says when it changed. */
@@ -75,6 +78,7 @@ export const useLedgerStore = defineStore('ledger', () => {
     categories.value = [];
     settings.value = null;
     fxQuotes.value = [];
+    rules.value = [];
   }
 
   async function start(db: ReplicaDatabase) {
@@ -98,6 +102,9 @@ export const useLedgerStore = defineStore('ledger', () => {
       }),
       db.quotes.find({ selector: { kind: 'fx' } }).$.subscribe((docs) => {
         fxQuotes.value = docs.map((d) => d.toMutableJSON() as Quote);
+      }),
+      db.rules.find().$.subscribe((docs) => {
+        rules.value = docs.map((d) => d.toMutableJSON() as CategorisationRule);
       }),
     );
   }
@@ -191,6 +198,23 @@ export const useLedgerStore = defineStore('ledger', () => {
     const db = requireDb();
     return readRows(db.transactions, { sort: [{ date: 'desc' }], limit });
   }
+
+  /** Enabled categorisation rules in the order they apply; a rule that does not compile is skipped. */
+  const compiledRules = computed<CompiledRule[]>(() => {
+    const out: CompiledRule[] = [];
+    for (const r of rules.value) {
+      if (!r.enabled) continue;
+      try {
+        out.push(compileRule(r));
+      } catch {
+        // A broken rule is reported on the rules screen; entry goes on without it.
+      }
+    }
+    return out.sort((a, b) => a.priority - b.priority || ((a.id ?? '') < (b.id ?? '') ? -1 : 1));
+  });
+
+  /** Each merchant's categories as learned from the user's categorised history. */
+  const merchantModel = computed<MerchantModel>(() => learnMerchantCategories(transactions.value));
 
   // ---------- balances ----------
   const balances = computed<{ rows: ConvertedBalance[]; netWorth: NetWorth } | { error: string } | null>(() => {
@@ -300,7 +324,7 @@ export const useLedgerStore = defineStore('ledger', () => {
     db: dbRef,
     accounts, accountsReady, accountById, categories, categoryById, settings, baseCurrency, fxRates,
     transactions, txState, txError, txVersion, txLoadMs, ensureTransactions, newestTransactions, transactionById,
-    balances, lastAction,
+    balances, lastAction, rules, compiledRules, merchantModel,
     createAccount, updateAccount, reorderAccounts, saveCategory,
     newTransaction, commit, undo, stamp,
   };
