@@ -50,11 +50,25 @@ export default defineConfig({
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // Android share sheet → import (public/share-target.js receives the POST in the service worker).
+        share_target: {
+          action: '/import/share',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            files: [{
+              name: 'statement',
+              accept: ['text/csv', 'text/comma-separated-values', 'text/plain', 'application/x-ofx', 'application/vnd.intu.qfx', 'application/qif', 'application/xml', 'text/xml', '.csv', '.ofx', '.qfx', '.qif', '.xml'],
+            }],
+          },
+        },
       },
       workbox: {
         // App shell, code-split chunks, workers and WASM are all precached so the app opens offline.
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,webmanifest,wasm,woff2}'],
         globIgnores: ['**/*.map'],
+        // Runs before workbox's routes: answers the share target's POST (see public/share-target.js).
+        importScripts: ['share-target.js'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         cleanupOutdatedCaches: true,
         // The first install takes control at once so the first visit already works offline; a later
