@@ -2,6 +2,7 @@ import { detectAndParse } from '@mymidas/shared/import';
 import type { DetectOptions, ImportFormat, ParseProblem, ParseResult } from '@mymidas/shared/import';
 import { freshDrafts, planImport, previewPage } from '../features/import/import-plan.ts';
 import type { ImportDraft, ImportPlan, PlanCounts, PlanInput, PreviewFilter, PreviewPage } from '../features/import/import-plan.ts';
+import { sampleRows } from '../features/import/sample-rows.ts';
 
 /**
  * The import worker's handler group (door pattern of door.ts): parse a statement off the main thread,
@@ -30,6 +31,8 @@ export interface ParseSummary {
   readonly problemCount: number;
   readonly needsMapping: boolean;
   readonly columns: string[];
+  /** For a CSV that needs mapping: the first rows under the header, column → cell. */
+  readonly sample: Record<string, string>[];
   readonly firstDate: string | null;
   readonly lastDate: string | null;
   readonly parseMs: number;
@@ -98,6 +101,7 @@ export function createImportHandlers(now: () => number = () => performance.now()
         problemCount: result.problems.length,
         needsMapping: result.needsMapping === true,
         columns: result.columns ?? [],
+        sample: result.needsMapping ? sampleRows(data, result.columns ?? []) : [],
         ...dateRange(result),
         parseMs,
       };
