@@ -4,39 +4,18 @@ import { IDBFactory } from 'fake-indexeddb';
 import { createPinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { REPLICA_PORT } from '../../app/injection.ts';
-import type { ReplicaPort } from '../../app/replica-port.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { openAttachmentCache, type AttachmentCache } from './attachment-cache.ts';
 import { ATTACHMENT_DEPS } from './attachment-deps.ts';
 import type { AttachmentDeps } from './attachment-service.ts';
 import TransactionAttachments from './TransactionAttachments.vue';
+import { portFor, until as untilWith } from './test-port.ts';
 import { account, openTestReplica, testUuid, transaction } from './test-replica.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]);
 const TX = testUuid(10);
 
-export function portFor(db: ReplicaDatabase): ReplicaPort {
-  return {
-    hasDeviceData: async () => true,
-    unlock: async () => ({ created: false }),
-    isUnlocked: () => true,
-    lock: async () => undefined,
-    changePassword: async () => undefined,
-    erase: async () => [],
-    countDocuments: async () => 0,
-    database: () => db,
-    onDatabase: () => () => undefined,
-  };
-}
-
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 100; i++) {
-    await flushPromises();
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => untilWith(check, what, flushPromises);
 
 let db: ReplicaDatabase;
 let cache: AttachmentCache;
