@@ -1,19 +1,22 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { RxStorage } from 'rxdb';
+import type { CollectionName } from '@mymidas/shared/schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { openReplica, type Replica } from '../db/database.ts';
 
 /**
  * For tests in Node: the browser's replica stack — encryption(keyCompression(Dexie)) from db/database.ts —
  * on an in-memory IndexedDB (fake-indexeddb), each call with its own IndexedDB so replicas are isolated.
- * The Argon2 cost is the minimum, as no password is being protected here.
+ * The Argon2 cost is the minimum, as no password is being protected here. RxDB's open core opens at most
+ * 13 collections per JavaScript realm, so tests with several replicas open only the collections they use.
  */
-export async function openNodeReplica(options: { name?: string; password?: string; indexedDB?: IDBFactory } = {}): Promise<Replica & { indexedDB: IDBFactory }> {
+export async function openNodeReplica(options: { name?: string; password?: string; indexedDB?: IDBFactory; collections?: readonly CollectionName[] } = {}): Promise<Replica & { indexedDB: IDBFactory }> {
   const indexedDB = options.indexedDB ?? new IDBFactory();
   const replica = await openReplica({
     password: options.password ?? 'correct horse battery staple',
     name: options.name ?? 'mymidas',
     kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 },
+    ...(options.collections ? { collections: options.collections } : {}),
     baseStorage: getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
   });
   return Object.assign(replica, { indexedDB });

@@ -1,0 +1,424 @@
+import { addRxPlugin, type RxCollection, type RxReplicationPullStreamItem } from 'rxdb';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { combineLatest, Subject, type Observable, type Subscription } from 'rxjs';
+import { distinctUntilChanged, map } from 'rxjs/operators';
+import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
+import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
+import type { ReplicaDatabase } from '../db/database.ts';
+import { Backoff, type BackoffOptions } from './backoff.ts';
+import type { DeviceClock } from './clock.ts';
+import { conflictCount$, recordConflicts } from './conflict-log.ts';
+import { openEventStream, type EventStream, type StreamHint } from './event-stream.ts';
+import { createMergeConflictHandler } from './merge-handler.ts';
+import {
+  createTransport, SyncAuthError, SyncHttpError, SyncNetworkError,
+  type PullCheckpoint, type Refusal, type TokenSource, type Transport, type WireDoc,
+} from './transport.ts';
+
+/**
+ * Client replication (docs/sync-protocol.md, "Client"): one `replicateRxCollection` per replicated
+ * collection against the server's pull/push endpoints, live through the server's event stream.
+ * Server-owned collections pull only. Failed requests are retried with exponential backoff; the
+ * replication resumes from its stored checkpoints; it pauses while offline or while no access token can
+ * be had (local edits keep queueing and are sent on resume); push conflicts are merged field by field
+ * (merge-handler.ts) with the losing values in the conflict log; progress goes to a SyncStatusSink (the
+ * Pinia sync-status store in the app).
+ */
+
+addRxPlugin(RxDBLeaderElectionPlugin);
+
+/** What the engine reports; the Pinia sync-status store has exactly these actions. */
+export interface SyncStatusSink {
+  setQueued(n: number): void;
+  syncStarted(n: number): void;
+  syncFinished(at: string, stillQueued?: number): void;
+  syncFailed(message: string): void;
+  setConflicts(n: number): void;
+  setServerReachable?(value: boolean): void;
+}
+
+/** Online/offline signal; the browser's navigator.onLine and online/offline events by default. */
+export interface OnlineSource {
+  isOnline(): boolean;
+  subscribe(listener: (online: boolean) => void): () => void;
+}
+
+export type PauseReason = 'offline' | 'signed-out' | 'manual';
+export type SyncEngineState = 'stopped' | 'running' | 'paused';
+
+export interface SyncEngineOptions extends TokenSource {
+  readonly db: ReplicaDatabase;
+  /** This device's clock: stamps merges, and moves past stamps pulled from the server. */
+  readonly clock: DeviceClock;
+  /** API root, default `/api/v1`. */
+  readonly baseUrl?: string;
+  readonly fetch?: typeof globalThis.fetch;
+  readonly status?: SyncStatusSink;
+  readonly online?: OnlineSource;
+  /** Default: every replicated collection the database has. */
+  readonly collections?: readonly CollectionName[];
+  readonly backoff?: BackoffOptions;
+  readonly pullBatchSize?: number;
+  readonly pushBatchSize?: number;
+  /** Replicate only in the leading tab (default true). */
+  readonly waitForLeadership?: boolean;
+  /** Keep the event stream open for live updates (default true). */
+  readonly live?: boolean;
+  /** Distinguishes checkpoints of different servers on one device. Default: the API root. */
+  readonly replicationId?: string;
+  readonly now?: () => Date;
+}
+
+export interface SyncEngine {
+  readonly state: SyncEngineState;
+  readonly state$: Observable<SyncEngineState>;
+  /** Why sync is paused (empty when running or stopped). */
+  readonly pauseReasons: ReadonlySet<PauseReason>;
+  /** Pushed documents the server refused (not retried): shown to the user until acknowledged. */
+  readonly refusals: readonly (Refusal & { collection: CollectionName })[];
+  readonly refused$: Observable<Refusal & { collection: CollectionName }>;
+  /** Local writes not yet acknowledged by the server. */
+  readonly queued: number;
+  /** Starts (or, after stop, restarts from the stored checkpoints) every replication and the stream. */
+  start(): Promise<void>;
+  /** Cancels replication; the checkpoints stay, so start() resumes where it stopped. */
+  stop(): Promise<void>;
+  pause(reason?: PauseReason): Promise<void>;
+  resume(reason?: PauseReason): Promise<void>;
+  /** The session has a token again (after sign-in): resumes a sync paused for sign-in. */
+  signedIn(): Promise<void>;
+  /** Pulls every collection once now (e.g. "sync now"). */
+  resync(collections?: readonly CollectionName[]): void;
+  /** Resolves when every collection has pushed and pulled everything (see RxDB awaitInSync). */
+  awaitInSync(): Promise<void>;
+  acknowledgeRefusals(): void;
+  /** The RxDB replication state of each collection (for tests and diagnostics). */
+  readonly replications: ReadonlyMap<CollectionName, RxReplicationState<unknown, PullCheckpoint>>;
+}
+
+const DOWNSTREAM_CONTEXT = 'replication-downstream-';
+
+export function browserOnlineSource(): OnlineSource {
+  return {
+    isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
+    subscribe(listener) {
+      if (typeof globalThis.addEventListener !== 'function') return () => undefined;
+      const on = () => listener(true);
+      const off = () => listener(false);
+      globalThis.addEventListener('online', on);
+      globalThis.addEventListener('offline', off);
+      return () => {
+        globalThis.removeEventListener('online', on);
+        globalThis.removeEventListener('offline', off);
+      };
+    },
+  };
+}
+
+function docData(doc: Record<string, unknown>): Record<string, unknown> {
+  const out = stripMeta(doc);
+  delete out._attachments;
+  return out;
+}
+
+/** One sentence for the indicator. */
+export function describeSyncError(error: unknown): string {
+  if (error instanceof SyncNetworkError) return 'The MyMidas server cannot be reached; changes are kept on this device and sent when it can be.';
+  if (error instanceof SyncAuthError) return error.message;
+  if (error instanceof SyncHttpError) {
+    if (error.status === 429) return 'The server asked this device to slow down; sync will retry shortly.';
+    return `Sync failed: ${error.message}`;
+  }
+  if (error instanceof Error) return `Sync failed: ${error.message}`;
+  return 'Sync failed.';
+}
+
+export function describeRefusals(refusals: readonly (Refusal & { collection: string })[]): string {
+  const first = refusals[0];
+  if (!first) return '';
+  const more = refusals.length > 1 ? ` (and ${refusals.length - 1} more)` : '';
+  return `The server refused ${refusals.length === 1 ? 'a change' : `${refusals.length} changes`} to ${first.collection}: ${first.detail}${more}. The rest was synced.`;
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { db, clock, status } = options;
+  const names = options.collections ?? COLLECTION_NAMES.filter((n) => n in db.collections);
+  const online = options.online ?? browserOnlineSource();
+  const now = options.now ?? (() => new Date());
+  const baseUrl = options.baseUrl ?? '/api/v1';
+  const replicationId = options.replicationId ?? `mymidas-sync:${baseUrl}`;
+  const transport: Transport = createTransport({
+    baseUrl,
+    getAccessToken: () => options.getAccessToken(),
+    ...(options.refreshAccessToken ? { refreshAccessToken: () => options.refreshAccessToken!() } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  const replications = new Map<CollectionName, RxReplicationState<unknown, PullCheckpoint>>();
+  const hints = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>>();
+  const pending = new Map<string, Record<string, unknown>>();
+  const refusals: (Refusal & { collection: CollectionName })[] = [];
+  const refused$ = new Subject<Refusal & { collection: CollectionName }>();
+  const state$ = new Subject<SyncEngineState>();
+  const pauseReasons = new Set<PauseReason>();
+  let subs: Subscription[] = [];
+  let stopOnline: (() => void) | null = null;
+  let stream: EventStream | null = null;
+  let state: SyncEngineState = 'stopped';
+  let lastOutcomeOk = true;
+  /** Set once this tab may replicate (it leads, or leadership is not needed). */
+  let leading = false;
+  let transition: Promise<void> = Promise.resolve();
+
+  const setState = (next: SyncEngineState) => {
+    if (state === next) return;
+    state = next;
+    state$.next(next);
+  };
+  const reportQueued = () => status?.setQueued(pending.size);
+  const serialise = (fn: () => Promise<void>) => (transition = transition.then(fn, fn));
+
+  function succeeded() {
+    lastOutcomeOk = true;
+  }
+
+  /** Turns a handler failure into backoff, a pause for sign-in, or a message; always rethrows for RxDB. */
+  function failed(replication: RxReplicationState<unknown, PullCheckpoint> | undefined, backoff: Backoff, error: unknown): never {
+    lastOutcomeOk = false;
+    if (error instanceof SyncAuthError) {
+      void engine.pause('signed-out');
+    } else if (error instanceof SyncNetworkError) {
+      status?.setServerReachable?.(false);
+    }
+    status?.syncFailed(describeSyncError(error));
+    const retryAfter = error instanceof SyncHttpError ? (error.retryAfterMs ?? 0) : 0;
+    if (replication) replication.retryTime = backoff.next(retryAfter);
+    throw error;
+  }
+
+  function onHint(hint: StreamHint) {
+    if (hint.type === 'resync') {
+      for (const subject of hints.values()) subject.next('RESYNC');
+      return;
+    }
+    for (const name of hint.collections) hints.get(name as CollectionName)?.next('RESYNC');
+  }
+
+  function openStream() {
+    if (options.live === false || stream) return;
+    stream = openEventStream({
+      transport,
+      onHint,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      onError(error) {
+        if (error instanceof SyncAuthError) void engine.pause('signed-out');
+      },
+    });
+  }
+
+  function closeStream() {
+    stream?.close();
+    stream = null;
+  }
+
+  function replicate(name: CollectionName): RxReplicationState<unknown, PullCheckpoint> {
+    const collection = db.collections[name] as unknown as RxCollection<unknown>;
+    collection.conflictHandler = createMergeConflictHandler<unknown>({ collection: name, clock, record: (records) => recordConflicts(db, records) });
+    const backoff = new Backoff({ initialMs: 1_000, maxMs: 60_000, ...options.backoff });
+    const subject = new Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>();
+    hints.set(name, subject);
+    const pullOnly = COLLECTIONS[name].serverOwned;
+    let replication: RxReplicationState<unknown, PullCheckpoint> | undefined;
+    const done = <T>(value: T): T => {
+      backoff.reset();
+      if (replication) replication.retryTime = backoff.initialMs;
+      succeeded();
+      return value;
+    };
+    replication = replicateRxCollection<unknown, PullCheckpoint>({
+      replicationIdentifier: `${replicationId}:${name}`,
+      collection,
+      live: true,
+      autoStart: false,
+      retryTime: backoff.initialMs,
+      // Leadership and pausing are handled by the engine (start/pause/resume), not by RxDB.
+      waitForLeadership: false,
+      toggleOnDocumentVisible: false,
+      pull: {
+        batchSize: options.pullBatchSize ?? 200,
+        stream$: subject.asObservable(),
+        async handler(checkpoint, batchSize) {
+          try {
+            const out = await transport.pull(name, checkpoint, batchSize);
+            for (const doc of out.documents) clock.observe(doc.hlc);
+            status?.setServerReachable?.(true);
+            return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
+          } catch (error) {
+            return failed(replication, backoff, error);
+          }
+        },
+      },
+      ...(pullOnly
+        ? {}
+        : {
+            push: {
+              batchSize: options.pushBatchSize ?? 100,
+              async handler(rows) {
+                try {
+                  const answer = await transport.push(name, rows as never);
+                  for (const refusal of answer.refused) {
+                    const entry = { ...refusal, collection: name };
+                    refusals.push(entry);
+                    refused$.next(entry);
+                  }
+                  if (refusals.length > 100) refusals.splice(0, refusals.length - 100);
+                  if (answer.refused.length > 0) status?.syncFailed(describeRefusals(refusals));
+                  status?.setServerReachable?.(true);
+                  return done(answer.conflicts as never[]);
+                } catch (error) {
+                  return failed(replication, backoff, error);
+                }
+              },
+            },
+          }),
+    });
+    const r = replication;
+    subs.push(
+      r.sent$.subscribe((doc) => {
+        const id = (doc as WireDoc).id;
+        const local = pending.get(`${name}/${id}`);
+        if (local && jsonEqual(local, docData(doc as Record<string, unknown>))) {
+          pending.delete(`${name}/${id}`);
+          reportQueued();
+        }
+      }),
+      collection.eventBulks$.subscribe((bulk) => {
+        if (bulk.context.startsWith(DOWNSTREAM_CONTEXT) || pullOnly) return;
+        for (const event of bulk.events) pending.set(`${name}/${event.documentId}`, docData(event.documentData as Record<string, unknown>));
+        reportQueued();
+      }),
+    );
+    return r;
+  }
+
+  async function activate() {
+    for (const r of replications.values()) await r.start();
+    openStream();
+  }
+  let leadership: Promise<void> = Promise.resolve();
+
+  const engine: SyncEngine = {
+    get state() {
+      return state;
+    },
+    state$: state$.asObservable(),
+    get pauseReasons() {
+      return pauseReasons;
+    },
+    get refusals() {
+      return refusals;
+    },
+    refused$: refused$.asObservable(),
+    get queued() {
+      return pending.size;
+    },
+    replications,
+
+    start() {
+      return serialise(async () => {
+        if (state !== 'stopped') return;
+        if (db.closed) throw new Error('The replica is locked; unlock it before starting sync.');
+        subs = [];
+        for (const name of names) replications.set(name, replicate(name));
+        subs.push(conflictCount$(db).subscribe((n) => status?.setConflicts(n)));
+        let wasActive = false;
+        subs.push(
+          combineLatest([...replications.values()].map((r) => r.active$))
+            .pipe(map((all) => all.some(Boolean)), distinctUntilChanged())
+            .subscribe((active) => {
+              if (active && !wasActive) status?.syncStarted(pending.size);
+              if (!active && wasActive && lastOutcomeOk && pauseReasons.size === 0) {
+                status?.syncFinished(now().toISOString(), pending.size);
+                if (refusals.length > 0) status?.syncFailed(describeRefusals(refusals));
+              }
+              wasActive = active;
+            }),
+        );
+        stopOnline = online.subscribe((isOnline) => void (isOnline ? engine.resume('offline') : engine.pause('offline')));
+        if (!online.isOnline()) pauseReasons.add('offline');
+        setState(pauseReasons.size > 0 ? 'paused' : 'running');
+        leading = false;
+        const mustLead = (options.waitForLeadership ?? true) && db.multiInstance;
+        // Only the leading tab replicates; waiting for leadership must not hold up stop() or pause().
+        leadership = (mustLead ? db.waitForLeadership().then(() => undefined) : Promise.resolve()).then(() =>
+          serialise(async () => {
+            if (state === 'stopped') return;
+            leading = true;
+            if (state === 'running') await activate();
+          }),
+        );
+      });
+    },
+
+    stop() {
+      return serialise(async () => {
+        if (state === 'stopped') return;
+        closeStream();
+        stopOnline?.();
+        stopOnline = null;
+        for (const sub of subs) sub.unsubscribe();
+        subs = [];
+        await Promise.all([...replications.values()].map((r) => r.cancel()));
+        for (const subject of hints.values()) subject.complete();
+        replications.clear();
+        hints.clear();
+        pauseReasons.clear();
+        leading = false;
+        setState('stopped');
+      });
+    },
+
+    pause(reason = 'manual') {
+      return serialise(async () => {
+        const first = pauseReasons.size === 0;
+        pauseReasons.add(reason);
+        if (state !== 'running' || !first) return;
+        closeStream();
+        await Promise.all([...replications.values()].map((r) => r.pause()));
+        setState('paused');
+        if (reason === 'signed-out') status?.syncFailed(new SyncAuthError().message);
+      });
+    },
+
+    resume(reason = 'manual') {
+      return serialise(async () => {
+        if (!pauseReasons.delete(reason) || pauseReasons.size > 0 || state !== 'paused') return;
+        setState('running');
+        for (const r of replications.values()) r.retryTime = options.backoff?.initialMs ?? 1_000;
+        // start() after a pause re-syncs each collection once: queued local writes are pushed.
+        if (leading) await activate();
+      });
+    },
+
+    signedIn() {
+      return engine.resume('signed-out');
+    },
+
+    resync(collections = names) {
+      for (const name of collections) hints.get(name)?.next('RESYNC');
+    },
+
+    async awaitInSync() {
+      await leadership;
+      await transition;
+      if (state !== 'running') throw new Error(`sync is ${state}${pauseReasons.size ? ` (${[...pauseReasons].join(', ')})` : ''}`);
+      await Promise.all([...replications.values()].map((r) => r.awaitInSync()));
+    },
+
+    acknowledgeRefusals() {
+      refusals.length = 0;
+    },
+  };
+  return engine;
+}

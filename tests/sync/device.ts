@@ -1,0 +1,93 @@
+import { Subject } from 'rxjs';
+import type { CollectionName } from '@mymidas/shared/schema';
+import type { Replica } from '../../client/src/db/database.ts';
+import { DeviceClock } from '../../client/src/sync/clock.ts';
+import { createSyncEngine, type OnlineSource, type SyncEngine, type SyncStatusSink } from '../../client/src/sync/sync-engine.ts';
+import { openNodeReplica } from '../../client/src/sync/test-replica.ts';
+import type { TestSyncServer } from './server.ts';
+
+/** What the engine told the sync indicator, in order. */
+export class StatusLog implements SyncStatusSink {
+  queued = 0;
+  conflicts = 0;
+  inFlight = 0;
+  lastError: string | null = null;
+  lastSyncedAt: string | null = null;
+  serverReachable = true;
+  readonly events: string[] = [];
+  setQueued(n: number) { this.queued = n; }
+  syncStarted(n: number) { this.inFlight = n; this.lastError = null; this.events.push(`started ${n}`); }
+  syncFinished(at: string, stillQueued = 0) { this.inFlight = 0; this.queued = stillQueued; this.lastSyncedAt = at; this.events.push(`finished ${stillQueued}`); }
+  syncFailed(message: string) { this.inFlight = 0; this.lastError = message; this.events.push(`failed: ${message}`); }
+  setConflicts(n: number) { this.conflicts = n; }
+  setServerReachable(v: boolean) { this.serverReachable = v; }
+}
+
+/** A controllable navigator.onLine. */
+export class FakeOnline implements OnlineSource {
+  #online = true;
+  readonly #changes = new Subject<boolean>();
+  isOnline() { return this.#online; }
+  subscribe(listener: (online: boolean) => void) {
+    const sub = this.#changes.subscribe(listener);
+    return () => sub.unsubscribe();
+  }
+  set(online: boolean) {
+    if (online === this.#online) return;
+    this.#online = online;
+    this.#changes.next(online);
+  }
+}
+
+export interface DeviceOptions {
+  readonly name: string;
+  readonly token: () => string | null;
+  readonly refresh?: () => Promise<string | null>;
+  readonly collections?: readonly CollectionName[];
+  /** Added to this device's wall clock (ms), to test skewed clocks. */
+  readonly skewMs?: number;
+  readonly backoffMs?: { initialMs: number; maxMs: number };
+}
+
+/** One simulated device: the browser's replica stack in Node, the client's sync engine unchanged, a fake network edge. */
+export class Device {
+  /** While true, every request fails as if the network were gone (the device does not know). */
+  partitioned = false;
+  readonly online = new FakeOnline();
+  readonly status = new StatusLog();
+  readonly clock: DeviceClock;
+  readonly engine: SyncEngine;
+  requests = 0;
+
+  private constructor(readonly name: string, readonly replica: Replica, server: TestSyncServer, options: DeviceOptions) {
+    this.clock = new DeviceClock({ node: options.name, now: () => Date.now() + (options.skewMs ?? 0) });
+    const fetchThroughEdge: typeof fetch = (input, init) => {
+      this.requests++;
+      if (this.partitioned) return Promise.reject(new TypeError('fetch failed (simulated network partition)'));
+      return fetch(input, init);
+    };
+    this.engine = createSyncEngine({
+      db: replica.db,
+      clock: this.clock,
+      baseUrl: server.apiBase,
+      fetch: fetchThroughEdge,
+      getAccessToken: options.token,
+      ...(options.refresh ? { refreshAccessToken: options.refresh } : {}),
+      status: this.status,
+      online: this.online,
+      waitForLeadership: false,
+      backoff: options.backoffMs ?? { initialMs: 20, maxMs: 200 },
+      ...(options.collections ? { collections: options.collections } : {}),
+    });
+  }
+
+  static async open(server: TestSyncServer, options: DeviceOptions): Promise<Device> {
+    const replica = await openNodeReplica({ name: `device-${options.name}`, collections: options.collections ?? ['accounts'] });
+    return new Device(options.name, replica, server, options);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.stop();
+    await this.replica.close();
+  }
+}

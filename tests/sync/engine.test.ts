@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listConflicts } from '../../client/src/sync/conflict-log.ts';
+import { patchDoc, removeDoc } from '../../client/src/sync/local-edits.ts';
+import { testBackends } from '../../sync-server/src/testing/harness.ts';
+import { Device } from './device.ts';
+import { newAccount, wireForm } from './fixtures.ts';
+import { TestSyncServer } from './server.ts';
+
+const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe.each(testBackends())('client sync engine against the real server (%s)', (backend) => {
+  let server: TestSyncServer;
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    server = await TestSyncServer.open(backend);
+  });
+  afterEach(async () => {
+    for (const d of devices.splice(0)) await d.close();
+    await server.up();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function pair(collections: ('accounts' | 'quotes')[] = ['accounts']) {
+    const user = await server.newUser();
+    const a = await Device.open(server, { name: 'dev-a', token: () => user.token, collections });
+    const b = await Device.open(server, { name: 'dev-b', token: () => user.token, collections });
+    devices.push(a, b);
+    return { user, a, b };
+  }
+
+  it('a document created on one device reaches the other live, through the event stream', async () => {
+    const { a, b } = await pair();
+    await a.engine.start();
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    const doc = newAccount(a.clock);
+    await a.replica.db.accounts.insert(doc);
+    await until('b has the account', async () => (await b.replica.db.accounts.findOne(doc.id).exec()) !== null);
+    const onB = (await b.replica.db.accounts.findOne(doc.id).exec())!;
+    expect(wireForm(onB.toJSON(true))).toEqual({ ...doc, _deleted: false });
+    await until('a reports nothing queued', () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
+  });
+
+  it('offline edits on both sides of the same field: later stamp wins, loser is in the conflict log, other fields merge', async () => {
+    const { a, b } = await pair();
+    await a.engine.start();
+    await b.engine.start();
+    const doc = newAccount(a.clock, { name: 'Original', notes: null, sortOrder: 1 });
+    await a.replica.db.accounts.insert(doc);
+    await until('b has it', async () => (await b.replica.db.accounts.findOne(doc.id).exec()) !== null);
+    a.online.set(false);
+    b.online.set(false);
+    await until('both paused', () => a.engine.state === 'paused' && b.engine.state === 'paused');
+    const onA = (await a.replica.db.accounts.findOne(doc.id).exec())!;
+    const onB = (await b.replica.db.accounts.findOne(doc.id).exec())!;
+    await patchDoc(onA, { name: 'Name from A', sortOrder: 7 }, a.clock);
+    await new Promise((r) => setTimeout(r, 5));
+    await patchDoc(onB, { name: 'Name from B (later)', notes: 'note from B' }, b.clock);
+    expect(a.status.queued).toBe(1);
+    a.online.set(true);
+    await a.engine.awaitInSync();
+    b.online.set(true);
+    await b.engine.awaitInSync();
+    await until('a has the merge', async () => (await a.replica.db.accounts.findOne(doc.id).exec())?.notes === 'note from B');
+    for (const d of [a, b]) {
+      const final = (await d.replica.db.accounts.findOne(doc.id).exec())!;
+      expect(final.name).toBe('Name from B (later)');
+      expect(final.sortOrder).toBe(7);
+      expect(final.notes).toBe('note from B');
+    }
+    const log = await listConflicts(b.replica.db);
+    expect(log).toMatchObject([{ collection: 'accounts', docId: doc.id, field: 'name', lostValue: 'Name from A' }]);
+    await until('b counts the conflict', () => b.status.conflicts === 1);
+  });
+
+  it('a delete on one side and an edit on the other give a deleted document that carries the edit', async () => {
+    const { user, a, b } = await pair();
+    await a.engine.start();
+    await b.engine.start();
+    const doc = newAccount(a.clock);
+    await a.replica.db.accounts.insert(doc);
+    await until('b has it', async () => (await b.replica.db.accounts.findOne(doc.id).exec()) !== null);
+    a.partitioned = true;
+    await removeDoc((await a.replica.db.accounts.findOne(doc.id).exec())!, a.clock);
+    await patchDoc((await b.replica.db.accounts.findOne(doc.id).exec())!, { notes: 'edited while A deleted' }, b.clock);
+    await b.engine.awaitInSync();
+    a.partitioned = false;
+    await until('server has the merge', async () => {
+      const [s] = (await server.pullAll(user.token, 'accounts')).filter((d) => d.id === doc.id);
+      return s?._deleted === true && s.notes === 'edited while A deleted';
+    });
+    await until('b sees it deleted', async () => (await b.replica.db.accounts.findOne(doc.id).exec()) === null);
+  });
+
+  it('resumes after a server crash: local writes made while it was down are pushed once it is back', async () => {
+    const { user, a } = await pair();
+    await a.engine.start();
+    await a.engine.awaitInSync();
+    await server.down();
+    const docs = [newAccount(a.clock), newAccount(a.clock)];
+    await a.replica.db.accounts.bulkInsert(docs);
+    await until('a saw the failure', () => a.status.lastError !== null && !a.status.serverReachable);
+    await server.up();
+    await until('both on the server', async () => (await server.pullAll(user.token, 'accounts')).length === 2);
+    await until('a reports success', () => a.status.queued === 0 && a.status.serverReachable);
+  });
+
+  it('refreshes an expired token once; pauses for sign-in when the session is over, keeps queueing, resumes on sign-in', async () => {
+    const user = await server.newUser();
+    let token: string | null = 'expired-token';
+    let refreshes = 0;
+    let sessionOver = false;
+    const a = await Device.open(server, {
+      name: 'dev-a', collections: ['accounts'], token: () => token,
+      refresh: async () => {
+        refreshes++;
+        token = sessionOver ? null : user.token;
+        return token;
+      },
+    });
+    devices.push(a);
+    await a.engine.start();
+    await a.engine.awaitInSync();
+    expect(refreshes).toBe(1);
+    sessionOver = true;
+    token = 'revoked';
+    const doc = newAccount(a.clock);
+    await a.replica.db.accounts.insert(doc);
+    await until('paused for sign-in', () => a.engine.state === 'paused' && a.engine.pauseReasons.has('signed-out'));
+    expect(a.status.lastError).toMatch(/Sign in again/);
+    await a.replica.db.accounts.insert(newAccount(a.clock));
+    expect(a.status.queued).toBe(2);
+    token = user.token;
+    await a.engine.signedIn();
+    await a.engine.awaitInSync();
+    await until('both on the server', async () => (await server.pullAll(user.token, 'accounts')).length === 2);
+  });
+
+  it('a server-owned collection is pulled, never pushed', async () => {
+    const { a } = await pair(['quotes']);
+    await a.engine.start();
+    await a.engine.awaitInSync();
+    expect(a.engine.replications.get('quotes')!.push).toBeUndefined();
+  });
+
+  it('a push refused by the server (invalid document) shows as a sync error, and the rest of the batch lands', async () => {
+    const { user, a } = await pair();
+    a.online.set(false);
+    await a.engine.start();
+    const good = [newAccount(a.clock), newAccount(a.clock)];
+    // Valid for the local schema, refused by the server's zod schema (not a real currency code).
+    const bad = newAccount(a.clock, { currency: 'gbp' });
+    await a.replica.db.accounts.bulkInsert([good[0]!, bad, good[1]!]);
+    a.online.set(true);
+    await until('the refusal is reported', () => a.engine.refusals.length === 1);
+    await a.engine.awaitInSync();
+    expect(a.engine.refusals[0]).toMatchObject({ collection: 'accounts', id: bad.id, reason: 'invalid' });
+    await until('the error is on the indicator', () => /refused a change to accounts/.test(a.status.lastError ?? ''));
+    const onServer = await server.pullAll(user.token, 'accounts');
+    expect(onServer.map((d) => d.id).sort()).toEqual(good.map((d) => d.id).sort());
+    // Later pushes are not blocked by it.
+    const later = newAccount(a.clock);
+    await a.replica.db.accounts.insert(later);
+    await until('later doc synced', async () => (await server.pullAll(user.token, 'accounts')).some((d) => d.id === later.id));
+  });
+});
