@@ -46,8 +46,14 @@ export function sortNewestFirst(rows: readonly Transaction[]): Transaction[] {
 }
 
 /** Lower case, accents removed, whitespace collapsed: how both the text and the query are compared. */
+const NON_ASCII = /[^\x20-\x7e]/;
+const SPACES = /\s+/g;
+const MARKS = /[\u0300-\u036f]/g;
+
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  // Plain printable ASCII (most bank text) skips Unicode normalisation, which costs far more.
+  const base = NON_ASCII.test(text) ? text.normalize('NFKD').replace(MARKS, '') : text;
+  return base.toLowerCase().replace(SPACES, ' ').trim();
 }
 
 const searchTextCache = new WeakMap<Transaction, string>();
@@ -56,10 +62,29 @@ const searchTextCache = new WeakMap<Transaction, string>();
 export function searchText(t: Transaction): string {
   let s = searchTextCache.get(t);
   if (s === undefined) {
-    s = foldText(`${t.description}\n${t.merchant ?? ''}\n${t.notes ?? ''}`);
+    s = foldText(`${t.description} ${t.merchant ?? ''} ${t.notes ?? ''}`);
     searchTextCache.set(t, s);
   }
   return s;
+}
+
+/**
+ * Folds the search text of every row ahead of the first search, a slice at a time so the page stays
+ * responsive. Returns a function that stops it.
+ */
+export function prewarmSearch(rows: readonly Transaction[], slice = 4000, schedule: (fn: () => void) => void = (fn) => setTimeout(fn, 0)): () => void {
+  let i = 0;
+  let stopped = false;
+  const step = () => {
+    if (stopped) return;
+    const end = Math.min(rows.length, i + slice);
+    for (; i < end; i += 1) searchText(rows[i]!);
+    if (i < rows.length) schedule(step);
+  };
+  schedule(step);
+  return () => {
+    stopped = true;
+  };
 }
 
 /** Every word of the query must appear somewhere in description, merchant or notes. */
