@@ -2,6 +2,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './app/App.vue';
 import { createApiClient } from './app/api.ts';
+import { useComputeStore } from './app/compute-store.ts';
 import { API_CLIENT, REPLICA_PORT } from './app/injection.ts';
 import { createIndexedDbReplica } from './app/replica-adapter.ts';
 import { createAppRouter } from './app/router.ts';
@@ -20,4 +21,6 @@ app.use(pinia);
 app.provide(API_CLIENT, createApiClient({ getAccessToken: () => useSessionStore(pinia).accessToken }));
 app.provide(REPLICA_PORT, createIndexedDbReplica());
 app.use(createAppRouter(pinia));
+// The compute worker follows the replica: started after unlock, stopped on lock.
+app.runWithContext(() => useComputeStore(pinia).bind());
 app.mount('#app');

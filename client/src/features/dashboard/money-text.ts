@@ -1,0 +1,12 @@
+import { formatMoney } from '@mymidas/shared/money';
+
+/** Minor units as text for people ("£1,234.56"); the sign is kept. */
+export function moneyText(amount: number, currency: string): string {
+  return formatMoney(amount, currency);
+}
+
+/** A date 'YYYY-MM-DD' as "3 Nov 2026". */
+export function dayText(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}

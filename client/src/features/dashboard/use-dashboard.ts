@@ -1,0 +1,183 @@
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue';
+import type { ComputedRef, Ref, ShallowRef } from 'vue';
+import type { Subscription } from 'rxjs';
+import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import type { FxRates } from '@mymidas/shared/ledger/fx';
+import type { Account, Category, Quote, Settings } from '@mymidas/shared/schema';
+import { useComputeStore } from '../../app/compute-store.ts';
+import { useReplicaDb } from '../../composables/use-replica-db.ts';
+import type { ReplicaDatabase } from '../../db/database.ts';
+import type { Overview } from '../../workers/snapshot-engine.ts';
+import { accountRows, fxSeriesFor, monthFigures, netWorthOf, shiftMonth, todayIn } from './dashboard-model.ts';
+import type { AccountRow, MonthFigures, NetWorthFigures } from './dashboard-model.ts';
+
+export type DashboardState =
+  | { readonly kind: 'locked' }
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'rebuilding'; readonly done: number; readonly total: number }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface DashboardView {
+  readonly baseCurrency: string;
+  readonly today: string;
+  readonly netWorth: NetWorthFigures;
+  readonly accounts: readonly AccountRow[];
+  readonly month: MonthFigures;
+  readonly transactions: number;
+  readonly computedInMs: number;
+}
+
+export interface UseDashboardReturn {
+  readonly state: ComputedRef<DashboardState>;
+  readonly view: ShallowRef<DashboardView | null>;
+  readonly month: Ref<string>;
+  readonly categories: ShallowRef<ReadonlyMap<string, Category>>;
+  readonly accountsById: ComputedRef<ReadonlyMap<string, Account>>;
+  /** Bumped with every change the snapshot takes in, so lists refresh too. */
+  readonly revision: ComputedRef<number>;
+  readonly db: ShallowRef<ReplicaDatabase | null>;
+  previousMonth(): void;
+  nextMonth(): void;
+}
+
+/** How far back to look for the latest FX quote before widening the search. */
+const RATE_WINDOWS_DAYS = [14, 400, 100_000];
+
+function daysBefore(date: string, days: number): string {
+  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - days * 86_400_000;
+  return new Date(Math.max(t, Date.UTC(1900, 0, 1))).toISOString().slice(0, 10);
+}
+
+/**
+ * Latest FX rates to value the accounts in the base currency, read through the quotes collection's
+ * [series, date] index a few rows per series (never the whole series), then picked by the ledger.
+ */
+async function readRates(db: ReplicaDatabase, currencies: Iterable<string>, base: string, today: string): Promise<FxRates> {
+  const found: Quote[] = [];
+  for (const series of fxSeriesFor(currencies, base)) {
+    for (const days of RATE_WINDOWS_DAYS) {
+      const rows = await db.quotes.find({ selector: { series, date: { $gte: daysBefore(today, days), $lte: today } } }).exec();
+      if (rows.length > 0) {
+        found.push(...rows.map((r) => r.toJSON() as Quote));
+        break;
+      }
+    }
+  }
+  return latestFxRates(found, today);
+}
+
+/**
+ * Everything the dashboard shows, from the compute worker's snapshot plus the replica's small
+ * collections (accounts, categories, settings, a few FX quotes). Recomputed when the snapshot takes in
+ * a change, when those collections change, and when the month changes.
+ */
+export function useDashboard(): UseDashboardReturn {
+  const compute = useComputeStore();
+  const db = useReplicaDb();
+  const accounts = shallowRef<Account[] | null>(null);
+  const categories = shallowRef<ReadonlyMap<string, Category>>(new Map());
+  const settings = shallowRef<Settings | null | undefined>(undefined);
+  const view = shallowRef<DashboardView | null>(null);
+  const error = ref<string | null>(null);
+  const month = ref(todayIn(undefined).slice(0, 7));
+  let monthChosen = false;
+  let subscriptions: Subscription[] = [];
+
+  function unsubscribe() {
+    for (const s of subscriptions) s.unsubscribe();
+    subscriptions = [];
+  }
+
+  watch(
+    db,
+    (open) => {
+      unsubscribe();
+      accounts.value = null;
+      settings.value = undefined;
+      view.value = null;
+      if (!open) return;
+      subscriptions = [
+        open.accounts.find({ sort: [{ sortOrder: 'asc' }] }).$.subscribe((docs) => {
+          accounts.value = docs.map((d) => d.toJSON() as Account);
+        }),
+        open.categories.find().$.subscribe((docs) => {
+          categories.value = new Map(docs.map((d) => [d.id, d.toJSON() as Category]));
+        }),
+        open.settings.findOne().$.subscribe((doc) => {
+          settings.value = doc ? (doc.toJSON() as Settings) : null;
+        }),
+      ];
+    },
+    { immediate: true },
+  );
+  onScopeDispose(unsubscribe);
+
+  const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
+  let run = 0;
+
+  async function refresh() {
+    const session = compute.session;
+    const open = db.value;
+    const list = accounts.value;
+    const prefs = settings.value;
+    if (!session || !open || list === null || prefs === undefined || compute.status.phase !== 'ready') return;
+    const mine = ++run;
+    const base = prefs?.baseCurrency ?? 'GBP';
+    const today = todayIn(prefs?.timezone);
+    if (!monthChosen) month.value = today.slice(0, 7);
+    try {
+      const [overview, rates] = await Promise.all([
+        session.worker.api.overview({
+          month: month.value,
+          asOf: today,
+          accounts: list.map((a) => ({ id: a.id, type: a.type, currency: a.currency, openingBalance: a.openingBalance, openingDate: a.openingDate })),
+        }) as Promise<Overview>,
+        readRates(open, new Set(list.map((a) => a.currency)), base, today),
+      ]);
+      if (mine !== run) return;
+      const rows = accountRows(list, overview, base, rates);
+      view.value = {
+        baseCurrency: base,
+        today,
+        netWorth: netWorthOf(rows.filter((r) => !r.closed || r.balance !== 0), base),
+        accounts: rows,
+        month: monthFigures(overview.month, base, categories.value),
+        transactions: overview.transactions,
+        computedInMs: overview.computedInMs,
+      };
+      error.value = null;
+    } catch (e) {
+      if (mine === run) error.value = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  watch([revision, accounts, categories, settings, month, () => compute.session], () => void refresh(), { immediate: true });
+
+  const state = computed((): DashboardState => {
+    if (!db.value) return { kind: 'locked' };
+    if (error.value) return { kind: 'error', message: error.value };
+    const s = compute.status;
+    if (s.phase === 'error') return { kind: 'error', message: s.message };
+    if (s.phase === 'rebuilding') return { kind: 'rebuilding', done: s.done, total: s.total };
+    return view.value ? { kind: 'ready' } : { kind: 'loading' };
+  });
+
+  return {
+    state,
+    view,
+    month,
+    categories,
+    accountsById: computed(() => new Map((accounts.value ?? []).map((a) => [a.id, a]))),
+    revision,
+    db,
+    previousMonth() {
+      monthChosen = true;
+      month.value = shiftMonth(month.value, -1);
+    },
+    nextMonth() {
+      monthChosen = true;
+      month.value = shiftMonth(month.value, 1);
+    },
+  };
+}
