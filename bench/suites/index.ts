@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../lib/suite.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
+import { importParseNode, importParseWorker } from './import-parse.ts';
 import { replicaEncryption } from './replica-encryption-suite.ts';
 
 /**
@@ -11,4 +12,6 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   generatorNode,
   generatorBrowser,
   replicaEncryption,
+  importParseNode,
+  importParseWorker,
 ];
