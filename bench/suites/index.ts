@@ -1,7 +1,10 @@
 import type { BenchSuite } from '../lib/suite.ts';
+import { firstSync } from './first-sync.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
+import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
 import { replicaEncryption } from './replica-encryption-suite.ts';
+import { serverPull, serverPush } from './server-sync.ts';
 
 /**
  * Every benchmark `npm run bench` runs, in this order. Add a suite here after writing it in
@@ -12,6 +15,11 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   generatorNode,
   generatorBrowser,
   replicaEncryption,
+  lighthouseAccessibility,
+  lighthouseBestPractices,
   importParseNode,
   importParseWorker,
+  serverPush,
+  serverPull,
+  firstSync,
 ];

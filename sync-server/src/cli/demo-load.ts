@@ -57,9 +57,13 @@ export class DemoError extends Error {
   override name = 'DemoError';
 }
 
-/** A password that passes the server's rules, for a fresh demo account. */
-export function demoPassword(): string {
-  return `demo-${randomBytes(12).toString('base64url')}`;
+/** A random password that passes the server's rules (long, not containing the e-mail's name), for a fresh demo account. */
+export function demoPassword(email: string): string {
+  const local = email.toLowerCase().split('@')[0] ?? '';
+  for (;;) {
+    const password = `mm-${randomBytes(12).toString('base64url')}`;
+    if (local.length < 4 || !password.toLowerCase().includes(local)) return password;
+  }
 }
 
 const MAX_PUSH_ROWS = 1000;

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const years = values.years === undefined ? undefined : wholeNumber('years', values.years, 10);
   const email = values.email ?? 'demo@example.com';
   const generatedPassword = values.password === undefined;
-  const password = values.password ?? demoPassword();
+  const password = values.password ?? demoPassword(email);
   const seed = values.seed ?? 'mymidas-demo';
 
   const tty = process.stderr.isTTY;

@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { collectHousehold } from '@mymidas/shared/demo';
+import { defineSuite } from '../lib/suite.ts';
+import type { FirstSyncPage, PullTiming } from './first-sync-page.ts';
+import { BACKEND_LABEL, startBenchServer } from './server-fixture.ts';
+import type { BenchServer } from './server-fixture.ts';
+
+/**
+ * Issue 5's sync benchmark: a fresh client in headless Chromium pulling `size` transactions from a real
+ * sync server (server-fixture.ts: the real Express app, bearer auth, RLS, PII decrypted on the way out)
+ * into the app's encrypted replica (client/src/db/database.ts openReplica: AES-GCM over key compression
+ * over Dexie) with RxDB's replicateRxCollection, pull only, 1000 documents a request. Baseline, in the
+ * same page and run: Dexie bulkPut of the same documents, already in memory, into a fresh IndexedDB
+ * database (RxDB's own Dexie copy). Target: the first sync costs at most 2.5× the raw bulk insert.
+ *
+ * The page is served by the sync server's HTTP server itself, so page and API share one origin: no CORS
+ * change at all (production CORS stays closed).
+ */
+
+export const FIRST_SYNC_TARGET = 2.5;
+
+/** RxDB pins its own Dexie; two copies on one page refuse to load, and the floor must be the Dexie RxDB runs on. */
+const RXDB_DEXIE = fileURLToPath(new URL('../../node_modules/rxdb/node_modules/dexie/', import.meta.url));
+
+async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./first-sync-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: false,
+    logLevel: 'silent',
+    alias: { dexie: RXDB_DEXIE },
+  });
+  const out = result.outputFiles[0];
+  if (!out) throw new Error('esbuild produced nothing for the first-sync page');
+  return out.text;
+}
+
+interface State {
+  readonly server: BenchServer;
+  readonly page: Page;
+  readonly count: number;
+  readonly timings: PullTiming[];
+  round: number;
+}
+
+const call = <K extends keyof FirstSyncPage>(page: Page, fn: K, ...args: Parameters<FirstSyncPage[K]>) =>
+  page.evaluate(([f, a]) => ((globalThis as unknown as { firstSync: Record<string, (...x: unknown[]) => unknown> }).firstSync[f]!)(...a), [fn, args] as const) as Promise<Awaited<ReturnType<FirstSyncPage[K]>>>;
+
+export const firstSync = defineSuite<State>({
+  name: 'first-sync',
+  description: `fresh client in Chromium pulls every transaction from the real server into the encrypted replica (server on ${BACKEND_LABEL}) vs raw Dexie bulkPut (issue 5)`,
+  environment: 'browser',
+  sizeUnit: 'transactions',
+  size: { full: 100_000, quick: 5_000 },
+  runs: { full: 3, quick: 2 },
+  unit: 'ms',
+  better: 'lower',
+  baselineName: 'raw Dexie bulkPut of the same documents',
+  target: { on: 'ratio', max: FIRST_SYNC_TARGET },
+  async setup(ctx) {
+    const household = collectHousehold({ seed: 'bench-first-sync', transactions: ctx.size, ...(ctx.size < 7_000 ? { years: 1 } : {}) });
+    const docs = household.transactions.slice(0, ctx.size);
+    const server = await startBenchServer();
+    await server.seedTransactions(docs);
+    const script = await bundlePage();
+    server.setPage('/first-sync.js', { body: script, type: 'text/javascript; charset=utf-8' });
+    server.setPage('/first-sync.html', { body: '<!doctype html><meta charset="utf-8"><title>first sync</title><script type="module" src="/first-sync.js"></script>', type: 'text/html; charset=utf-8' });
+    const context = await ctx.browser();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/first-sync.html`);
+    await page.waitForFunction(() => 'firstSync' in globalThis, undefined, { timeout: 30_000 }).catch((e: unknown) => {
+      throw new Error(`first-sync page did not start: ${errors.join('; ') || String(e)}`);
+    });
+    const loaded = await call(page, 'loadDocuments', await server.token());
+    if (loaded !== docs.length) throw new Error(`page loaded ${loaded} of ${docs.length} documents`);
+    ctx.log(`first-sync: ${docs.length} transactions on the server (${BACKEND_LABEL}), page on the server's origin`);
+    return { server, page, count: docs.length, timings: [], round: 0 };
+  },
+  async run(ctx, s) {
+    s.round += 1;
+    const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.count, batchSize: 1000, name: `first-sync-${s.round}` });
+    s.timings.push(t);
+    ctx.log(`  replica sync ${(t.ms / 1000).toFixed(2)} s: waiting for the server ${(t.fetchMs / 1000).toFixed(2)} s over ${t.requests} requests, storing ${((t.ms - t.fetchMs) / 1000).toFixed(2)} s`);
+    return t.ms;
+  },
+  async baseline(_ctx, s) {
+    return (await call(s.page, 'rawDexie', `first-sync-raw-${s.round}`, 1000)).ms;
+  },
+  async teardown(_ctx, s) {
+    await s.page.close();
+    await s.server.close();
+  },
+});
