@@ -117,6 +117,8 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
   }
 
   async function rebuild(reason: string): Promise<void> {
+    // Marks on the page's timeline (DevTools, tests and the open-app benchmark read them).
+    performance.mark('mymidas:snapshot-rebuild', { detail: { reason } });
     const total = await collection.count().exec();
     setStatus({ phase: 'rebuilding', reason, done: 0, total });
     await api.beginSnapshotRebuild();
@@ -137,6 +139,7 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
 
   /** Applies whatever changed in the replica since the snapshot's checkpoint. */
   async function catchUp(from: LocalCheckpoint): Promise<void> {
+    performance.mark('mymidas:snapshot-catch-up');
     let since = from;
     for (;;) {
       const page = await getChangedDocumentsSince(collection.storageInstance, pageSize, since);
@@ -188,6 +191,7 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
       if (page.documents.length < pageSize) break;
     }
     const state: SnapshotState = await api.finishSnapshotCheck();
+    performance.mark('mymidas:snapshot-check', { detail: { outcome: state.state === 'ready' ? 'consistent' : state.detail } });
     if (state.state === 'ready') return 'consistent';
     await rebuild(`${state.reason}: ${state.detail}`);
     return 'rebuilt';

@@ -140,7 +140,7 @@ export function useDashboard(): UseDashboardReturn {
       view.value = {
         baseCurrency: base,
         today,
-        netWorth: netWorthOf(rows.filter((r) => !r.closed || r.balance !== 0), base),
+        netWorth: netWorthOf(rows, base),
         accounts: rows,
         month: monthFigures(overview.month, base, categories.value),
         transactions: overview.transactions,
