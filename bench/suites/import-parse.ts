@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { detectAndParse } from '@mymidas/shared/import';
-import { largeStarlingCsv } from '../../client/src/features/import/__fixtures__/large-statement.ts';
+import { largeStarlingCsv } from '../../e2e/lib/large-statement.ts';
 import { openModulePage, servePages } from '../lib/browser.ts';
 import type { PageServer } from '../lib/browser.ts';
 import { defineSuite } from '../lib/suite.ts';
@@ -69,7 +69,7 @@ export const importParseNode = defineSuite<{ bytes: Uint8Array }>({
 const WORKER_SOURCE = `
 import { detectAndParse } from '@mymidas/shared/import';
 import Papa from 'papaparse';
-import { largeStarlingCsv } from './client/src/features/import/__fixtures__/large-statement.ts';
+import { largeStarlingCsv } from './e2e/lib/large-statement.ts';
 let bytes = new Uint8Array();
 let rows = 0;
 self.onmessage = (event) => {

@@ -13,7 +13,7 @@ import { applyTheme } from '../../client/src/stores/theme.ts';
 import { DEFAULT_THEME, isThemeId } from '../../client/src/themes/themes.ts';
 import '../../client/src/themes/base.css';
 import '../../client/src/themes/themes.css';
-import type { ImportAppHarness } from './api.ts';
+import type { ImportAppHarness } from '../lib/import-harness-api.ts';
 
 /**
  * The real import page on a seeded, encrypted replica: two accounts, categories, a rule, and one

@@ -3,11 +3,11 @@ import { detectAndParse } from '@mymidas/shared/import';
 import type { Account } from '@mymidas/shared/schema';
 import { openReplica } from '../../client/src/db/database.ts';
 import type { Replica } from '../../client/src/db/database.ts';
-import { largeStarlingCsv } from '../../client/src/features/import/__fixtures__/large-statement.ts';
+import { largeStarlingCsv } from '../lib/large-statement.ts';
 import { commitImport, importStamper, readExistingHashes, undoImport } from '../../client/src/features/import/import-store.ts';
 import { startImportWorker } from '../../client/src/workers/import-client.ts';
 import type { ImportProgress } from '../../client/src/workers/import-handlers.ts';
-import type { FreezeReport, ImportHarness, ImportRun, MainThreadControl } from './api.ts';
+import type { FreezeReport, ImportHarness, ImportRun, MainThreadControl } from '../lib/import-harness-api.ts';
 
 /** The browser side of the import tests: the import worker and store on a real encrypted replica. */
 

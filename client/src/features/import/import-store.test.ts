@@ -4,7 +4,7 @@ import type { Account, Transaction } from '@mymidas/shared/schema';
 import { openReplica } from '../../db/database.ts';
 import type { Replica } from '../../db/database.ts';
 import { createImportHandlers } from '../../workers/import-handlers.ts';
-import { largeStarlingCsv } from './__fixtures__/large-statement.ts';
+import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { mappingFromForm, suggestMapping } from './column-mapping.ts';
 import {
   ImportCancelledError, ImportWriteError, commitImport, importStamper, listBatches, loadMapping, readBatch, readExistingHashes,
