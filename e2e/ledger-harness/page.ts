@@ -8,6 +8,12 @@ import { API_CLIENT, REPLICA_PORT } from '../../client/src/app/injection.ts';
 import { createIndexedDbReplica } from '../../client/src/app/replica-adapter.ts';
 import { createAppRouter } from '../../client/src/app/router.ts';
 import { useSessionStore } from '../../client/src/stores/session.ts';
+import { DeviceClock, setDeviceClock } from '../../client/src/sync/clock.ts';
+import { createSyncEngine } from '../../client/src/sync/sync-engine.ts';
+import { openAttachmentCache } from '../../client/src/features/attachments/attachment-cache.ts';
+import { ATTACHMENT_DEPS } from '../../client/src/features/attachments/attachment-deps.ts';
+import { uploadPending } from '../../client/src/features/attachments/attachment-service.ts';
+import type { SyncEngine } from '../../client/src/sync/sync-engine.ts';
 import { applyTheme, readStoredTheme } from '../../client/src/stores/theme.ts';
 import '../../client/src/themes/base.css';
 import '../../client/src/themes/themes.css';
@@ -26,7 +32,18 @@ export interface LedgerHarness {
   rawRead(collection: string): Promise<{ ms: number; rows: number }>;
   count(collection: 'accounts' | 'transactions' | 'categories' | 'attachments'): Promise<number>;
   /** Documents as the replica holds them (decrypted), for assertions. */
-  dump(collection: 'accounts' | 'transactions' | 'categories'): Promise<Record<string, unknown>[]>;
+  dump(collection: 'accounts' | 'transactions' | 'categories' | 'attachments'): Promise<Record<string, unknown>[]>;
+  /**
+   * Signs in to the sync server this page is served by (registering first when asked) and starts
+   * client/src/sync's engine on the replica with the device clock installed, as the session does.
+   */
+  startSync(email: string, password: string, register: boolean): Promise<void>;
+  /** Resolves when every collection has pushed and pulled everything. */
+  awaitInSync(): Promise<void>;
+  /** Loads every lazy page chunk now, as the service worker's precache does in the app (the harness has none). */
+  precache(): Promise<number>;
+  /** Uploads receipts added while offline (what the app does when it comes back online). */
+  uploadAttachments(): Promise<{ uploaded: number; waiting: number }>;
 }
 
 declare global {
@@ -51,7 +68,10 @@ async function main() {
   const db = port.database();
   if (!db) throw new Error('the replica did not open');
 
+  let token: string | null = null;
+  const attachmentDeps = { cache: openAttachmentCache(), getAccessToken: () => token };
   const app = createApp(App);
+  app.provide(ATTACHMENT_DEPS, attachmentDeps);
   const pinia = createPinia();
   app.use(pinia);
   app.provide(API_CLIENT, createApiClient({ getAccessToken: () => useSessionStore(pinia).accessToken }));
@@ -61,8 +81,43 @@ async function main() {
   await router.isReady();
   app.mount('#app');
 
+  const api = createApiClient({ getAccessToken: () => token });
+  let engine: SyncEngine | null = null;
+
   window.ledgerHarness = {
     ready: true,
+    async startSync(email, password, register) {
+      if (register) await api.register(email, password);
+      const login = await api.login(email, password);
+      if (login.kind !== 'signed-in') throw new Error(`sign-in did not complete: ${login.kind}`);
+      token = login.accessToken;
+      const device = (await db.getLocal<{ deviceId: string }>('device'))?.toJSON().data as { deviceId: string } | undefined;
+      if (!device) throw new Error('no device record');
+      const clock = new DeviceClock({ node: device.deviceId });
+      setDeviceClock(clock);
+      engine = createSyncEngine({ db, clock, getAccessToken: () => token, waitForLeadership: false });
+      await engine.start();
+    },
+    async precache() {
+      let n = 0;
+      for (const r of router.getRoutes()) {
+        const c = r.components?.default;
+        if (typeof c === 'function') {
+          await (c as () => Promise<unknown>)();
+          n += 1;
+        }
+      }
+      await import('../../client/src/features/attachments/index.ts');
+      return n + 1;
+    },
+    async uploadAttachments() {
+      const r = await uploadPending(db, attachmentDeps);
+      return { uploaded: r.uploaded, waiting: r.waiting };
+    },
+    async awaitInSync() {
+      if (!engine) throw new Error('sync was not started');
+      await engine.awaitInSync();
+    },
     async seed(docs) {
       const t0 = performance.now();
       if (docs.accounts?.length) await db.accounts.bulkInsert(docs.accounts);

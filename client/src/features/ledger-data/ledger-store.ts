@@ -10,6 +10,7 @@ import { compileRule, learnMerchantCategories } from '@mymidas/shared/ledger/rul
 import type { CompiledRule, MerchantModel } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
+import { deviceClock } from '../../sync/clock.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
 import { createStamper } from './clock.ts';
 import type { Stamper } from './clock.ts';
@@ -125,8 +126,25 @@ export const useLedgerStore = defineStore('ledger', () => {
     return db;
   }
 
+  /**
+   * The stamp for a local edit: the device clock of client/src/sync once the session has installed
+   * it, else this store's own clock on the same node id. Each clock observes the other's stamps, so
+   * stamps keep increasing when sync starts or stops.
+   */
   function stamp(): string {
     if (!stamper) throw new Error('The replica is still opening.');
+    let shared: ReturnType<typeof deviceClock> | null = null;
+    try {
+      shared = deviceClock();
+    } catch {
+      shared = null;
+    }
+    if (shared) {
+      shared.observe(stamper.stamp());
+      const s = shared.nextStamp();
+      stamper.observe(s);
+      return s;
+    }
     return stamper.stamp();
   }
 
@@ -269,8 +287,17 @@ export const useLedgerStore = defineStore('ledger', () => {
       if (res.error.length > 0) throw new Error(`Could not save ${res.error.length} transaction(s): ${JSON.stringify(res.error[0]?.status)}`);
     }
     if (removes.length > 0) {
-      const res = await db.transactions.bulkRemove([...removes]);
-      if (res.error.length > 0) throw new Error(`Could not delete ${res.error.length} transaction(s).`);
+      // A delete is an edit too: it carries a fresh stamp (RxDB's remove() would keep the old one).
+      const docs = await db.transactions.findByIds([...removes]).exec();
+      for (const doc of docs.values()) {
+        const s = stamp();
+        await doc.incrementalModify((data) => {
+          const out = data as Transaction & { _deleted: boolean };
+          out.hlc = s;
+          out._deleted = true;
+          return out;
+        });
+      }
     }
     if (txState.value === 'ready') applyRows(upserts, removes);
   }
