@@ -18,8 +18,12 @@ import type { HarnessSite } from './lib/harness-site.ts';
 
 const CONFIG = new URL('./import-harness/vite.config.ts', import.meta.url).pathname;
 const ROWS = 100_000;
-/** "No long freeze": the longest time without a painted frame while the worker works. */
-const MAX_FRAME_GAP_MS = 400;
+/**
+ * "No long freeze": the longest time without a painted frame while the worker works. Typical runs show
+ * 100–200 ms on this 2-CPU container; the limit leaves room for a machine shared with other test runs
+ * (one run under load average 19 saw 986 ms once), while the main-thread control freezes for seconds.
+ */
+const MAX_FRAME_GAP_MS = 750;
 
 type Method = keyof ImportHarness;
 function call<M extends Method>(page: Page, method: M, ...args: Parameters<ImportHarness[M]>): Promise<Awaited<ReturnType<ImportHarness[M]>>> {
@@ -54,7 +58,8 @@ describeBrowser('import in Chromium', () => {
   it(`parses and plans ${ROWS.toLocaleString('en-GB')} rows in the worker while the page keeps painting`, async () => {
     const report = await call(page, 'freezeCheck', ROWS);
     console.info(`import worker: ${ROWS} rows, parse ${report.parseMs.toFixed(0)} ms, plan ${report.planMs.toFixed(0)} ms, ` +
-      `${report.framesDuring} frames in ${report.workMs.toFixed(0)} ms, longest gap ${report.maxGapMs.toFixed(0)} ms, ${report.progressEvents} progress events`);
+      `${report.framesDuring} frames in ${report.workMs.toFixed(0)} ms, longest gap ${report.maxGapMs.toFixed(0)} ms at ${report.maxGapAtMs.toFixed(0)} ms ` +
+      `(parse answered at ${report.parsedAtMs.toFixed(0)} ms), ${report.gapsOver100} gaps over 100 ms, ${report.progressEvents} progress events`);
     expect(report).toMatchObject({ rows: ROWS, format: 'starling', problems: 0, fresh: ROWS, duplicates: 0 });
     expect(report.totalMinor).toBe(report.expectedTotalMinor);
     expect(report.maxGapMs).toBeLessThan(MAX_FRAME_GAP_MS);

@@ -33,13 +33,22 @@ function frameCounter() {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Longest stretch in [start, end] without a frame; the first frame after `end` closes the last stretch. */
-function maxGap(frames: readonly number[], start: number, end: number): { maxGapMs: number; during: number } {
+function maxGap(frames: readonly number[], start: number, end: number): { maxGapMs: number; maxGapAtMs: number; during: number; gapsOver100: number } {
   const inside = frames.filter((t) => t > start && t < end);
   const after = frames.find((t) => t >= end);
   const points = [start, ...inside, ...(after === undefined ? [end] : [after])];
   let gap = 0;
-  for (let i = 1; i < points.length; i++) gap = Math.max(gap, (points[i] as number) - (points[i - 1] as number));
-  return { maxGapMs: gap, during: inside.length };
+  let at = 0;
+  let over = 0;
+  for (let i = 1; i < points.length; i++) {
+    const g = (points[i] as number) - (points[i - 1] as number);
+    if (g > 100) over++;
+    if (g > gap) {
+      gap = g;
+      at = (points[i - 1] as number) - start;
+    }
+  }
+  return { maxGapMs: gap, maxGapAtMs: at, during: inside.length, gapsOver100: over };
 }
 
 async function freezeCheck(rows: number): Promise<FreezeReport> {
@@ -57,11 +66,12 @@ async function freezeCheck(rows: number): Promise<FreezeReport> {
     });
     const start = performance.now();
     const summary = await worker.api.importParse(transfer(bytes, [bytes]), 'big-statement.csv', {}, onProgress);
+    const parsedAt = performance.now() - start;
     const plan = await worker.api.importPlan({ accountId: ACCOUNT_ID, accountCurrency: 'GBP', existingHashes: [], rules: [] }, onProgress);
     const end = performance.now();
     await sleep(300);
     counter.stop();
-    const { maxGapMs, during } = maxGap(counter.frames, start, end);
+    const { maxGapMs, maxGapAtMs, during, gapsOver100 } = maxGap(counter.frames, start, end);
     let totalMinor = 0;
     for (let offset = 0; offset < plan.counts.fresh; offset += 5_000) {
       for (const d of await worker.api.importDrafts(offset, 5_000)) totalMinor += d.amount;
@@ -70,7 +80,7 @@ async function freezeCheck(rows: number): Promise<FreezeReport> {
     return {
       rows: summary.rows, format: summary.format, problems: summary.problemCount, fresh: plan.counts.fresh, duplicates: plan.counts.duplicates,
       totalMinor, expectedTotalMinor: statement.totalMinor, parseMs: summary.parseMs, planMs: plan.planMs, workMs: end - start,
-      framesDuring: during, maxGapMs, progressEvents: progress.length, lastProgress: last ? { ...last } : null,
+      framesDuring: during, maxGapMs, maxGapAtMs, gapsOver100, parsedAtMs: parsedAt, progressEvents: progress.length, lastProgress: last ? { ...last } : null,
     };
   } finally {
     worker.terminate();

@@ -17,6 +17,11 @@ export interface FreezeReport {
   readonly framesDuring: number;
   /** Longest time without a frame during the work (the start and end of the work count as edges). */
   readonly maxGapMs: number;
+  /** When the longest gap began, ms after the file was sent; and when the parse answer arrived. */
+  readonly maxGapAtMs: number;
+  readonly parsedAtMs: number;
+  /** Gaps between frames longer than 100 ms. */
+  readonly gapsOver100: number;
   readonly progressEvents: number;
   readonly lastProgress: { stage: string; done: number; total: number } | null;
 }
