@@ -35,6 +35,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/settings/conflicts', name: 'conflicts', component: () => import('../features/conflicts/ConflictLogPage.vue'), meta: { title: 'Conflict log', layout: 'app', area: 'settings' } },
   // Ledger tools (client/src/features/{transfers,recurring,rules}), under the area they belong to.
   { path: '/transactions/transfers', name: 'transfers', component: () => import('../features/transfers/TransfersPage.vue'), meta: { title: 'Transfers', layout: 'app', area: 'transactions' } },
+  { path: '/transactions/recurring', name: 'recurring', component: () => import('../features/recurring/RecurringPage.vue'), meta: { title: 'Recurring', layout: 'app', area: 'transactions' } },
   { path: '/settings/rules', name: 'rules', component: () => import('../features/rules/RulesPage.vue'), meta: { title: 'Categorisation rules', layout: 'app', area: 'settings' } },
   { path: '/login', name: 'login', component: () => import('../features/auth/LoginPage.vue'), meta: { title: 'Sign in', layout: 'auth' } },
   { path: '/register', name: 'register', component: () => import('../features/auth/RegisterPage.vue'), meta: { title: 'Create your account', layout: 'auth' } },

@@ -13,11 +13,7 @@ import { newId, stampAfter } from '../attachments/replica-stamp.ts';
  * detection (shared/src/ledger/transfers.ts) suggests among unpaired transactions.
  */
 
-/** Today in the device's own time zone, as YYYY-MM-DD. */
-export function todayLocal(now: Date = new Date()): string {
-  const y = now.getFullYear();
-  return `${String(y).padStart(4, '0')}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
+export { todayLocal } from './today.ts';
 
 /** The category transfers get: the first visible category of kind "transfer", or none. */
 export function transferCategory(categories: readonly Category[]): Category | null {
