@@ -108,6 +108,16 @@ describe('session store', () => {
     expect(session.state).toBe('signed-out');
   });
 
+  it('resume asks the server only on a device that has had a session', async () => {
+    const refresh = vi.fn(async () => ({ accessToken: 'access-2', expiresIn: 900 }));
+    const { session } = setup(fakeApi({ refresh }), fakeReplica());
+    expect(await session.resume()).toBe('signed-out');
+    expect(refresh).not.toHaveBeenCalled();
+    await session.login('me@example.org', 'the right password');
+    expect(await session.resume()).toBe('signed-in');
+    expect(refresh).toHaveBeenCalledOnce();
+  });
+
   it('an unreachable server leaves the session as it was and shows the server as unreachable', async () => {
     const { session, sync } = setup(fakeApi({ refresh: async () => { throw new ApiNetworkError(new TypeError('offline')); } }), fakeReplica());
     await session.login('me@example.org', 'the right password');

@@ -87,6 +87,18 @@ export const useSessionStore = defineStore('session', () => {
     return state.value;
   }
 
+  /**
+   * At start-up and when back online. Asks the server only when this device has had a session: on a
+   * first visit there is no refresh cookie, and a certain 401 would only add noise (console, audit).
+   */
+  async function resume(): Promise<SessionState> {
+    if (!hadSession()) {
+      if (state.value === 'unknown') setState('signed-out');
+      return state.value;
+    }
+    return refresh();
+  }
+
   async function login(email: string, password: string, totp?: string): Promise<LoginResult> {
     const result = await api.login(email, password, totp);
     if (result.kind === 'signed-in') {
@@ -134,7 +146,7 @@ export const useSessionStore = defineStore('session', () => {
   return {
     state, accessToken, expiresAt, unlocked,
     signedIn: computed(() => state.value === 'signed-in'),
-    refresh, login, register, unlock, lock, signOut,
+    refresh, resume, login, register, unlock, lock, signOut,
     hasDeviceData: () => replica.hasDeviceData(),
     countDocuments: replica.countDocuments.bind(replica),
   };
