@@ -7,6 +7,7 @@
  */
 const SHARE_CACHE = 'mymidas-share-target';
 const SHARE_KEY = '/import/shared-file';
+const back = (outcome) => Response.redirect(new URL(`/import?shared=${outcome}`, self.location.origin).href, 303);
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
@@ -16,15 +17,15 @@ self.addEventListener('fetch', (event) => {
       try {
         const form = await event.request.formData();
         const file = form.getAll('statement').find((f) => typeof f !== 'string');
-        if (!file) return Response.redirect('/import?shared=none', 303);
+        if (!file) return back('none');
         const cache = await caches.open(SHARE_CACHE);
         await cache.put(
           SHARE_KEY,
           new Response(file, { headers: { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name || 'shared-statement.csv') } }),
         );
-        return Response.redirect('/import?shared=1', 303);
+        return back('1');
       } catch {
-        return Response.redirect('/import?shared=error', 303);
+        return back('error');
       }
     })(),
   );
