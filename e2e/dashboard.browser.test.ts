@@ -63,7 +63,7 @@ function shown(page: Page): Promise<ShownFigures | null> {
     if (!root || !net || !totals) return null;
     const num = (el: Element | null, name: string) => Number((el as HTMLElement | null)?.dataset[name]);
     const map = (selector: string, key: string, value: string) =>
-      Object.fromEntries([...document.querySelectorAll<HTMLElement>(selector)].map((el) => [el.dataset[key] ?? '', Number(el.dataset[value])]));
+      Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>(selector)).map((el) => [el.dataset[key] ?? '', Number(el.dataset[value])]));
     return {
       state: root.dataset.state ?? '',
       transactions: Number(root.dataset.transactions),
@@ -80,7 +80,7 @@ function shown(page: Page): Promise<ShownFigures | null> {
       monthIncome: num(totals, 'income'),
       monthExpense: num(totals, 'expense'),
       byCategory: map('[data-testid=month-categories] tr[data-category]', 'category', 'total'),
-      recentIds: [...document.querySelectorAll<HTMLElement>('[data-testid=recent] li[data-id]')].map((el) => el.dataset.id ?? ''),
+      recentIds: Array.from(document.querySelectorAll<HTMLElement>('[data-testid=recent] li[data-id]')).map((el) => el.dataset.id ?? ''),
     };
   });
 }

@@ -4,7 +4,9 @@ import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
 import { replicaEncryption } from './replica-encryption-suite.ts';
+import { openApp, openAppHeap } from './open-app.ts';
 import { serverPull, serverPush } from './server-sync.ts';
+import { snapshotCategoryTotals, snapshotOpen } from './snapshot-suites.ts';
 
 /**
  * Every benchmark `npm run bench` runs, in this order. Add a suite here after writing it in
@@ -22,4 +24,8 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   serverPush,
   serverPull,
   firstSync,
+  snapshotCategoryTotals,
+  snapshotOpen,
+  openApp,
+  openAppHeap,
 ];

@@ -205,7 +205,9 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
   });
 
   void enqueue(async () => {
+    performance.mark('mymidas:snapshot-open');
     const state = await api.openSnapshot(snapshotName, key);
+    performance.mark('mymidas:snapshot-opened');
     if (state.state !== 'ready' || !isLocalCheckpoint(state.checkpoint)) {
       await rebuild(state.state === 'ready' ? 'unknown checkpoint' : state.reason);
       return;

@@ -39,6 +39,7 @@ export const useComputeStore = defineStore('compute', () => {
   async function follow(db: ReplicaDatabase | null): Promise<void> {
     await stop();
     if (!db) return;
+    performance.mark('mymidas:replica-unlocked');
     const mine = generation;
     status.value = { phase: 'starting' };
     try {

@@ -123,6 +123,7 @@ export function useDashboard(): UseDashboardReturn {
     const prefs = settings.value;
     if (!session || !open || list === null || prefs === undefined || compute.status.phase !== 'ready') return;
     const mine = ++run;
+    if (mine === 1) performance.mark('mymidas:dashboard-request');
     const base = prefs?.baseCurrency ?? 'GBP';
     const today = todayIn(prefs?.timezone);
     if (!monthChosen) month.value = today.slice(0, 7);
