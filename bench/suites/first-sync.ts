@@ -3,7 +3,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { collectHousehold } from '@mymidas/shared/demo';
 import { defineSuite } from '../lib/suite.ts';
-import type { FirstSyncPage, PullTiming } from './first-sync-page.ts';
+import type { FirstSyncPage, PullTiming } from './first-sync-api.ts';
 import { BACKEND_LABEL, startBenchServer } from './server-fixture.ts';
 import type { BenchServer } from './server-fixture.ts';
 
@@ -26,7 +26,7 @@ const RXDB_DEXIE = fileURLToPath(new URL('../../node_modules/rxdb/node_modules/d
 
 async function bundlePage(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./first-sync-page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../../e2e/first-sync-harness/page.ts', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -2,9 +2,11 @@ import { Dexie } from 'dexie';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Transaction } from '@mymidas/shared/schema';
 import { openReplica } from '../../client/src/db/database.ts';
+import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/first-sync-api.ts';
 
 /**
- * Browser side of the first-sync benchmark (first-sync.ts), served from the sync server's own origin.
+ * Browser side of the first-sync benchmark (bench/suites/first-sync.ts), bundled with esbuild and served
+ * from the sync server's own origin.
  *
  * - `pullIntoReplica`: a fresh device — a new encrypted replica (client/src/db/database.ts, the app's
  *   storage stack: AES-GCM encryption over key compression over Dexie) — pulls every transaction from the
@@ -13,21 +15,6 @@ import { openReplica } from '../../client/src/db/database.ts';
  * - `rawDexie`: the floor — the same documents, already in memory, written with Dexie bulkPut in chunks of
  *   1000 into a fresh IndexedDB database with the replica's indexes.
  */
-
-interface PullOptions {
-  readonly token: string;
-  readonly expected: number;
-  readonly batchSize: number;
-  readonly name: string;
-}
-
-export interface PullTiming {
-  readonly ms: number;
-  /** Time spent waiting for the server's answers (request to parsed JSON). */
-  readonly fetchMs: number;
-  readonly requests: number;
-  readonly stored: number;
-}
 
 let documents: Transaction[] = [];
 
@@ -38,7 +25,7 @@ async function pullPage(token: string, checkpoint: string | null, limit: number)
   return (await res.json()) as { documents: Record<string, unknown>[]; checkpoint: string | null };
 }
 
-const api = {
+const api: FirstSyncPage = {
   /** Keeps every transaction in page memory for the baseline (not timed). */
   async loadDocuments(token: string): Promise<number> {
     const all: Transaction[] = [];
@@ -114,5 +101,4 @@ const api = {
   },
 };
 
-export type FirstSyncPage = typeof api;
 (globalThis as Record<string, unknown>).firstSync = api;

@@ -158,7 +158,7 @@ export async function loadDemo(options: LoadDemoOptions): Promise<DemoReport> {
   // Fail on impossible options before touching the server.
   const records = generateHousehold(household);
 
-  const api = new Api(options.url, options.fetch ?? fetch, () => signIn(api, options.email, options.password));
+  const api: Api = new Api(options.url, options.fetch ?? fetch, (): Promise<string> => signIn(api, options.email, options.password));
   const status = await api.call('GET', '/auth/status', undefined, { auth: false });
   if (status.status !== 200) throw new DemoError(`${options.url} does not look like a MyMidas server: GET /api/v1/auth/status gave ${problemText(status.status, status.body)}`);
 

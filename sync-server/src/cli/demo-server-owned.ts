@@ -76,7 +76,7 @@ export async function importServerOwnedDemo(deps: { db: Database; cipher: FieldC
     const collection = record.collection;
     const list = pending.get(collection);
     if (!list) continue;
-    const doc = { ...(record.doc as Record<string, unknown>), _deleted: false };
+    const doc: Record<string, unknown> = { ...(record.doc as Record<string, unknown>), _deleted: false };
     const checked = validators.get(collection)!.safeParse(doc);
     if (!checked.success) throw new Error(`demo generator made an invalid ${collection} document ${String(doc.id)}: ${checked.error.message}`);
     const { _deleted: _, ...stored } = doc;
