@@ -2,13 +2,13 @@
  * Attachment bytes kept on this device for offline viewing and for uploads that wait for the
  * network. They live in their own IndexedDB database (so "erase this device", which deletes every
  * IndexedDB database of the origin, removes them too — Cache Storage would survive it), sealed with
- * AES-256-GCM: one non-extractable key made on first use and stored as a CryptoKey object, a fresh
- * 12-byte IV per file, and `attachment/<id>` as additional data so sealed bytes cannot be swapped
- * between attachments.
+ * AES-256-GCM with a fresh 12-byte IV per file and `mymidas/v1/attachment/<id>` as additional data,
+ * so sealed bytes cannot be swapped between attachments.
  *
- * The replica's data key (client/src/db/) is held privately by its storage wrapper and not exposed,
- * so this cache has its own key rather than the device key: the bytes are not readable from the
- * stored records alone, but unlike the replica they do not need the password to open.
+ * The key: in the app, the replica's own data key (`deviceDataKey` of client/src/db/database.ts —
+ * the password-wrapped device key), so cached receipts are exactly as protected as the replica and
+ * unreadable while the device is locked. Without a key provider (tests, harness pages) the cache
+ * makes its own non-extractable key on first use and stores it as a CryptoKey object.
  */
 
 export const ATTACHMENT_CACHE_DB = 'mymidas-attachments';
@@ -45,6 +45,8 @@ export interface AttachmentCacheOptions {
   readonly indexedDB?: IDBFactory;
   readonly name?: string;
   readonly crypto?: Crypto;
+  /** The key to seal with, asked for on every use (it goes away when the device locks). */
+  readonly key?: () => CryptoKey | Promise<CryptoKey>;
 }
 
 function request<T>(r: IDBRequest<T>): Promise<T> {
@@ -76,7 +78,7 @@ function openDb(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   });
 }
 
-const aad = (id: string) => new TextEncoder().encode(`attachment/${id}`);
+const aad = (id: string) => new TextEncoder().encode(`mymidas/v1/attachment/${id}`);
 
 export function openAttachmentCache(options: AttachmentCacheOptions = {}): AttachmentCache {
   const factory = options.indexedDB ?? globalThis.indexedDB;
@@ -108,10 +110,11 @@ export function openAttachmentCache(options: AttachmentCacheOptions = {}): Attac
       return stored;
     }
   }
-  const key = () => (keyPromise ??= loadKey().catch((e: unknown) => {
+  const provided = options.key;
+  const key = (): Promise<CryptoKey> => (provided ? Promise.resolve(provided()) : (keyPromise ??= loadKey().catch((e: unknown) => {
     keyPromise = null;
     throw e;
-  }));
+  })));
 
   async function read(id: string): Promise<SealedRecord | undefined> {
     const d = await db();
@@ -139,8 +142,10 @@ export function openAttachmentCache(options: AttachmentCacheOptions = {}): Attac
     async get(id) {
       const record = await read(id);
       if (!record) return null;
+      // Outside the try: a locked device (no key) is an error, not a reason to drop the bytes.
+      const k = await key();
       try {
-        const plain = await subtle.decrypt({ name: 'AES-GCM', iv: record.iv as Uint8Array<ArrayBuffer>, additionalData: aad(id) }, await key(), record.sealed);
+        const plain = await subtle.decrypt({ name: 'AES-GCM', iv: record.iv as Uint8Array<ArrayBuffer>, additionalData: aad(id) }, k, record.sealed);
         return { bytes: new Uint8Array(plain), mimeType: record.mimeType };
       } catch {
         // Sealed under a key this cache no longer has, or damaged: forget it; it can be downloaded again.

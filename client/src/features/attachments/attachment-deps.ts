@@ -1,4 +1,7 @@
 import { inject, type InjectionKey } from 'vue';
+import { REPLICA_PORT } from '../../app/injection.ts';
+import { deviceDataKey } from '../../db/database.ts';
+import { ReplicaLockedError } from '../../db/errors.ts';
 import { useSessionStore } from '../../stores/session.ts';
 import { openAttachmentCache, type AttachmentCache } from './attachment-cache.ts';
 import type { AttachmentDeps } from './attachment-service.ts';
@@ -8,11 +11,21 @@ export const ATTACHMENT_DEPS: InjectionKey<AttachmentDeps> = Symbol('attachment-
 
 let sharedCache: AttachmentCache | null = null;
 
-/** The provided deps, or the app's: the device cache and the session's access token. */
+/**
+ * The provided deps, or the app's: the device cache, sealed with the replica's data key, and the
+ * session's access token.
+ */
 export function useAttachmentDeps(): AttachmentDeps {
   const provided = inject(ATTACHMENT_DEPS, null);
   if (provided) return provided;
   const session = useSessionStore();
-  sharedCache ??= openAttachmentCache();
+  const port = inject(REPLICA_PORT, null);
+  sharedCache ??= openAttachmentCache({
+    key: () => {
+      const db = port?.database();
+      if (!db) throw new ReplicaLockedError();
+      return deviceDataKey(db);
+    },
+  });
   return { cache: sharedCache, getAccessToken: () => session.accessToken };
 }

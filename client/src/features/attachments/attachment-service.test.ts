@@ -126,6 +126,33 @@ describe('attachment cache', () => {
   });
 });
 
+describe('attachment cache with the device key', () => {
+  it('seals with the provided key, refuses while locked without losing the bytes, and drops records of another key', async () => {
+    let deviceKey: CryptoKey | null = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const factory = new IDBFactory();
+    const keyed = openAttachmentCache({ indexedDB: factory, key: () => {
+      if (!deviceKey) throw new Error('locked');
+      return deviceKey;
+    } });
+    await keyed.put(testUuid(8), PNG, 'image/png');
+    expect((await keyed.get(testUuid(8)))?.bytes).toEqual(PNG);
+    // No key of its own is stored when the device key is used.
+    const own = openAttachmentCache({ indexedDB: factory });
+    expect(await own.get(testUuid(8))).toBeNull();
+    own.close();
+    await keyed.put(testUuid(9), PNG, 'image/png');
+    const saved = deviceKey;
+    deviceKey = null;
+    await expect(keyed.get(testUuid(9))).rejects.toThrow('locked');
+    deviceKey = saved;
+    expect((await keyed.get(testUuid(9)))?.bytes).toEqual(PNG);
+    deviceKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    expect(await keyed.get(testUuid(9))).toBeNull();
+    expect(await keyed.has(testUuid(9))).toBe(false);
+    keyed.close();
+  });
+});
+
 describe('adding and uploading', () => {
   it('saves metadata with hash and size, and uploads with the bearer token', async () => {
     const doc = await addAttachment(db, deps, TX, { name: 'till.png', bytes: PNG });
