@@ -7,6 +7,7 @@ import { replicaEncryption } from './replica-encryption-suite.ts';
 import { openApp, openAppHeap } from './open-app.ts';
 import { serverPull, serverPush } from './server-sync.ts';
 import { snapshotCategoryTotals, snapshotOpen } from './snapshot-suites.ts';
+import { transactionsPageFilter, transactionsPageFirstRow, transactionsPageSearch } from './transactions-page.ts';
 
 /**
  * Every benchmark `npm run bench` runs, in this order. Add a suite here after writing it in
@@ -28,4 +29,7 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   snapshotOpen,
   openApp,
   openAppHeap,
+  transactionsPageFirstRow,
+  transactionsPageFilter,
+  transactionsPageSearch,
 ];

@@ -29,7 +29,7 @@ export interface LedgerHarness {
   /** Writes documents straight into the replica (through the encryption layer), in chunks. */
   seed(docs: { accounts?: Account[]; categories?: Category[]; transactions?: Transaction[] }): Promise<{ ms: number }>;
   /** Reads every stored row of a collection with plain IndexedDB (no RxDB, no Dexie): the baseline. */
-  rawRead(collection: string): Promise<{ ms: number; rows: number }>;
+  rawRead(collection: string, limit?: number): Promise<{ ms: number; rows: number }>;
   count(collection: 'accounts' | 'transactions' | 'categories' | 'attachments'): Promise<number>;
   /** Documents as the replica holds them (decrypted), for assertions. */
   dump(collection: 'accounts' | 'transactions' | 'categories' | 'attachments'): Promise<Record<string, unknown>[]>;
@@ -129,7 +129,7 @@ async function main() {
       }
       return { ms: performance.now() - t0 };
     },
-    async rawRead(collection) {
+    async rawRead(collection, limit) {
       const info = (await indexedDB.databases()).find((d) => d.name?.endsWith(`--${collection}`));
       if (!info?.name) throw new Error(`no IndexedDB database for ${collection}`);
       const t0 = performance.now();
@@ -143,7 +143,7 @@ async function main() {
         const tx = idb.transaction(Array.from(idb.objectStoreNames), 'readonly');
         // RxDB's Dexie layout: one "docs" store holds the documents.
         const store = tx.objectStore(Array.from(idb.objectStoreNames).find((n) => n === 'docs') ?? idb.objectStoreNames[0]!);
-        const all = await request(store.getAll());
+        const all = await request(limit === undefined ? store.getAll() : store.getAll(null, limit));
         rows = all.length;
       } finally {
         idb.close();

@@ -6,6 +6,7 @@ import type { Account, CategorisationRule, Category, Quote, Settings, Transactio
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import type { ConvertedBalance, NetWorth } from '@mymidas/shared/ledger/balances';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import { addDays } from '@mymidas/shared/ledger/calendar';
 import { compileRule, learnMerchantCategories } from '@mymidas/shared/ledger/rules';
 import type { CompiledRule, MerchantModel } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
@@ -14,6 +15,7 @@ import { deviceClock } from '../../sync/clock.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
 import { createStamper } from './clock.ts';
 import type { Stamper } from './clock.ts';
+import { todayLocal } from './format.ts';
 import { uuidv7 } from './ids.ts';
 import { readRows, stripInternal } from './replica-read.ts';
 import { undoPlan } from './undo.ts';
@@ -211,9 +213,17 @@ export const useLedgerStore = defineStore('ledger', () => {
     return txLoading;
   }
 
-  /** The newest `limit` transactions straight from the date index: what the list paints first. */
-  async function newestTransactions(limit: number): Promise<Transaction[]> {
+  /**
+   * The newest `limit` transactions straight from the date index: what the list paints first. A
+   * descending sort is not served by the ascending IndexedDB index (RxDB would walk every row), so
+   * the read is bounded to a recent date range, widened until it holds enough rows.
+   */
+  async function newestTransactions(limit: number, today: string = todayLocal()): Promise<Transaction[]> {
     const db = requireDb();
+    for (let days = 31; days <= 36_600; days *= 2) {
+      const rows = await readRows(db.transactions, { selector: { date: { $gte: addDays(today, -days) } }, sort: [{ date: 'desc' }], limit });
+      if (rows.length >= limit) return rows;
+    }
     return readRows(db.transactions, { sort: [{ date: 'desc' }], limit });
   }
 
