@@ -28,19 +28,24 @@ export const useComputeStore = defineStore('compute', () => {
   let bound: (() => void) | null = null;
   let generation = 0;
 
-  async function stop(): Promise<void> {
-    generation += 1;
+  /** Drops the running session; a start still under way for an older generation stops itself. */
+  async function release(): Promise<void> {
     const running = session.value;
     session.value = null;
     status.value = { phase: 'stopped' };
     await running?.stop();
   }
 
+  async function stop(): Promise<void> {
+    generation += 1;
+    await release();
+  }
+
   async function follow(db: ReplicaDatabase | null): Promise<void> {
-    await stop();
-    if (!db) return;
+    const mine = ++generation;
+    await release();
+    if (!db || mine !== generation) return;
     performance.mark('mymidas:replica-unlocked');
-    const mine = generation;
     status.value = { phase: 'starting' };
     try {
       const next = await start(db);
