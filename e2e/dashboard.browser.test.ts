@@ -300,6 +300,12 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
     await expectShowsReplica(app, harness);
   });
 
+  it('runs the idle-time consistency check against the replica and finds the snapshot in step', async () => {
+    await expect.poll(() => marks(app, 'mymidas:snapshot-check'), { timeout: 90_000, interval: 1000 }).toEqual([JSON.stringify({ outcome: 'consistent' })]);
+    expect(await marks(app, 'mymidas:snapshot-rebuild')).toHaveLength(1);
+    await expectShowsReplica(app, harness);
+  });
+
   it('shows a friendly empty state on an empty replica', async () => {
     const fresh = await browser.newContext({ viewport: { width: 375, height: 812 } });
     try {

@@ -83,6 +83,7 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
   const { db, key } = options;
   const collection = db.transactions;
   const pageSize = options.pageSize ?? 2000;
+  const checkPageSize = Math.min(pageSize, 500);
   const idle = options.idle ?? defaultIdle;
   const snapshotName = options.snapshotName ?? `${db.name}-snapshot`;
   const worker = (options.startWorker ?? startComputeWorker)();
@@ -181,14 +182,15 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     for (;;) {
       await idle();
       if (stopped) return 'skipped';
-      const page = await getChangedDocumentsSince(collection.storageInstance, pageSize, since);
+      // Small pages: each is decrypted on this thread, between idle periods.
+      const page = await getChangedDocumentsSince(collection.storageInstance, checkPageSize, since);
       if (changeCount !== startedAt) {
         await api.abandonSnapshotPaging();
         return 'skipped';
       }
       if (page.documents.length > 0) await api.addSnapshotCheckDocuments(page.documents as unknown as ReplicaTransaction[]);
       since = page.checkpoint;
-      if (page.documents.length < pageSize) break;
+      if (page.documents.length < checkPageSize) break;
     }
     const state: SnapshotState = await api.finishSnapshotCheck();
     performance.mark('mymidas:snapshot-check', { detail: { outcome: state.state === 'ready' ? 'consistent' : state.detail } });
