@@ -38,6 +38,16 @@ describeBrowser('themes and installability (production build, real server)', () 
     mkdirSync(ARTIFACTS, { recursive: true });
     await registerThroughUi(page, site.url);
     await waitForServiceWorker(page);
+    // Some data, so the dashboard shows figures rather than its empty state.
+    await page.getByRole('navigation').getByRole('link', { name: 'Accounts' }).first().click();
+    const form = page.locator('#add-account');
+    await form.getByLabel('Name').fill('Everyday current');
+    await form.getByLabel('Opening balance').fill('2450.75');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('[data-account-id]').filter({ hasText: 'Everyday current' }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).first().click();
+    await page.waitForURL(`${site.url}/`);
+    await page.getByText('£2,450.75').first().waitFor({ timeout: 30_000 });
   });
 
   afterAll(async () => {
