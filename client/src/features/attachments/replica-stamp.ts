@@ -1,11 +1,14 @@
 import { formatHlc, initialHlc, parseHlc, receive, tick } from '@mymidas/shared/sync';
 import type { Hlc } from '@mymidas/shared/sync';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { deviceClock, type DeviceClock } from '../../sync/clock.ts';
 
 /**
  * Ids and HLC stamps for documents written by the transfer, recurring, rule and attachment screens.
- * One clock per open database, with this device's id (the replica's local "device" document) as the
- * HLC node; every stamp of a document being edited is observed first, so the edit sorts after it.
+ * The stamp comes from the device clock of client/src/sync once the session has installed it; before
+ * that (or in tests) from a clock per open database with this device's id (the replica's local
+ * "device" document) as the HLC node. Either way every stamp of a document being edited is observed
+ * first, so the edit sorts after it.
  */
 interface Clock {
   last: Hlc;
@@ -27,7 +30,20 @@ function clockFor(db: ReplicaDatabase): Promise<Clock> {
 }
 
 /** A stamp for a local edit, after every stamp given (the edited documents' current ones). */
+function installedClock(): DeviceClock | null {
+  try {
+    return deviceClock();
+  } catch {
+    return null;
+  }
+}
+
 export async function stampAfter(db: ReplicaDatabase, ...previous: (string | null | undefined)[]): Promise<string> {
+  const device = installedClock();
+  if (device) {
+    for (const p of previous) if (p) device.observe(p);
+    return device.nextStamp();
+  }
   const clock = await clockFor(db);
   const now = Date.now();
   for (const p of previous) {
