@@ -224,12 +224,22 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     }
   }).then(
     () => {
-      if (options.checkAfterMs !== null) {
-        checkTimer = setTimeout(() => void session.checkConsistency().catch(() => undefined), options.checkAfterMs ?? 20_000);
-      }
+      if (options.checkAfterMs !== null) scheduleCheck(options.checkAfterMs ?? 20_000);
     },
     (error: unknown) => setStatus({ phase: 'error', message: describe(error) }),
   );
+
+  /** The idle-time check, once per session; tried again later when the replica moved under it. */
+  function scheduleCheck(delayMs: number) {
+    checkTimer = setTimeout(() => {
+      void session.checkConsistency().then(
+        (outcome) => {
+          if (outcome === 'skipped' && !stopped) scheduleCheck(delayMs);
+        },
+        () => undefined,
+      );
+    }, delayMs);
+  }
 
   const session: ComputeSession = {
     worker,
