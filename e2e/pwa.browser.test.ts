@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, waitForServiceWorker } from './lib/app-flows.ts';
+import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, VIEWPORTS, waitForServiceWorker } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 
@@ -20,6 +20,8 @@ const MARKER = `pii${Date.now().toString(36)}`;
 const ACCOUNT_NAME = `${MARKER} Joint current`;
 const INSTITUTION = `${MARKER} Northwind Bank`;
 const RENAMED = `${MARKER} Household bills`;
+const FROM_A = `${MARKER} Bills (phone)`;
+const FROM_B = `${MARKER} Bills (laptop)`;
 
 interface RawDump {
   readonly databases: string[];
@@ -96,6 +98,16 @@ async function unlock(page: Page, password: string): Promise<void> {
   await page.getByRole('button', { name: 'Unlock' }).click();
 }
 
+/** Renames an account through its Edit form on the accounts page. */
+async function renameAccount(page: Page, from: string, to: string): Promise<void> {
+  await gotoAccounts(page);
+  const item = page.locator('[data-account-id]').filter({ has: page.getByRole('heading', { name: from }) });
+  await item.getByRole('button', { name: /^Edit/ }).click();
+  await item.getByLabel('Name').fill(to);
+  await item.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('heading', { name: to }).waitFor();
+}
+
 async function gotoAccounts(page: Page): Promise<void> {
   // Client-side navigation (the shell is already loaded), as a person would click it.
   const link = page.getByRole('navigation').getByRole('link', { name: 'Accounts' }).first();
@@ -108,7 +120,9 @@ describeBrowser('the installable offline client (production build, real server)'
   let site: AppSite;
   let browser: Browser;
   let a: BrowserContext;
+  let b: BrowserContext | undefined;
   let page: Page;
+  let other: Page;
   let accountId = '';
   const pageErrors: string[] = [];
 
@@ -192,18 +206,46 @@ describeBrowser('the installable offline client (production build, real server)'
   });
 
   it('and appears in a second browser context signed in as the same user', async () => {
-    const b = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const other = await b.newPage();
-      await other.goto(`${site.url}/login`);
-      await fillLogin(other, OWNER_EMAIL, OWNER_PASSWORD);
-      await other.waitForURL(`${site.url}/`, { timeout: 90_000 });
-      await gotoAccounts(other);
-      await other.locator(`[data-account-id="${accountId}"]`).getByRole('heading', { name: RENAMED }).waitFor({ timeout: 90_000 });
-      await other.screenshot({ path: `${ARTIFACTS}second-context.png` });
-    } finally {
-      await b.close();
+    b = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    other = await b.newPage();
+    other.on('pageerror', (e) => pageErrors.push(`second context: ${e.message}`));
+    await other.goto(`${site.url}/login`);
+    await fillLogin(other, OWNER_EMAIL, OWNER_PASSWORD);
+    await other.waitForURL(`${site.url}/`, { timeout: 90_000 });
+    await gotoAccounts(other);
+    await other.locator(`[data-account-id="${accountId}"]`).getByRole('heading', { name: RENAMED }).waitFor({ timeout: 90_000 });
+    await other.screenshot({ path: `${ARTIFACTS}second-context.png` });
+  });
+
+  it('a same-field clash shows "conflict to review", which opens the conflict log; restore brings the lost value back on both devices', async () => {
+    const token = await signInApi(site.url);
+    // Device A, offline, renames the account; device B, online and later, renames it differently.
+    await a.setOffline(true);
+    await renameAccount(page, RENAMED, FROM_A);
+    await renameAccount(other, RENAMED, FROM_B);
+    await expect.poll(async () => (await serverAccounts(site.url, token)).find((d) => d.id === accountId)?.name, { timeout: 60_000, interval: 1_000 }).toBe(FROM_B);
+    // Back online, A's push meets B's newer value: B's is kept, A's goes to A's conflict log.
+    await a.setOffline(false);
+    await expect.poll(() => page.locator('.sync').getAttribute('data-state'), { timeout: 90_000 }).toBe('conflicts');
+    await page.locator(`[data-account-id="${accountId}"]`).getByRole('heading', { name: FROM_B }).waitFor({ timeout: 30_000 });
+    await page.locator('.sync a').click();
+    await page.waitForURL(/\/settings\/conflicts$/);
+    const item = page.locator('li.item').filter({ hasText: 'name' });
+    await item.waitFor();
+    expect(await item.getByTestId('kept-value').textContent()).toContain(FROM_B);
+    expect(await item.getByTestId('lost-value').textContent()).toContain(FROM_A);
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: `${ARTIFACTS}conflict-log-${size}.png`, fullPage: true });
     }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await item.getByRole('button', { name: 'Restore this value' }).click();
+    await page.getByText('Nothing to review').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await serverAccounts(site.url, token)).find((d) => d.id === accountId)?.name, { timeout: 60_000, interval: 1_000 }).toBe(FROM_A);
+    await other.locator(`[data-account-id="${accountId}"]`).getByRole('heading', { name: FROM_A }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('.sync').getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
+    await b?.close();
+    b = undefined;
   });
 
   it('"erase this device" leaves no IndexedDB database behind', async () => {
