@@ -158,7 +158,20 @@ describeBrowser('import in Chromium', () => {
       await ui.getByRole('button', { name: 'Cancel' }).click();
       expect(await total()).toBe(6);
 
-      // An unknown CSV asks for its columns, and cancelling there writes nothing.
+      // A big file shows progress while the worker reads it; cancelling writes nothing.
+      await ui.setViewportSize({ width: 375, height: 812 });
+      await ui.setInputFiles('#import-file', { name: 'ten-years.csv', mimeType: 'text/csv', buffer: Buffer.from(largeStarlingCsv(ROWS, 3).text) });
+      await ui.getByRole('button', { name: 'Read statement' }).click();
+      await ui.locator('progress').first().waitFor({ timeout: 60_000 });
+      await ui.locator('progress[value]').first().waitFor({ timeout: 60_000 });
+      if (shots) await ui.screenshot({ path: join(shots, 'import-progress-375.png'), fullPage: true });
+      await ui.getByRole('button', { name: 'Cancel' }).click();
+      await ui.getByRole('heading', { name: 'Choose a statement' }).waitFor({ timeout: 60_000 });
+      await ui.getByText('Import cancelled. Nothing was saved.').waitFor({ state: 'attached' });
+      expect(await total()).toBe(6);
+      await ui.setViewportSize({ width: 1440, height: 900 });
+
+      // An unknown CSV asks for its columns; the mapping is kept for the account when its import is saved.
       await ui.setInputFiles('#import-file', { name: 'export.csv', mimeType: 'text/csv', buffer: Buffer.from('Posted,Details,Value\n2024-03-09,Window cleaner,(12.00)\n2024-03-10,Tesco refund,5.00\n') });
       await ui.getByRole('button', { name: 'Read statement' }).click();
       await ui.getByRole('heading', { name: 'Match up the columns' }).waitFor({ timeout: 60_000 });
@@ -173,14 +186,26 @@ describeBrowser('import in Chromium', () => {
       await ui.getByRole('button', { name: 'Read with these columns' }).click();
       await ui.getByRole('heading', { name: 'Check before importing' }).waitFor({ timeout: 60_000 });
       await expect(ui.locator('.preview').innerText()).resolves.toMatch(/New\s+2/);
+      await expect(ui.locator('tr.is-new', { hasText: 'Window cleaner' }).innerText()).resolves.toContain('-£12.00');
+      await ui.getByRole('button', { name: 'Import 2 transactions' }).click();
+      await ui.getByRole('heading', { name: 'Imported' }).waitFor({ timeout: 60_000 });
+      expect(await total()).toBe(8);
+
+      // The next file from that bank goes straight to the preview with the saved columns.
+      await ui.getByRole('button', { name: 'Import another file' }).click();
+      await ui.setInputFiles('#import-file', { name: 'export-april.csv', mimeType: 'text/csv', buffer: Buffer.from('Posted,Details,Value\n2024-04-02,Milkman,(4.20)\n') });
+      await ui.getByRole('button', { name: 'Read statement' }).click();
+      await ui.getByRole('heading', { name: 'Check before importing' }).waitFor({ timeout: 60_000 });
+      await expect(ui.getByRole('button', { name: 'Change columns' }).isVisible()).resolves.toBe(true);
+      await expect(ui.locator('tr.is-new', { hasText: 'Milkman' }).innerText()).resolves.toContain('-£4.20');
       await ui.getByRole('button', { name: 'Cancel' }).click();
-      expect(await total()).toBe(6);
+      expect(await total()).toBe(8);
 
       // Undo the page's import from the recent list: back to the two seeded rows.
       await ui.locator('.batches li', { hasText: 'StarlingStatement_2024-03.csv' }).getByRole('button', { name: 'Undo…' }).click();
       await ui.getByRole('button', { name: 'Remove 4 transactions' }).click();
       await ui.getByText('Import undone: 4 transactions removed.').waitFor({ state: 'attached', timeout: 60_000 });
-      expect(await total()).toBe(2);
+      expect(await total()).toBe(4);
     } finally {
       await ui.close();
     }
