@@ -57,10 +57,6 @@ const TRANSFERS = id(10);
 const GROCERIES = id(11);
 const TESCO = id(20);
 
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 function daysAgo(n: number): string {
   const d = new Date();
   d.setDate(d.getDate() - n);
