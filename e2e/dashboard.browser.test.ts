@@ -258,6 +258,11 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
       await call(harness, 'apply', randomBatch(rnd, docs, accounts, categories, 1 + Math.floor(rnd() * 6)));
       await expectShowsReplica(app, harness);
     }
+    // A transaction dated before its account's opening date is inside the opening balance already.
+    const opening = new Map((await call(harness, 'accounts')).map((a) => [a.id, a.openingDate]));
+    const docs = await call(harness, 'transactions');
+    await call(harness, 'apply', docs.slice(0, 3).map((d): HarnessChange => ({ op: 'patch', id: d.id, patch: { date: shiftDays(opening.get(d.accountId)!, -1 - Math.floor(rnd() * 30)) } })));
+    await expectShowsReplica(app, harness);
   });
 
   it('pages through recent transactions reading only the page asked for', async () => {
