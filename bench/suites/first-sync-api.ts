@@ -13,7 +13,7 @@ export interface PullOptions {
 
 export interface PullTiming {
   readonly ms: number;
-  /** Time spent waiting for the server's answers (request to parsed JSON). */
+  /** Time spent waiting for the server's answers (request to response headers; the server answers whole pages). */
   readonly fetchMs: number;
   readonly requests: number;
   readonly stored: number;

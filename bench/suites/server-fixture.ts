@@ -53,8 +53,17 @@ export interface BenchServer {
 }
 
 export async function startBenchServer(): Promise<BenchServer> {
-  if (BENCH_BACKEND === 'postgres' && !process.env.TEST_DATABASE_URL) process.env.TEST_DATABASE_URL = BENCH_DATABASE_URL;
-  const { services, t } = await openTestServices(BENCH_BACKEND);
+  // openTestServices reads TEST_DATABASE_URL; point it at the bench database for this call only.
+  const before = process.env.TEST_DATABASE_URL;
+  if (BENCH_BACKEND === 'postgres') process.env.TEST_DATABASE_URL = BENCH_DATABASE_URL;
+  let opened;
+  try {
+    opened = await openTestServices(BENCH_BACKEND);
+  } finally {
+    if (before === undefined) delete process.env.TEST_DATABASE_URL;
+    else process.env.TEST_DATABASE_URL = before;
+  }
+  const { services, t } = opened;
   const app = createApp(services, {
     log: (msg, err) => console.error(msg, err),
     policies: { api: { name: 'api', limit: 1_000_000, windowMs: 60_000 } },

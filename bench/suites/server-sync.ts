@@ -106,7 +106,7 @@ export const serverPull = defineSuite<PullState>({
   environment: 'node',
   sizeUnit: 'transactions',
   size: SIZE,
-  runs: { full: 3, quick: 2 },
+  runs: { full: 2, quick: 2 },
   unit: 'docs/s',
   better: 'higher',
   baselineName: `raw pg SELECT pages of 1000, plain table (${BACKEND_LABEL})`,

@@ -1,7 +1,8 @@
 import { Dexie } from 'dexie';
-import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Transaction } from '@mymidas/shared/schema';
 import { openReplica } from '../../client/src/db/database.ts';
+import { DeviceClock } from '../../client/src/sync/clock.ts';
+import { createSyncEngine } from '../../client/src/sync/sync-engine.ts';
 import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/first-sync-api.ts';
 
 /**
@@ -10,8 +11,8 @@ import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/
  *
  * - `pullIntoReplica`: a fresh device — a new encrypted replica (client/src/db/database.ts, the app's
  *   storage stack: AES-GCM encryption over key compression over Dexie) — pulls every transaction from the
- *   server's pull endpoint with RxDB's replicateRxCollection (pull only, batches of 1000, the checkpoint
- *   the server returns), until in sync. Timed from the start of replication to the last document stored.
+ *   server with the app's sync engine (client/src/sync/sync-engine.ts: RxDB replicateRxCollection over the
+ *   pull endpoint, batches of 1000), until in sync. Timed from engine start to in sync.
  * - `rawDexie`: the floor — the same documents, already in memory, written with Dexie bulkPut in chunks of
  *   1000 into a fresh IndexedDB database with the replica's indexes.
  */
@@ -49,30 +50,32 @@ const api: FirstSyncPage = {
     let fetchMs = 0;
     let requests = 0;
     try {
-      const started = performance.now();
-      const replication = replicateRxCollection<Transaction, { cp: string }>({
-        collection: replica.db.transactions,
-        replicationIdentifier: `bench-first-sync-${o.name}`,
+      const timedFetch: typeof fetch = async (input, init) => {
+        const t = performance.now();
+        try {
+          return await fetch(input, init);
+        } finally {
+          fetchMs += performance.now() - t;
+          requests += 1;
+        }
+      };
+      // The app's sync engine (client/src/sync), pulling only this collection, without the SSE stream.
+      const engine = createSyncEngine({
+        db: replica.db,
+        clock: new DeviceClock({ node: replica.deviceId }),
+        getAccessToken: () => o.token,
+        collections: ['transactions'],
+        pullBatchSize: o.batchSize,
         live: false,
         waitForLeadership: false,
-        pull: {
-          batchSize: o.batchSize,
-          async handler(last, batchSize) {
-            const t = performance.now();
-            const page = await pullPage(o.token, last?.cp ?? null, batchSize);
-            fetchMs += performance.now() - t;
-            requests += 1;
-            return { documents: page.documents as never[], checkpoint: page.checkpoint ? { cp: page.checkpoint } : (last ?? undefined) };
-          },
-        },
+        online: { isOnline: () => true, subscribe: () => () => undefined },
+        fetch: timedFetch,
       });
-      const errors: unknown[] = [];
-      const sub = replication.error$.subscribe((e) => errors.push(e));
-      await replication.awaitInitialReplication();
+      const started = performance.now();
+      await engine.start();
+      await engine.awaitInSync();
       const ms = performance.now() - started;
-      sub.unsubscribe();
-      await replication.cancel();
-      if (errors.length > 0) throw new Error(`replication errors: ${String(errors[0])}`);
+      await engine.stop();
       const stored = await replica.db.transactions.count().exec();
       if (stored !== o.expected) throw new Error(`replica holds ${stored} of ${o.expected} transactions`);
       return { ms, fetchMs, requests, stored };
