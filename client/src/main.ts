@@ -8,6 +8,7 @@ import { API_CLIENT, REPLICA_PORT } from './app/injection.ts';
 import { createIndexedDbReplica } from './app/replica-adapter.ts';
 import { createAppRouter } from './app/router.ts';
 import { useSessionStore } from './stores/session.ts';
+import { useSyncStatusStore } from './stores/sync-status.ts';
 import { applyTheme, readStoredTheme } from './stores/theme.ts';
 import '@fontsource/orbitron/700.css';
 import './themes/base.css';
@@ -24,7 +25,16 @@ const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
 app.provide(API_CLIENT, createApiClient({ getAccessToken: () => useSessionStore(pinia).accessToken }));
-app.provide(REPLICA_PORT, createIndexedDbReplica());
+const replica = createIndexedDbReplica();
+app.provide(REPLICA_PORT, replica);
+// Sync runs while the replica is unlocked and the user signed in; its code (RxDB replication) loads on the first unlock.
+const stopWaiting = replica.onDatabase((db) => {
+  if (!db) return;
+  stopWaiting();
+  void import('./sync/session-sync.ts').then(({ startSessionSync }) =>
+    app.runWithContext(() => startSessionSync({ replica, session: useSessionStore(pinia), status: useSyncStatusStore(pinia) })),
+  );
+});
 app.use(createAppRouter(pinia));
 // The compute worker follows the replica: started after unlock, stopped on lock.
 app.runWithContext(() => useComputeStore(pinia).bind());

@@ -6,6 +6,9 @@ import { createSyncEngine, type OnlineSource, type SyncEngine, type SyncStatusSi
 import { openNodeReplica } from '../../client/src/sync/test-replica.ts';
 import type { TestSyncServer } from './server.ts';
 
+const brief = (d: Record<string, unknown> | undefined | null) =>
+  d ? JSON.stringify(Object.fromEntries(Object.entries(d).filter(([k]) => ['hlc', '_deleted', 'name', 'notes', 'institution', 'icon', 'sortOrder'].includes(k)))) : 'none';
+
 /** What the engine told the sync indicator, in order. */
 export class StatusLog implements SyncStatusSink {
   queued = 0;
@@ -58,13 +61,28 @@ export class Device {
   readonly clock: DeviceClock;
   readonly engine: SyncEngine;
   requests = 0;
+  /** For each local edit (by its stamp): the document state it replaced. */
+  readonly previousByStamp = new Map<string, Record<string, unknown> | null>();
+  /** Every pushed row and the server's answer, for failure messages. */
+  readonly trace: string[] = [];
 
   private constructor(readonly name: string, readonly replica: Replica, server: TestSyncServer, options: DeviceOptions) {
     this.clock = new DeviceClock({ node: options.name, now: () => Date.now() + (options.skewMs ?? 0) });
-    const fetchThroughEdge: typeof fetch = (input, init) => {
+    const fetchThroughEdge: typeof fetch = async (input, init) => {
       this.requests++;
-      if (this.partitioned) return Promise.reject(new TypeError('fetch failed (simulated network partition)'));
-      return fetch(input, init);
+      if (this.partitioned) throw new TypeError('fetch failed (simulated network partition)');
+      const url = String(input);
+      const push = /\/replication\/(\w+)\/push$/.exec(url);
+      const res = await fetch(input, init);
+      if (push && res.ok) {
+        const rows = JSON.parse(String(init?.body)) as { assumedMasterState?: Record<string, unknown>; newDocumentState: Record<string, unknown> }[];
+        const answer = (await res.clone().json()) as { conflicts: Record<string, unknown>[] };
+        for (const row of rows) {
+          const conflict = answer.conflicts.find((c) => c.id === row.newDocumentState.id);
+          this.trace.push(`${performance.now().toFixed(1).padStart(10)} ${this.name} push ${push[1]}/${String(row.newDocumentState.id)} assumed=${brief(row.assumedMasterState)} new=${brief(row.newDocumentState)} → ${conflict ? `conflict master=${brief(conflict)}` : 'ok'}`);
+        }
+      }
+      return res;
     };
     this.engine = createSyncEngine({
       db: replica.db,
@@ -83,7 +101,19 @@ export class Device {
 
   static async open(server: TestSyncServer, options: DeviceOptions): Promise<Device> {
     const replica = await openNodeReplica({ name: `device-${options.name}`, collections: options.collections ?? ['accounts'] });
-    return new Device(options.name, replica, server, options);
+    const device = new Device(options.name, replica, server, options);
+    for (const collection of Object.values(replica.db.collections)) {
+      collection.eventBulks$.subscribe((bulk) => {
+        for (const e of bulk.events) {
+          const data = e.documentData as Record<string, unknown>;
+          if (!bulk.context.startsWith('replication-') && typeof data.hlc === 'string') {
+            device.previousByStamp.set(data.hlc, (e.previousDocumentData as Record<string, unknown> | undefined) ?? null);
+          }
+          device.trace.push(`${performance.now().toFixed(1).padStart(10)} ${device.name} local ${collection.name}/${e.documentId} [${bulk.context}] ${brief(e.documentData as Record<string, unknown>)}`);
+        }
+      });
+    }
+    return device;
   }
 
   async close(): Promise<void> {

@@ -172,8 +172,9 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
       // A composite key (RxDB's replication meta instances, whose `docData` holds the last known server
       // state and so is encrypted too) is stored in its own field: that field is the primary path.
       const primaryKey: unknown = params.schema.primaryKey;
-      const primaryPath = typeof primaryKey === 'string' ? primaryKey : (primaryKey as { key?: unknown } | null)?.key;
-      if (typeof primaryPath !== 'string') throw new EncryptionSetupError(`${collection}: the primary key has no field name.`);
+      const keyField = typeof primaryKey === 'string' ? primaryKey : (primaryKey as { key?: unknown } | null)?.key;
+      if (typeof keyField !== 'string') throw new EncryptionSetupError(`${collection}: the primary key has no field name.`);
+      const primaryPath: string = keyField;
       const instance = await inner.createStorageInstance({ ...params, schema: storedSchema(params.schema, collection, encryptedList) });
       const ivs = new IvPool(crypto);
       const encoder = new TextEncoder();

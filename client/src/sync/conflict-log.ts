@@ -1,4 +1,4 @@
-import { Observable, map, switchMap, from } from 'rxjs';
+import { map, switchMap, from, type Observable } from 'rxjs';
 import { canonicalJson, type ConflictRecord } from '@mymidas/shared/sync';
 import { isCollectionName } from '@mymidas/shared/schema';
 import type { RxCollection } from 'rxdb';

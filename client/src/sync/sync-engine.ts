@@ -99,6 +99,22 @@ export interface SyncEngine {
 
 const DOWNSTREAM_CONTEXT = 'replication-downstream-';
 
+/** Open or closed; waiters are released when it opens. */
+class Gate {
+  #open = true;
+  #waiters: (() => void)[] = [];
+  close(): void {
+    this.#open = false;
+  }
+  open(): void {
+    this.#open = true;
+    for (const release of this.#waiters.splice(0)) release();
+  }
+  wait(): Promise<void> {
+    return this.#open ? Promise.resolve() : new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
 export function browserOnlineSource(): OnlineSource {
   return {
     isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
@@ -170,6 +186,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** Set once this tab may replicate (it leads, or leadership is not needed). */
   let leading = false;
   let transition: Promise<void> = Promise.resolve();
+  /**
+   * Closed while paused: every request waits here, so RxDB sees a slow request rather than an error and
+   * keeps its queues (RxDB's own pause() drops the fork events that arrive meanwhile and relies on a
+   * later re-sync from the stored checkpoint, which a write racing the resume can move past them).
+   */
+  const gate = new Gate();
 
   const setState = (next: SyncEngineState) => {
     if (state === next) return;
@@ -183,8 +205,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     lastOutcomeOk = true;
   }
 
+  /** Waits while paused; throws once stopped (RxDB then ends its retry loop). */
+  async function passGate(): Promise<void> {
+    await gate.wait();
+    if (state === 'stopped') throw new Error('Sync was stopped.');
+  }
+
   /** Turns a handler failure into backoff, a pause for sign-in, or a message; always rethrows for RxDB. */
-  function failed(replication: RxReplicationState<unknown, PullCheckpoint> | undefined, backoff: Backoff, error: unknown): never {
+  function failed(replication: RxReplicationState<unknown, PullCheckpoint>, backoff: Backoff, error: unknown): never {
     lastOutcomeOk = false;
     if (error instanceof SyncAuthError) {
       void engine.pause('signed-out');
@@ -193,7 +221,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     status?.syncFailed(describeSyncError(error));
     const retryAfter = error instanceof SyncHttpError ? (error.retryAfterMs ?? 0) : 0;
-    if (replication) replication.retryTime = backoff.next(retryAfter);
+    replication.retryTime = backoff.next(retryAfter);
     throw error;
   }
 
@@ -229,20 +257,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const subject = new Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>();
     hints.set(name, subject);
     const pullOnly = COLLECTIONS[name].serverOwned;
-    let replication: RxReplicationState<unknown, PullCheckpoint> | undefined;
+    // Handlers run only after the replication below exists (it is created with autoStart: false).
     const done = <T>(value: T): T => {
       backoff.reset();
-      if (replication) replication.retryTime = backoff.initialMs;
+      replication.retryTime = backoff.initialMs;
       succeeded();
       return value;
     };
-    replication = replicateRxCollection<unknown, PullCheckpoint>({
+    const replication: RxReplicationState<unknown, PullCheckpoint> = replicateRxCollection<unknown, PullCheckpoint>({
       replicationIdentifier: `${replicationId}:${name}`,
       collection,
       live: true,
       autoStart: false,
       retryTime: backoff.initialMs,
-      // Leadership and pausing are handled by the engine (start/pause/resume), not by RxDB.
+      // Leadership and pausing are handled by the engine (start/pause/resume and the gate), not by RxDB.
       waitForLeadership: false,
       toggleOnDocumentVisible: false,
       pull: {
@@ -250,6 +278,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         stream$: subject.asObservable(),
         async handler(checkpoint, batchSize) {
           try {
+            await passGate();
             const out = await transport.pull(name, checkpoint, batchSize);
             for (const doc of out.documents) clock.observe(doc.hlc);
             status?.setServerReachable?.(true);
@@ -266,6 +295,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               batchSize: options.pushBatchSize ?? 100,
               async handler(rows) {
                 try {
+                  await passGate();
                   const answer = await transport.push(name, rows as never);
                   for (const refusal of answer.refused) {
                     const entry = { ...refusal, collection: name };
@@ -304,7 +334,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function activate() {
     for (const r of replications.values()) await r.start();
-    openStream();
+    if (state === 'running') openStream();
   }
   let leadership: Promise<void> = Promise.resolve();
 
@@ -347,6 +377,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
         stopOnline = online.subscribe((isOnline) => void (isOnline ? engine.resume('offline') : engine.pause('offline')));
         if (!online.isOnline()) pauseReasons.add('offline');
+        if (pauseReasons.size > 0) gate.close();
+        else gate.open();
         setState(pauseReasons.size > 0 ? 'paused' : 'running');
         leading = false;
         const mustLead = (options.waitForLeadership ?? true) && db.multiInstance;
@@ -355,7 +387,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           serialise(async () => {
             if (state === 'stopped') return;
             leading = true;
-            if (state === 'running') await activate();
+            await activate();
           }),
         );
       });
@@ -364,6 +396,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     stop() {
       return serialise(async () => {
         if (state === 'stopped') return;
+        setState('stopped');
+        // Requests waiting at the gate now fail and RxDB's loops end.
+        gate.open();
         closeStream();
         stopOnline?.();
         stopOnline = null;
@@ -375,7 +410,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         hints.clear();
         pauseReasons.clear();
         leading = false;
-        setState('stopped');
       });
     },
 
@@ -384,8 +418,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const first = pauseReasons.size === 0;
         pauseReasons.add(reason);
         if (state !== 'running' || !first) return;
+        gate.close();
         closeStream();
-        await Promise.all([...replications.values()].map((r) => r.pause()));
         setState('paused');
         if (reason === 'signed-out') status?.syncFailed(new SyncAuthError().message);
       });
@@ -396,8 +430,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         if (!pauseReasons.delete(reason) || pauseReasons.size > 0 || state !== 'paused') return;
         setState('running');
         for (const r of replications.values()) r.retryTime = options.backoff?.initialMs ?? 1_000;
-        // start() after a pause re-syncs each collection once: queued local writes are pushed.
-        if (leading) await activate();
+        gate.open();
+        if (leading) openStream();
       });
     },
 

@@ -1,0 +1,118 @@
+import { watch } from 'vue';
+import type { ReplicaPort } from '../app/replica-port.ts';
+import { readDeviceState, type ReplicaDatabase } from '../db/database.ts';
+import type { SessionState } from '../stores/session.ts';
+import { DeviceClock, setDeviceClock } from './clock.ts';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncStatusSink } from './sync-engine.ts';
+
+/**
+ * Runs sync while the replica is unlocked and the user is signed in (docs/sync-protocol.md, "Client"):
+ * unlock → the device clock starts and, when signed in, sync starts; an ended session (`expired`)
+ * pauses sync with local edits queueing; sign-in resumes it; sign-out or lock stops it.
+ */
+
+/** The parts of the session store this needs (the Pinia store fits). */
+export interface SessionView {
+  readonly state: SessionState;
+  readonly accessToken: string | null;
+  refresh(): Promise<SessionState>;
+}
+
+export interface SessionSyncOptions {
+  readonly replica: Pick<ReplicaPort, 'database' | 'onDatabase'>;
+  readonly session: SessionView;
+  readonly status: SyncStatusSink;
+  /** Replaced in tests. */
+  readonly createEngine?: (options: SyncEngineOptions) => SyncEngine;
+  readonly engineOptions?: Partial<SyncEngineOptions>;
+}
+
+/** Local document holding the clock's last stamp, so it never runs backwards across reloads. */
+const CLOCK_DOC = 'sync-clock';
+const CLOCK_SAVE_MS = 2_000;
+
+async function deviceClockFor(db: ReplicaDatabase): Promise<DeviceClock> {
+  const device = await readDeviceState(db, 'device');
+  if (!device) throw new Error('This replica has no device record.');
+  const stored = await db.getLocal<{ last: string }>(CLOCK_DOC);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let latest = '';
+  const clock: DeviceClock = new DeviceClock({
+    node: device.deviceId,
+    last: stored ? (stored.toJSON().data as { last: string }).last : null,
+    onChange(stamp) {
+      latest = stamp;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        if (!db.closed) void db.upsertLocal(CLOCK_DOC, { last: latest }).catch(() => undefined);
+      }, CLOCK_SAVE_MS);
+    },
+  });
+  return clock;
+}
+
+/** Starts following the replica and the session; returns a function that stops everything. */
+export function startSessionSync(options: SessionSyncOptions): () => void {
+  const { replica, session, status } = options;
+  const create = options.createEngine ?? createSyncEngine;
+  let engine: SyncEngine | null = null;
+  let opening: Promise<void> = Promise.resolve();
+
+  async function refreshAccessToken(): Promise<string | null> {
+    const before = session.accessToken;
+    const state = await session.refresh();
+    if (state !== 'signed-in') return null;
+    if (session.accessToken && session.accessToken !== before) return session.accessToken;
+    // Still signed in but no new token (the server could not be reached): retry later.
+    throw new Error('The session could not be renewed just now.');
+  }
+
+  async function follow(state: SessionState) {
+    if (!engine) return;
+    if (state === 'signed-in') {
+      if (engine.state === 'stopped') await engine.start();
+      else await engine.signedIn();
+    } else if (state === 'expired') {
+      await engine.pause('signed-out');
+    } else if (state === 'signed-out') {
+      await engine.stop();
+    }
+  }
+
+  function onDatabase(db: ReplicaDatabase | null) {
+    opening = opening.then(async () => {
+      const previous = engine;
+      engine = null;
+      await previous?.stop();
+      setDeviceClock(null);
+      if (!db || db.closed) return;
+      const clock = await deviceClockFor(db);
+      setDeviceClock(clock);
+      engine = create({
+        db,
+        clock,
+        status,
+        getAccessToken: () => session.accessToken,
+        refreshAccessToken,
+        ...options.engineOptions,
+      });
+      await follow(session.state);
+    }).catch((error: unknown) => status.syncFailed(`Sync could not start: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  const stopReplica = replica.onDatabase(onDatabase);
+  const current = replica.database();
+  if (current) onDatabase(current);
+  const stopWatch = watch(
+    () => session.state,
+    (state) => {
+      opening = opening.then(() => follow(state)).catch((error: unknown) => status.syncFailed(`Sync: ${error instanceof Error ? error.message : String(error)}`));
+    },
+  );
+
+  return () => {
+    stopWatch();
+    stopReplica();
+    onDatabase(null);
+  };
+}
