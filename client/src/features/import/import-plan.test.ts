@@ -29,7 +29,7 @@ function commit(store: Set<string>, plan: Awaited<ReturnType<typeof planImport>>
   return drafts.length;
 }
 
-describe('import hashes in chunks', () => {
+describe('import hashes in chunks', { timeout: 30_000 }, () => {
   it('equal the shared importHashes for the same rows, occurrence index included', async () => {
     const parse = detectAndParse(new TextEncoder().encode(largeStarlingCsv(5_000, 3).text), 'big.csv') as ParseResult;
     expect(parse.transactions).toHaveLength(5_000);
@@ -46,7 +46,7 @@ describe('import hashes in chunks', () => {
   });
 });
 
-describe('planning an import against the account', () => {
+describe('planning an import against the account', { timeout: 30_000 }, () => {
   it('adds nothing the second time the same file is imported', async () => {
     const store = new Set<string>();
     const file = statement([coffee, rent, tesco]);

@@ -3,6 +3,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { Account, Transaction } from '@mymidas/shared/schema';
 import { openReplica } from '../../db/database.ts';
 import type { Replica } from '../../db/database.ts';
+import { DeviceClock, setDeviceClock } from '../../sync/clock.ts';
 import { createImportHandlers } from '../../workers/import-handlers.ts';
 import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { mappingFromForm, suggestMapping } from './column-mapping.ts';
@@ -43,7 +44,7 @@ afterEach(async () => {
 });
 
 /** The page's path through the worker's handlers (in-process here) and the store. */
-async function runImport(text: string, options: { signal?: AbortSignal; chunkSize?: number; failAt?: number } = {}) {
+async function runImport(text: string, options: { signal?: AbortSignal; chunkSize?: number; failAt?: number; onProgress?: (done: number) => void } = {}) {
   const { db } = replica;
   const worker = createImportHandlers();
   const summary = worker.importParse(new TextEncoder().encode(text), 'statement.csv', {});
@@ -58,13 +59,14 @@ async function runImport(text: string, options: { signal?: AbortSignal; chunkSiz
     stamper: await importStamper(db),
     chunkSize: options.chunkSize,
     signal: options.signal,
+    onProgress: options.onProgress,
   });
   return { summary, plan, batch };
 }
 
 const allTransactions = async () => (await replica.db.transactions.find().exec()).map((d) => d.toMutableJSON() as Transaction);
 
-describe('committing an import as one batch', () => {
+describe('committing an import as one batch', { timeout: 60_000 }, () => {
   it('writes the new rows with ids, stamps and hashes, and the same file again adds nothing', async () => {
     const file = largeStarlingCsv(1_200, 5);
     const first = await runImport(file.text);
@@ -102,7 +104,9 @@ describe('committing an import as one batch', () => {
   });
 
   it('removes what it wrote when a chunk fails, leaving nothing behind', async () => {
-    await expect(runImport(largeStarlingCsv(1_300, 4).text, { failAt: 1_000, chunkSize: 500 })).rejects.toThrow('disk full');
+    let written = 0;
+    await expect(runImport(largeStarlingCsv(1_300, 4).text, { failAt: 1_000, chunkSize: 100, onProgress: (d) => (written = d) })).rejects.toThrow('disk full');
+    expect(written).toBe(1_000);
     expect((await allTransactions()).map((d) => d.id)).toEqual([MANUAL]);
     expect(await listBatches(replica.db)).toEqual([]);
   });
@@ -130,7 +134,26 @@ describe('committing an import as one batch', () => {
   });
 });
 
-describe('reads for the import page', () => {
+describe('stamps', { timeout: 60_000 }, () => {
+  it('come from the device clock of the unlocked replica when the session runs one', async () => {
+    setDeviceClock(new DeviceClock({ node: '0190f5a2-aaaa-7000-8000-00000000000f', now: () => 1_800_000_000_000 }));
+    try {
+      const { batch } = await runImport(largeStarlingCsv(3, 1).text);
+      const stamps = (await allTransactions()).filter((d) => batch?.transactionIds.includes(d.id)).map((d) => d.hlc).sort();
+      expect(stamps).toEqual(['1800000000000:0000:0190f5a2-aaaa-7000-8000-00000000000f', '1800000000000:0001:0190f5a2-aaaa-7000-8000-00000000000f', '1800000000000:0002:0190f5a2-aaaa-7000-8000-00000000000f']);
+    } finally {
+      setDeviceClock(null);
+    }
+  });
+
+  it('otherwise start past the newest stamp in the replica, on this device\'s node', async () => {
+    const { batch } = await runImport(largeStarlingCsv(2, 1).text);
+    const docs = (await allTransactions()).filter((d) => batch?.transactionIds.includes(d.id));
+    expect(docs.every((d) => d.hlc > manual.hlc && d.hlc.endsWith(`:${replica.deviceId}`))).toBe(true);
+  });
+});
+
+describe('reads for the import page', { timeout: 60_000 }, () => {
   it('lists open accounts only and keeps a column mapping per account', async () => {
     expect((await readOpenAccounts(replica.db)).map((a) => a.id)).toEqual([ACCOUNT]);
     expect(await loadMapping(replica.db, ACCOUNT)).toBeNull();

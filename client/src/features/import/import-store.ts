@@ -3,6 +3,8 @@ import { ColumnMappingSchema } from '@mymidas/shared/import';
 import type { Account, CategorisationRule, Transaction } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { readDeviceState } from '../../db/database.ts';
+import { bulkWriteChunked } from '../../sync/chunked-write.ts';
+import { deviceClock } from '../../sync/clock.ts';
 import { createImportStamper } from './import-clock.ts';
 import type { ImportStamper } from './import-clock.ts';
 import { mappingDocId } from './column-mapping.ts';
@@ -10,8 +12,10 @@ import type { ImportDraft } from './import-plan.ts';
 
 /**
  * The import's reads and writes on the replica. A commit is one batch: its record (a device-only
- * local document listing every id it will insert) is written first, the transactions go in chunks of
- * 500, and a failure or a cancel part-way removes what was written, so an import is all or nothing.
+ * local document listing every id it will insert) is written first, the transactions go in with
+ * `bulkWriteChunked` (client/src/sync, chunks of 500, the event loop gets a turn between them), taken
+ * from the worker ten chunks at a time, and a failure or a cancel part-way removes what was written,
+ * so an import is all or nothing.
  * Undo removes exactly the batch's ids (each removal stamped with the HLC, so it replicates as an
  * edit) and forgets the record.
  */
@@ -81,8 +85,18 @@ export async function saveMapping(db: ReplicaDatabase, accountId: string, mappin
   await db.upsertLocal(mappingDocId(accountId), { mapping });
 }
 
-/** A stamper starting past the newest stamp among the replica's transactions. */
+/**
+ * The stamps for an import's writes: the device clock of the unlocked replica (client/src/sync/clock.ts)
+ * when the session runs one; otherwise (harness pages, tests) a clock started past the newest stamp
+ * among the replica's transactions.
+ */
 export async function importStamper(db: ReplicaDatabase): Promise<ImportStamper> {
+  try {
+    const clock = deviceClock();
+    return { stamp: () => clock.nextStamp() };
+  } catch {
+    // No session clock running.
+  }
   const device = await readDeviceState(db, 'device');
   const newest = await db.transactions.findOne({ selector: {}, sort: [{ hlc: 'desc' }] }).exec();
   return createImportStamper(device?.deviceId ?? 'device', newest?.hlc ?? null);
@@ -174,23 +188,29 @@ export async function commitImport(db: ReplicaDatabase, request: CommitRequest):
   if (request.signal?.aborted) throw new ImportCancelledError();
   await db.upsertLocal(batchDocId(batchId), base);
   await writeIndex(db, [batchId, ...(await readIndex(db))]);
-  let written = 0;
+  let attempted = 0;
+  const piece = chunkSize * 10;
   try {
-    for (let offset = 0; offset < request.total; offset += chunkSize) {
+    for (let offset = 0; offset < request.total; offset += piece) {
       if (request.signal?.aborted) throw new ImportCancelledError();
-      const drafts = await request.takeDrafts(offset, Math.min(chunkSize, request.total - offset));
-      if (drafts.length !== Math.min(chunkSize, request.total - offset)) throw new ImportWriteError(`Expected ${Math.min(chunkSize, request.total - offset)} rows at ${offset}, got ${drafts.length}`);
+      const want = Math.min(piece, request.total - offset);
+      const drafts = await request.takeDrafts(offset, want);
+      if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} rows at ${offset}, got ${drafts.length}`);
       const docs: Transaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.stamp() }));
-      const result = await db.transactions.bulkInsert(docs);
-      written += result.success.length;
+      attempted = offset + docs.length;
+      const result = await bulkWriteChunked(db.transactions, docs, {
+        chunkSize,
+        signal: request.signal,
+        onProgress: (done) => request.onProgress?.(offset + done, request.total),
+      });
       if (result.error.length > 0) {
         const first = result.error[0];
         throw new ImportWriteError(`${result.error.length} transactions could not be written (${first ? `status ${first.status}` : 'unknown'})`);
       }
-      request.onProgress?.(written, request.total);
+      if (result.skipped > 0) throw new ImportCancelledError();
     }
   } catch (error) {
-    await removeIds(db, ids.slice(0, Math.min(ids.length, written + chunkSize)), request.stamper, chunkSize);
+    await removeIds(db, ids.slice(0, attempted), request.stamper, chunkSize);
     await forgetBatch(db, batchId);
     throw error;
   }
