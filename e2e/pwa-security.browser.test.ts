@@ -37,7 +37,11 @@ async function both(page: Page, name: string): Promise<void> {
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(100);
+    // The fixed top bar and phone navigation would otherwise cover part of the card in an element shot.
+    const bars = page.locator('.shell-top, .shell-nav, nav');
+    await bars.evaluateAll((els) => els.forEach((el) => ((el as HTMLElement).style.visibility = 'hidden')));
     await page.locator('section[aria-labelledby="security-heading"]').screenshot({ path: `${ARTIFACTS}${name}-${size}.png` });
+    await bars.evaluateAll((els) => els.forEach((el) => ((el as HTMLElement).style.visibility = '')));
   }
   await page.setViewportSize(VIEWPORTS.desktop);
 }
