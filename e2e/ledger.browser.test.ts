@@ -239,7 +239,7 @@ describeBrowser('issue 8 ledger: accounts and transactions offline, then synced'
     await status(page, /cleared/);
     await row(page, 'Big Store').locator('.clear').click();
     await expect.poll(() => row(page, 'Big Store').locator('.clear').getAttribute('aria-pressed')).toBe('true');
-    await page.getByRole('button', { name: 'Reconcile' }).click();
+    await page.getByRole('button', { name: 'Reconcile', exact: true }).click();
     await page.locator('#rec-balance').fill('850.00');
     await expect.poll(() => page.getByTestId('reconcile-difference').textContent()).toContain('-£4.50');
     await expect(page.getByRole('button', { name: /Finish reconciliation/ }).isDisabled()).resolves.toBe(true);

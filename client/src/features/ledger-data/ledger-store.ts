@@ -220,7 +220,7 @@ export const useLedgerStore = defineStore('ledger', () => {
    */
   async function newestTransactions(limit: number, today: string = todayLocal()): Promise<Transaction[]> {
     const db = requireDb();
-    for (let days = 31; days <= 36_600; days *= 2) {
+    for (let days = 7; days <= 36_600; days *= 2) {
       const rows = await readRows(db.transactions, { selector: { date: { $gte: addDays(today, -days) } }, sort: [{ date: 'desc' }], limit });
       if (rows.length >= limit) return rows;
     }
