@@ -311,6 +311,16 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
     await expectShowsReplica(app, harness);
   });
 
+  it('draws the month chart in every theme (screenshots in e2e/artifacts/dashboard)', async () => {
+    for (const theme of ['obsidian', 'arctic', 'midnight', 'vault', 'terminal', 'synthwave', 'ledger']) {
+      await app.locator('#theme-select').selectOption(theme);
+      await expect.poll(() => app.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      await expect.poll(() => app.locator('[data-testid=month-chart] canvas').count()).toBeGreaterThan(0);
+      await app.waitForTimeout(200);
+      await app.screenshot({ path: `${ARTIFACTS}dashboard-${theme}-1440.png` });
+    }
+  });
+
   it('shows a friendly empty state on an empty replica', async () => {
     const fresh = await browser.newContext({ viewport: { width: 375, height: 812 } });
     try {

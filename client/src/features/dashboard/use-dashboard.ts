@@ -153,7 +153,25 @@ export function useDashboard(): UseDashboardReturn {
     }
   }
 
-  watch([revision, accounts, categories, settings, month, () => compute.session], () => void refresh(), { immediate: true });
+  // A burst of changes (a sync pull) leads to one refresh in flight and at most one after it.
+  let inFlight = false;
+  let again = false;
+  function schedule() {
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    void refresh().finally(() => {
+      inFlight = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+  }
+
+  watch([revision, accounts, categories, settings, month, () => compute.session], schedule, { immediate: true });
 
   const state = computed((): DashboardState => {
     if (!db.value) return { kind: 'locked' };

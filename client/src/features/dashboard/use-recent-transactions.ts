@@ -80,6 +80,24 @@ export function useRecentTransactions(options: UseRecentTransactionsOptions): Us
     }
   }
 
-  watch([() => toValue(options.revision), page, options.db, options.session], () => void load(), { immediate: true });
+  // One read in flight and at most one queued behind it, however fast changes arrive.
+  let inFlight = false;
+  let again = false;
+  function schedule() {
+    if (inFlight) {
+      again = true;
+      return;
+    }
+    inFlight = true;
+    void load().finally(() => {
+      inFlight = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+  }
+
+  watch([() => toValue(options.revision), page, options.db, options.session], schedule, { immediate: true });
   return { current, loading, error, page };
 }
