@@ -106,6 +106,8 @@ describeBrowser('import in Chromium', () => {
     if (shots) mkdirSync(shots, { recursive: true });
     const ui = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     ui.on('pageerror', (e) => console.error('app page error:', e));
+    // Generous: this machine is shared with other test runs (handing an 8 MB file to the page can be slow).
+    ui.setDefaultTimeout(120_000);
     try {
       await ui.goto(`${site.url}/app.html?db=import-ui-${Date.now()}`);
       await ui.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
