@@ -34,7 +34,7 @@ const EDITABLE: Record<Coll, readonly string[]> = {
   accounts: ['name', 'notes', 'institution', 'sortOrder'],
   categories: ['name', 'icon', 'sortOrder'],
 };
-const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 8);
+const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 15);
 
 type Op =
   | { t: 'create'; c: number; coll: Coll }

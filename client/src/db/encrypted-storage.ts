@@ -180,7 +180,12 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
       const encoder = new TextEncoder();
       const decoder = new TextDecoder();
       const aadPrefix = `mymidas/v1/${collection}/`;
-      /** Plaintext of rows being written, by id and revision, so our own change events need no decryption. */
+      /**
+       * Plaintext of rows being written, keyed by their sealed envelope, so our own change events need no
+       * decryption. Not by id and revision: two writes racing on one document from the same previous state
+       * get the same revision from RxDB (height + database token), and the loser's plaintext would be
+       * reported for the winner's event. The envelope is unique per write (random IV).
+       */
       const inFlight = new Map<string, { document: Doc; previous: Doc | undefined }>();
       /**
        * Additional data `mymidas/v1/<collection>/<id>`, encoded into one reused buffer: WebCrypto copies
@@ -277,7 +282,8 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         concatMap(async (bulk: EventBulk<RxStorageChangeEvent<RxDocType>, unknown>) => {
           const events = await Promise.all(
             bulk.events.map(async (event) => {
-              const mine = inFlight.get(`${event.documentId}\n${event.documentData._rev}`);
+              const envelope = (event.documentData as unknown as Doc)[ENVELOPE_FIELD];
+              const mine = typeof envelope === 'string' ? inFlight.get(envelope) : undefined;
               if (mine) {
                 return { ...event, documentData: mine.document, previousDocumentData: mine.previous } as typeof event;
               }
@@ -317,10 +323,10 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
                 const doc = row.document as unknown as Doc;
                 const id = String(doc[primaryPath]);
                 byId.set(id, row);
-                const key = `${id}\n${String(doc._rev)}`;
+                const document = await seal(doc);
+                const key = String(document[ENVELOPE_FIELD]);
                 keys.push(key);
                 inFlight.set(key, { document: doc, previous: row.previous as unknown as Doc | undefined });
-                const document = await seal(doc);
                 const previous = row.previous ? previousStandIn(row.previous as unknown as Doc) : undefined;
                 return { document, previous } as unknown as BulkWriteRow<RxDocType>;
               }),
