@@ -4,6 +4,7 @@ import { transactionSchema } from '@mymidas/shared/schema';
 import type { Account, Attachment, Category, Transaction } from '@mymidas/shared/schema';
 import { startAppSite } from './lib/app-site.ts';
 import type { AppSite } from './lib/app-site.ts';
+import { describeViolations, runAxe } from './lib/app-flows.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import type { HarnessSite } from './lib/harness-site.ts';
 import { buildLedgerHarness, ledgerReady } from './lib/ledger-harness.ts';
@@ -291,11 +292,16 @@ describeBrowser('issue 8 ledger: accounts and transactions offline, then synced'
     await nav(b.page, 'Accounts');
     // 1000 − 45.50 − 100 − 3.50 − 4.20 in current + 200 in savings.
     await expect.poll(() => b.page.getByTestId('net-worth').textContent(), { timeout: 30_000 }).toContain('£846.80');
+    expect(describeViolations((await runAxe(b.page)).violations)).toBe('');
     await nav(b.page, 'Transactions');
     await expect.poll(() => count(b.page), { timeout: 30_000 }).toBe('6 transactions');
     await expect.poll(() => row(b.page, 'Move to savings').count()).toBe(2);
     await expect.poll(() => row(b.page, 'Big Store').textContent()).toContain('Split · 2 categories');
     await expect.poll(() => row(b.page, 'Tesco').locator('.clear').textContent()).toContain('R');
+    // At 375px, with the filters open and a row selected (bulk bar shown): no WCAG 2.1 A/AA violation.
+    await b.page.getByRole('button', { name: 'Filters' }).click();
+    await row(b.page, 'Tesco').locator('.sel').check();
+    expect(describeViolations((await runAxe(b.page)).violations)).toBe('');
     await b.page.screenshot({ path: '/tmp/ledger-device-b-375.png' });
     await page.screenshot({ path: '/tmp/ledger-device-a-1440.png' });
     await a.context.close();
