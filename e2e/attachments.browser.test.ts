@@ -160,6 +160,10 @@ describeBrowser('receipts, transfers, recurring and rules in the app', () => {
 
   it('attaches, uploads, views inline, and a second device downloads once and views offline', async () => {
     const a = await openDevice(1440);
+    const cspViolations: string[] = [];
+    a.page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) cspViolations.push(m.text());
+    });
     await h(a.page, 'startSync', EMAIL, PASSWORD, true);
     await h(a.page, 'seed', {
       accounts: [account({ id: MAIN, name: 'Main' }), account({ id: SAVER, name: 'Saver', type: 'savings', sortOrder: 1 }), account({ id: EURO, name: 'Euro wallet', currency: 'EUR', sortOrder: 2 })],
@@ -189,6 +193,10 @@ describeBrowser('receipts, transfers, recurring and rules in the app', () => {
     // View the PDF inline, then the photo.
     await dialog.getByRole('button', { name: 'View acme-receipt.pdf' }).click();
     await expect.poll(() => dialog.locator('iframe[title="PDF acme-receipt.pdf"]').count()).toBe(1);
+    // The frame loaded the PDF's blob document (a CSP-blocked frame is a cross-origin error page
+    // with no contentDocument, and the console reports the violation).
+    await expect.poll(() => dialog.locator('iframe[title="PDF acme-receipt.pdf"]').evaluate((f) => (f as HTMLIFrameElement).contentDocument !== null), { timeout: 10_000 }).toBe(true);
+    expect(cspViolations).toEqual([]);
     await expect.poll(() => a.page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('acme-receipt.pdf');
     await a.page.waitForTimeout(500);
     await shoot(a.page, 'attachments-pdf-1440');

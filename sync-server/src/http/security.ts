@@ -20,6 +20,8 @@ export function securityHeaders(opts: { production: boolean }): RequestHandler {
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],
+        // Receipts (PDFs) are shown inline from blob: URLs the app makes from checked, typed bytes.
+        frameSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
