@@ -16,7 +16,7 @@ import { CHROMIUM_ARGS, findChromium } from '../lib/browser.ts';
  * worker included) served by the real sync server, in Debian Chromium. Pages audited:
  *   - navigation mode (a fresh load, storage reset): /register on first run, then /login;
  *   - snapshot mode, after registering through the page (the replica is unlocked in memory, which a
- *     fresh navigation would lose): the dashboard, the accounts page and settings.
+ *     fresh navigation would lose): dashboard, accounts, transactions, settings and the conflict log.
  * Each suite's value is the lowest score of its category over those pages (0-100); the baseline is
  * the best possible score, 100, so the ratio reads as a fraction of perfect. Target: ≥ 95.
  */
@@ -104,8 +104,8 @@ async function registerThroughPage(page: Page, base: string): Promise<void> {
   await page.waitForSelector('#main h1', { timeout: 30_000 });
 }
 
-async function clientNavigate(page: Page, path: string): Promise<void> {
-  await page.click(`nav a[href="${path}"]`);
+async function clientNavigate(page: Page, path: string, link = `nav a[href="${path}"]`): Promise<void> {
+  await page.click(link);
   await page.waitForFunction((p: string) => location.pathname === p && document.querySelector('#main h1') !== null, { timeout: 30_000 }, path);
   // Let lazy data (counts, balances) settle before the snapshot.
   await new Promise((r) => setTimeout(r, 1_000));
@@ -137,8 +137,12 @@ async function auditApp(log: (line: string) => void): Promise<PageScores[]> {
       await snap('/');
       await clientNavigate(page, '/accounts');
       await snap('/accounts');
+      await clientNavigate(page, '/transactions');
+      await snap('/transactions');
       await clientNavigate(page, '/settings');
       await snap('/settings');
+      await clientNavigate(page, '/settings/conflicts', '#main a[href="/settings/conflicts"]');
+      await snap('/settings/conflicts');
     } finally {
       await browser.disconnect();
     }
@@ -149,7 +153,7 @@ async function auditApp(log: (line: string) => void): Promise<PageScores[]> {
     await site.close();
   }
   for (const r of results) {
-    log(`${r.mode.padEnd(10)} ${r.page.padEnd(10)} accessibility ${r.scores.accessibility}  best-practices ${r.scores['best-practices']}`);
+    log(`${r.mode.padEnd(10)} ${r.page.padEnd(19)} accessibility ${r.scores.accessibility}  best-practices ${r.scores['best-practices']}`);
     for (const f of r.failing) log(`    - ${f}`);
   }
   return results;
@@ -161,10 +165,10 @@ let audit: Promise<PageScores[]> | null = null;
 function lighthouseSuite(category: Category) {
   return defineSuite<PageScores[]>({
     name: `lighthouse-${category}`,
-    description: `Lighthouse 12 ${category} score, lowest over register, login (navigation) and dashboard, accounts, settings (snapshot) — production build, real server (issue 7)`,
+    description: `Lighthouse 12 ${category} score, lowest over register, login (navigation) and dashboard, accounts, transactions, settings, conflict log (snapshot) — production build, real server (issue 7)`,
     environment: 'browser',
     sizeUnit: 'pages',
-    size: { full: 5, quick: 5 },
+    size: { full: 7, quick: 7 },
     runs: { full: 1, quick: 1 },
     unit: 'score',
     better: 'higher',
