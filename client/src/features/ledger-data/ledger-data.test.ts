@@ -3,7 +3,9 @@ import { ACCOUNT_TYPES, accountSchema, transactionSchema } from '@mymidas/shared
 import type { Account, Transaction } from '@mymidas/shared/schema';
 import { compareStamps } from '@mymidas/shared/sync';
 import { ACCOUNT_TYPE_GROUPS, ACCOUNT_TYPE_LABELS, CREDIT_TYPES, groupAccountsByType, isLiability, nextSortOrder, reorderAccounts, sortAccounts } from './accounts-model.ts';
+import { CATEGORY_ICONS, categoryIconPath } from './category-icons.ts';
 import { createStamper, nodeIdFor } from './clock.ts';
+import { CATEGORY_TREE } from '../../../../shared/src/demo/catalogue.ts';
 import { amountInputText, money, parseAmountInput, todayLocal } from './format.ts';
 import { uuidv7 } from './ids.ts';
 import { describeAction, undoPlan } from './undo.ts';
@@ -101,5 +103,16 @@ describe('undo', () => {
     expect(plan.restore).toEqual([before, deleted]);
     expect(describeAction('Deleted', 1)).toBe('Deleted 1 transaction');
     expect(describeAction('Tagged', 1200)).toBe('Tagged 1,200 transactions');
+  });
+});
+
+describe('category icons', () => {
+  it('has a drawing for every icon the demo household uses, and none for an unknown name', () => {
+    const used = new Set(CATEGORY_TREE.map((c) => c.icon));
+    expect(used.size).toBeGreaterThan(5);
+    for (const name of used) expect(categoryIconPath(name), name).toMatch(/^M/);
+    expect(categoryIconPath('no-such-icon')).toBeNull();
+    expect(categoryIconPath(null)).toBeNull();
+    for (const d of Object.values(CATEGORY_ICONS)) expect(d).toMatch(/^M[\d.\s,MLHVCSQTAZmlhvcsqtaz-]+$/);
   });
 });
