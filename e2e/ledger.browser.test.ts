@@ -306,5 +306,5 @@ describeBrowser('issue 8 ledger: accounts and transactions offline, then synced'
     await page.screenshot({ path: '/tmp/ledger-device-a-1440.png' });
     await a.context.close();
     await b.context.close();
-  });
+  }, 420_000);
 });

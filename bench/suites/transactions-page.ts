@@ -24,7 +24,7 @@ import type { BenchContext } from '../lib/suite.ts';
 
 /** Rows the page reads first (TransactionsPage.vue FIRST_PAGE). */
 const FIRST_PAGE = 60;
-const ROUNDS = { full: 5, quick: 2 } as const;
+const ROUNDS = { full: 3, quick: 2 } as const;
 
 interface Round {
   readonly firstRowMs: number;
