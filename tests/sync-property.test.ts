@@ -18,6 +18,7 @@
  * collections per JavaScript realm, and this test runs every device in one process.
  */
 import fc from 'fast-check';
+import type { RxCollection } from 'rxdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, jsonEqual } from '@mymidas/shared/sync';
 import { listConflicts, type ConflictEntry } from '../client/src/sync/conflict-log.ts';
@@ -127,7 +128,8 @@ class Scenario {
   }
 
   async #visible(c: number, coll: Coll) {
-    const docs = await this.devices[c]!.replica.db.collections[coll].find().exec();
+    const collection = this.devices[c]!.replica.db.collections[coll] as unknown as RxCollection<Record<string, unknown>>;
+    const docs = await collection.find().exec();
     return docs.sort((a, b) => (a.primary < b.primary ? -1 : 1));
   }
 
