@@ -35,7 +35,7 @@ const EDITABLE: Record<Coll, readonly string[]> = {
   accounts: ['name', 'notes', 'institution', 'sortOrder'],
   categories: ['name', 'icon', 'sortOrder'],
 };
-const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 15);
+const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 12);
 
 type Op =
   | { t: 'create'; c: number; coll: Coll }
@@ -280,7 +280,7 @@ describe.each(testBackends())('sync property: devices converge with the server a
 
   beforeAll(async () => {
     server = await TestSyncServer.open(backend);
-  });
+  }, 300_000);
   afterAll(async () => {
     await server?.close();
     console.log(`[sync-property ${backend}] ${runs} runs, ${stats.ops} operations, ${stats.writes} field writes, ${stats.conflicts} logged conflicts, ${stats.restarts} server crashes, ${(stats.ms / 1000).toFixed(1)} s`);

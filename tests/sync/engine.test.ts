@@ -19,7 +19,7 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
   const devices: Device[] = [];
   beforeAll(async () => {
     server = await TestSyncServer.open(backend);
-  });
+  }, 300_000);
   afterEach(async () => {
     for (const d of devices.splice(0)) await d.close();
     await server.up();
