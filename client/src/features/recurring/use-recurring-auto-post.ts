@@ -4,10 +4,11 @@ import { todayLocal } from '../transfers/today.ts';
 import type { PostingSummary } from './recurring-data.ts';
 
 /**
- * Posts due occurrences of auto-post recurring rules whenever the replica is unlocked, and again when
- * the app comes back to the foreground on a later day. Mounted once by the app shell.
+ * Posts due occurrences of auto-post recurring rules whenever the replica is unlocked, when rules
+ * change (e.g. pulled by sync onto a new device; a run that posts nothing writes nothing, so this
+ * settles), and when the app comes back to the foreground on a later day. Mounted once by the shell.
  */
-export function useRecurringAutoPost() {
+export function useRecurringAutoPost(options: { readonly debounceMs?: number } = {}) {
   const db = useReplicaDb();
   const last = ref<PostingSummary | null>(null);
   const error = ref<string | null>(null);
@@ -28,9 +29,23 @@ export function useRecurringAutoPost() {
     }
   }
 
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sub: { unsubscribe(): void } | null = null;
   watch(db, (database) => {
-    if (database) void run();
+    sub?.unsubscribe();
+    sub = null;
+    clearTimeout(timer);
+    if (!database) return;
+    void run();
+    sub = database.recurring_rules.$.subscribe(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void run(), options.debounceMs ?? 2000);
+    });
   }, { immediate: true });
+  onScopeDispose(() => {
+    sub?.unsubscribe();
+    clearTimeout(timer);
+  });
 
   const onVisible = () => {
     if (document.visibilityState === 'visible' && lastDay !== todayLocal()) void run();
