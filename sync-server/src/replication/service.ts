@@ -96,60 +96,128 @@ export class ReplicationService {
   async push(userId: string, collection: CollectionName, rows: readonly PushRow[], origin: RequestOrigin = {}): Promise<PushResult> {
     const validator = replicatedDocValidator(collection);
     const result: PushResult = { conflicts: [], refused: [], written: 0 };
-    const cols = piiColumns(collection);
+    const candidates: Candidate[] = [];
+    for (const [index, row] of rows.entries()) {
+      const parsed = validator.safeParse(row.newDocumentState);
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((i) => ({ path: ['newDocumentState', ...i.path.map(String)].join('.'), message: i.message }));
+        const rawId = (row.newDocumentState as { id?: unknown } | null)?.id;
+        result.refused.push({ index, id: typeof rawId === 'string' ? rawId : null, reason: 'invalid', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+        continue;
+      }
+      const next = parsed.data as WireDoc;
+      const assumed = row.assumedMasterState ? stripMeta(row.assumedMasterState) : null;
+      if (assumed && assumed.id !== next.id) {
+        result.refused.push({ index, id: next.id, reason: 'invalid', detail: 'assumedMasterState.id differs from newDocumentState.id', errors: [{ path: 'assumedMasterState.id', message: 'must equal newDocumentState.id' }] });
+        continue;
+      }
+      candidates.push({ index, next, assumed });
+    }
     const changes: { action: DataAction; id: string }[] = [];
     await this.deps.db.withUser(userId, async (sql) => {
       await lockUserWrites(sql, userId);
-      for (const [index, row] of rows.entries()) {
-        const parsed = validator.safeParse(row.newDocumentState);
-        if (!parsed.success) {
-          const errors = parsed.error.issues.map((i) => ({ path: ['newDocumentState', ...i.path.map(String)].join('.'), message: i.message }));
-          const rawId = (row.newDocumentState as { id?: unknown } | null)?.id;
-          result.refused.push({ index, id: typeof rawId === 'string' ? rawId : null, reason: 'invalid', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
-          continue;
-        }
-        const next = parsed.data as WireDoc;
-        const assumed = row.assumedMasterState ? stripMeta(row.assumedMasterState) : null;
-        if (assumed && assumed.id !== next.id) {
-          result.refused.push({ index, id: next.id, reason: 'invalid', detail: 'assumedMasterState.id differs from newDocumentState.id', errors: [{ path: 'assumedMasterState.id', message: 'must equal newDocumentState.id' }] });
-          continue;
-        }
-        await sql.query('SAVEPOINT push_row');
-        try {
-          const found = await sql.query<Record<string, unknown>>(`SELECT ${selectList(collection)} FROM ${collection} WHERE id = $1 FOR UPDATE`, [next.id]);
-          const masterRow = found.rows[0];
-          const master = masterRow ? toWire(this.deps.cipher, collection, masterRow) : null;
-          if (master && jsonEqual(master, next)) {
-            // Already the master state (e.g. a batch re-sent after a lost response): nothing to write.
-          } else if (master && (!assumed || !jsonEqual(master, assumed))) {
-            result.conflicts.push(master);
-          } else {
-            const { plain, sealed } = sealDoc(this.deps.cipher, collection, next);
-            const deleted = next._deleted;
-            if (master) {
-              const sets = ['deleted = $2', `deleted_at = CASE WHEN $2 THEN coalesce(deleted_at, now()) ELSE NULL END`, 'doc = $3', ...cols.map((c, i) => `${c} = $${i + 4}`)];
-              await sql.query(`UPDATE ${collection} SET ${sets.join(', ')} WHERE id = $1`, [next.id, deleted, plain, ...sealed] as SqlValue[]);
-              changes.push({ action: deleted ? 'data.delete' : 'data.update', id: next.id });
-            } else {
-              const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
-              const values: SqlValue[] = [next.id, userId, deleted, deleted ? new Date() : null, plain, ...sealed];
-              await sql.query(`INSERT INTO ${collection} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, values);
-              changes.push({ action: deleted ? 'data.delete' : 'data.create', id: next.id });
-            }
-            result.written++;
-          }
-          await sql.query('RELEASE SAVEPOINT push_row');
-        } catch (err) {
-          await sql.query('ROLLBACK TO SAVEPOINT push_row');
-          if (!isUniqueViolation(err)) throw err;
-          // Not visible under RLS yet the primary key is taken: the id belongs to another user.
-          result.refused.push({ index, id: next.id, reason: 'id-taken', detail: 'This id is already used by a document you cannot see. Give the document a new id.' });
-        }
-      }
+      const distinct = new Set(candidates.map((c) => c.next.id)).size === candidates.length;
+      if (distinct) await this.pushBatch(sql, userId, collection, candidates, result, changes);
+      else for (const c of candidates) await this.pushOne(sql, userId, collection, c, result, changes);
       // In the batch's transaction: the audit rows commit exactly when the writes do.
       await auditDataChanges(sql, userId, collection, changes, origin);
     });
+    result.refused.sort((a, b) => a.index - b.index);
     return result;
+  }
+
+  /**
+   * Distinct ids: one locking read of every master, per-row updates, and the new documents in multi-row
+   * INSERT … ON CONFLICT DO NOTHING. A new id that is not inserted is taken by a row this user cannot see.
+   */
+  private async pushBatch(sql: Sql, userId: string, collection: CollectionName, candidates: readonly Candidate[], result: PushResult, changes: { action: DataAction; id: string }[]): Promise<void> {
+    if (candidates.length === 0) return;
+    const found = await sql.query<Record<string, unknown>>(
+      `SELECT ${selectList(collection)} FROM ${collection} WHERE id = ANY($1::${idType(collection)}[]) ORDER BY id FOR UPDATE`,
+      [candidates.map((c) => c.next.id)],
+    );
+    const masters = new Map(found.rows.map((r) => [String(r.id), toWire(this.deps.cipher, collection, r)]));
+    const inserts: Candidate[] = [];
+    for (const c of candidates) {
+      const master = masters.get(c.next.id) ?? null;
+      if (!master) {
+        inserts.push(c);
+      } else if (jsonEqual(master, c.next)) {
+        // Already the master state (e.g. a batch re-sent after a lost response): nothing to write.
+      } else if (!c.assumed || !jsonEqual(master, c.assumed)) {
+        result.conflicts.push(master);
+      } else {
+        await this.update(sql, collection, c.next);
+        changes.push({ action: c.next._deleted ? 'data.delete' : 'data.update', id: c.next.id });
+        result.written++;
+      }
+    }
+    const cols = piiColumns(collection);
+    const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
+    const perChunk = Math.max(1, Math.floor(30_000 / names.length));
+    for (let start = 0; start < inserts.length; start += perChunk) {
+      const chunk = inserts.slice(start, start + perChunk);
+      const values: SqlValue[] = [];
+      const tuples = chunk.map((c) => {
+        const { plain, sealed } = sealDoc(this.deps.cipher, collection, c.next);
+        const base = values.length;
+        values.push(c.next.id, userId, c.next._deleted, c.next._deleted ? new Date() : null, plain, ...(sealed as SqlValue[]));
+        return `(${names.map((_, i) => `$${base + i + 1}`).join(', ')})`;
+      });
+      const res = await sql.query<{ id: unknown }>(
+        `INSERT INTO ${collection} (${names.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING RETURNING id`,
+        values,
+      );
+      const inserted = new Set(res.rows.map((r) => String(r.id)));
+      for (const c of chunk) {
+        if (inserted.has(c.next.id)) {
+          changes.push({ action: c.next._deleted ? 'data.delete' : 'data.create', id: c.next.id });
+          result.written++;
+        } else {
+          result.refused.push(idTaken(c));
+        }
+      }
+    }
+  }
+
+  /** The row-at-a-time path, for a batch that names one id more than once: each row sees the one before. */
+  private async pushOne(sql: Sql, userId: string, collection: CollectionName, c: Candidate, result: PushResult, changes: { action: DataAction; id: string }[]): Promise<void> {
+    const { next, assumed } = c;
+    await sql.query('SAVEPOINT push_row');
+    try {
+      const found = await sql.query<Record<string, unknown>>(`SELECT ${selectList(collection)} FROM ${collection} WHERE id = $1 FOR UPDATE`, [next.id]);
+      const masterRow = found.rows[0];
+      const master = masterRow ? toWire(this.deps.cipher, collection, masterRow) : null;
+      if (master && jsonEqual(master, next)) {
+        // nothing to write
+      } else if (master && (!assumed || !jsonEqual(master, assumed))) {
+        result.conflicts.push(master);
+      } else if (master) {
+        await this.update(sql, collection, next);
+        changes.push({ action: next._deleted ? 'data.delete' : 'data.update', id: next.id });
+        result.written++;
+      } else {
+        const cols = piiColumns(collection);
+        const { plain, sealed } = sealDoc(this.deps.cipher, collection, next);
+        const names = ['id', 'user_id', 'deleted', 'deleted_at', 'doc', ...cols];
+        const values: SqlValue[] = [next.id, userId, next._deleted, next._deleted ? new Date() : null, plain, ...sealed];
+        await sql.query(`INSERT INTO ${collection} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, values);
+        changes.push({ action: next._deleted ? 'data.delete' : 'data.create', id: next.id });
+        result.written++;
+      }
+      await sql.query('RELEASE SAVEPOINT push_row');
+    } catch (err) {
+      await sql.query('ROLLBACK TO SAVEPOINT push_row');
+      if (!isUniqueViolation(err)) throw err;
+      result.refused.push(idTaken(c));
+    }
+  }
+
+  private async update(sql: Sql, collection: CollectionName, next: WireDoc): Promise<void> {
+    const cols = piiColumns(collection);
+    const { plain, sealed } = sealDoc(this.deps.cipher, collection, next);
+    const sets = ['deleted = $2', `deleted_at = CASE WHEN $2 THEN coalesce(deleted_at, now()) ELSE NULL END`, 'doc = $3', ...cols.map((c, i) => `${c} = $${i + 4}`)];
+    await sql.query(`UPDATE ${collection} SET ${sets.join(', ')} WHERE id = $1`, [next.id, next._deleted, plain, ...sealed] as SqlValue[]);
   }
 
   /** Removes soft-deleted rows older than the retention period, in every replicated collection. Operator/job path. */
@@ -164,6 +232,17 @@ export class ReplicationService {
     });
     return counts;
   }
+}
+
+interface Candidate {
+  index: number;
+  next: WireDoc;
+  assumed: Record<string, unknown> | null;
+}
+
+/** Not visible under RLS yet the primary key is taken: the id belongs to another user. */
+function idTaken(c: Candidate): Refusal {
+  return { index: c.index, id: c.next.id, reason: 'id-taken', detail: 'This id is already used by a document you cannot see. Give the document a new id.' };
 }
 
 function isUniqueViolation(err: unknown): boolean {
