@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['e2e/**/*.browser.test.ts'],
+          // One production build of the client for every browser test file.
+          globalSetup: ['e2e/lib/build-once.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 300_000,

@@ -15,6 +15,9 @@ import { openTestServices } from '@mymidas/sync-server/testing';
 
 export const VITE_CONFIG = new URL('../../vite.config.ts', import.meta.url).pathname;
 
+/** Set by the browser project's globalSetup (build-once.ts): a production build every test file may serve. */
+export const SHARED_CLIENT_DIST_ENV = 'MYMIDAS_TEST_CLIENT_DIST';
+
 /** Builds the client for production into a fresh temp dir; returns the dir. */
 export async function buildClient(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mymidas-client-'));
@@ -46,7 +49,9 @@ export interface AppSiteOptions {
 }
 
 export async function startAppSite(options: AppSiteOptions = {}): Promise<AppSite> {
-  const dist = options.dist ?? (await buildClient());
+  const shared = process.env[SHARED_CLIENT_DIST_ENV];
+  const dist = options.dist ?? shared ?? (await buildClient());
+  const owned = !options.dist && !shared;
   const { services } = await openTestServices('pglite', { CLIENT_DIST: dist });
   const perMinute = options.authPerMinute ?? 200;
   const app = createApp(services, {
@@ -64,7 +69,7 @@ export async function startAppSite(options: AppSiteOptions = {}): Promise<AppSit
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();
-      if (!options.dist) await rm(dist, { recursive: true, force: true });
+      if (owned) await rm(dist, { recursive: true, force: true });
     },
   };
 }
