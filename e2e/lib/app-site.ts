@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'vite';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { createApp } from '@mymidas/sync-server/app';
 import { openTestServices } from '@mymidas/sync-server/testing';
 
@@ -18,11 +20,22 @@ export const VITE_CONFIG = new URL('../../vite.config.ts', import.meta.url).path
 /** Set by the browser project's globalSetup (build-once.ts): a production build every test file may serve. */
 export const SHARED_CLIENT_DIST_ENV = 'MYMIDAS_TEST_CLIENT_DIST';
 
-/** Builds the client for production into a fresh temp dir; returns the dir. */
+const VITE_BIN = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+
+/**
+ * Builds the client for production into a fresh temp dir; returns the dir. The build runs in a child
+ * process: @vitejs/plugin-vue keeps compiled scripts in a module-level cache, and a production build in
+ * the test runner's own process mixes them into the client project's dev transforms ("multiple default
+ * exports").
+ */
 export async function buildClient(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mymidas-client-'));
   try {
-    await build({ configFile: VITE_CONFIG, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
+    await promisify(execFile)(
+      process.execPath,
+      [VITE_BIN, 'build', '--config', VITE_CONFIG, '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
