@@ -4,16 +4,16 @@ import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/rep
 import { combineLatest, Subject, type Observable, type Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
-import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
 import type { ReplicaDatabase } from '../db/database.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { DeviceClock } from './clock.ts';
 import { conflictCount$, recordConflicts } from './conflict-log.ts';
 import { openEventStream, type EventStream, type StreamHint } from './event-stream.ts';
 import { createMergeConflictHandler } from './merge-handler.ts';
+import { createPendingQueue } from './pending-queue.ts';
 import {
   createTransport, SyncAuthError, SyncHttpError, SyncNetworkError,
-  type PullCheckpoint, type Refusal, type TokenSource, type Transport, type WireDoc,
+  type PullCheckpoint, type Refusal, type TokenSource, type Transport,
 } from './transport.ts';
 
 /**
@@ -97,8 +97,6 @@ export interface SyncEngine {
   readonly replications: ReadonlyMap<CollectionName, RxReplicationState<unknown, PullCheckpoint>>;
 }
 
-const DOWNSTREAM_CONTEXT = 'replication-downstream-';
-
 /** Open or closed; waiters are released when it opens. */
 class Gate {
   #open = true;
@@ -130,12 +128,6 @@ export function browserOnlineSource(): OnlineSource {
       };
     },
   };
-}
-
-function docData(doc: Record<string, unknown>): Record<string, unknown> {
-  const out = stripMeta(doc);
-  delete out._attachments;
-  return out;
 }
 
 /** One sentence for the indicator. */
@@ -173,7 +165,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   const replications = new Map<CollectionName, RxReplicationState<unknown, PullCheckpoint>>();
   const hints = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>>();
-  const pending = new Map<string, Record<string, unknown>>();
+  // Created with the engine, not on start(): edits made while stopped or signed out are queued too.
+  const pending = createPendingQueue(db, names.filter((n) => !COLLECTIONS[n].serverOwned), (n) => status?.setQueued(n));
   const refusals: (Refusal & { collection: CollectionName })[] = [];
   const refused$ = new Subject<Refusal & { collection: CollectionName }>();
   const state$ = new Subject<SyncEngineState>();
@@ -198,7 +191,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     state = next;
     state$.next(next);
   };
-  const reportQueued = () => status?.setQueued(pending.size);
   const serialise = (fn: () => Promise<void>) => (transition = transition.then(fn, fn));
 
   function succeeded() {
@@ -315,19 +307,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     });
     const r = replication;
     subs.push(
-      r.sent$.subscribe((doc) => {
-        const id = (doc as WireDoc).id;
-        const local = pending.get(`${name}/${id}`);
-        if (local && jsonEqual(local, docData(doc as Record<string, unknown>))) {
-          pending.delete(`${name}/${id}`);
-          reportQueued();
-        }
-      }),
-      collection.eventBulks$.subscribe((bulk) => {
-        if (bulk.context.startsWith(DOWNSTREAM_CONTEXT) || pullOnly) return;
-        for (const event of bulk.events) pending.set(`${name}/${event.documentId}`, docData(event.documentData as Record<string, unknown>));
-        reportQueued();
-      }),
+      r.sent$.subscribe((doc) => pending.sent(name, doc as Record<string, unknown>)),
     );
     return r;
   }
