@@ -11,6 +11,7 @@ import { conflictCount$, recordConflicts } from './conflict-log.ts';
 import { openEventStream, type EventStream, type StreamHint } from './event-stream.ts';
 import { createMergeConflictHandler } from './merge-handler.ts';
 import { createPendingQueue } from './pending-queue.ts';
+import { ReadAhead } from './read-ahead.ts';
 import {
   createTransport, SyncAuthError, SyncHttpError, SyncNetworkError,
   type PullCheckpoint, type Refusal, type TokenSource, type Transport,
@@ -168,6 +169,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // Created with the engine, not on start(): edits made while stopped or signed out are queued too.
   const pending = createPendingQueue(db, names.filter((n) => !COLLECTIONS[n].serverOwned), (n) => status?.setQueued(n));
   const refusals: (Refusal & { collection: CollectionName })[] = [];
+  const readAheads: ReadAhead<unknown>[] = [];
   const refused$ = new Subject<Refusal & { collection: CollectionName }>();
   const state$ = new Subject<SyncEngineState>();
   const pauseReasons = new Set<PauseReason>();
@@ -249,6 +251,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const subject = new Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>();
     hints.set(name, subject);
     const pullOnly = COLLECTIONS[name].serverOwned;
+    const readAhead = new ReadAhead<Awaited<ReturnType<Transport['pull']>>>();
+    readAheads.push(readAhead);
     // Handlers run only after the replication below exists (it is created with autoStart: false).
     const done = <T>(value: T): T => {
       backoff.reset();
@@ -271,7 +275,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         async handler(checkpoint, batchSize) {
           try {
             await passGate();
-            const out = await transport.pull(name, checkpoint, batchSize);
+            const out = await readAhead.take(checkpoint, batchSize, () => transport.pull(name, checkpoint, batchSize));
+            // A full page means more is waiting: ask for it now, so the server works while RxDB stores this page.
+            if (out.documents.length >= batchSize && out.checkpoint) {
+              const next = out.checkpoint;
+              readAhead.offer(next, batchSize, transport.pull(name, next, batchSize));
+            }
             for (const doc of out.documents) clock.observe(doc.hlc);
             status?.setServerReachable?.(true);
             return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
@@ -385,6 +394,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         for (const sub of subs) sub.unsubscribe();
         subs = [];
         await Promise.all([...replications.values()].map((r) => r.cancel()));
+        for (const r of readAheads.splice(0)) r.clear();
         for (const subject of hints.values()) subject.complete();
         replications.clear();
         hints.clear();
