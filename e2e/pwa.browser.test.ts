@@ -190,7 +190,17 @@ describeBrowser('the installable offline client (production build, real server)'
     await item.getByRole('button', { name: 'Save changes' }).click();
     await item.getByRole('heading', { name: RENAMED }).waitFor();
     await expect.poll(() => page.locator('.sync').getAttribute('data-state')).toBe('offline');
+    await expect.poll(() => page.locator('.sync .text').textContent()).toBe('Offline · 1 queued');
     await page.screenshot({ path: `${ARTIFACTS}offline-edit.png` });
+  });
+
+  it('the queued count survives another offline reload', async () => {
+    await page.reload();
+    await unlock(page, OWNER_PASSWORD);
+    await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
+    await expect.poll(() => page.locator('.sync').getAttribute('data-state')).toBe('offline');
+    await expect.poll(() => page.locator('.sync .text').textContent()).toBe('Offline · 1 queued');
+    expect(await page.locator('.sync [role="status"]').textContent()).toContain('1 change saved on this device will be sent later');
   });
 
   it('back online, the edit reaches the server', async () => {

@@ -58,6 +58,28 @@ describe('pending queue (the "N queued" count)', () => {
     await reopened.dispose();
   }, 60_000);
 
+  it('past the stored limit keeps the rest by number, and any unknown send after a reload counts them down', async () => {
+    const indexedDB = new IDBFactory();
+    replica = await openNodeReplica({ indexedDB, collections: ['categories'] });
+    const queue = createPendingQueue(replica.db, ['categories'], () => undefined, { maxStoredEntries: 2 });
+    await replica.db.categories.bulkInsert([1, 2, 3, 4, 5].map((i) => category(i, `1750000000000:000${i}:dev-a`)));
+    await settle(() => queue.size === 5, 'five queued');
+    await queue.dispose();
+    const stored = await replica.db.getLocal<{ entries: [string, string][]; more?: number }>('sync-queue');
+    expect(stored?.toJSON().data.entries).toHaveLength(2);
+    expect(stored?.toJSON().data.more).toBe(3);
+
+    await replica.close();
+    replica = await openNodeReplica({ indexedDB, collections: ['categories'] });
+    const reopened = createPendingQueue(replica.db, ['categories'], () => undefined, { maxStoredEntries: 2 });
+    await settle(() => reopened.size === 5, 'the stored queue to load');
+    reopened.sent('categories', category(5, '1750000000000:0005:dev-a'));
+    reopened.sent('categories', category(4, '1750000000000:0004:dev-a'));
+    reopened.sent('categories', category(1, '1750000000000:0001:dev-a'));
+    expect(reopened.size).toBe(2);
+    await reopened.dispose();
+  }, 60_000);
+
   it('does not count collections it was not asked to follow', async () => {
     replica = await openNodeReplica({ collections: ['categories'] });
     const queue = createPendingQueue(replica.db, [], () => undefined);

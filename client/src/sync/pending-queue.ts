@@ -12,13 +12,16 @@ import type { ReplicaDatabase } from '../db/database.ts';
  */
 
 const QUEUE_DOC = 'sync-queue';
-const SAVE_MS = 500;
+/** Entries kept by name; past this (a big offline import) only the number of the rest is kept. */
+const MAX_STORED_ENTRIES = 5_000;
 const DOWNSTREAM_CONTEXT = 'replication-downstream-';
 /** A persisted entry whose version cannot be told apart (a document without a stamp): any send clears it. */
 const ANY = '*';
 
 interface StoredQueue {
   readonly entries: [string, string][];
+  /** Queued writes beyond MAX_STORED_ENTRIES, known only by number. */
+  readonly more?: number;
 }
 
 export interface PendingQueue {
@@ -37,21 +40,35 @@ function fingerprint(doc: Record<string, unknown>): string {
   return JSON.stringify(data);
 }
 
-export function createPendingQueue(db: ReplicaDatabase, names: readonly string[], onChange: (size: number) => void): PendingQueue {
+export function createPendingQueue(db: ReplicaDatabase, names: readonly string[], onChange: (size: number) => void, options: { maxStoredEntries?: number } = {}): PendingQueue {
+  const maxStored = options.maxStoredEntries ?? MAX_STORED_ENTRIES;
   const pending = new Map<string, string>();
+  /** Writes queued in an earlier session that were stored by number only (see MAX_STORED_ENTRIES). */
+  let unnamed = 0;
   const subs: Subscription[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let scheduled = false;
+  let saving: Promise<void> = Promise.resolve();
   let disposed = false;
+  const size = () => pending.size + unnamed;
 
   const save = async (): Promise<void> => {
-    timer = undefined;
+    scheduled = false;
     if (db.closed) return;
-    const entries: [string, string][] = [...pending].map(([k, v]) => [k, v.startsWith('{') ? ANY : v]);
-    await db.upsertLocal<StoredQueue>(QUEUE_DOC, { entries }).catch(() => undefined);
+    const entries: [string, string][] = [];
+    for (const [k, v] of pending) {
+      if (entries.length === maxStored) break;
+      entries.push([k, v.startsWith('{') ? ANY : v]);
+    }
+    const more = size() - entries.length;
+    await db.upsertLocal<StoredQueue>(QUEUE_DOC, more > 0 ? { entries, more } : { entries }).catch(() => undefined);
   };
+  // Saved as soon as the current save is done, so a reload right after an edit still finds it; a burst of
+  // changes while a save runs is written once.
   const changed = () => {
-    onChange(pending.size);
-    if (!disposed) timer ??= setTimeout(() => void save(), SAVE_MS);
+    onChange(size());
+    if (disposed || scheduled) return;
+    scheduled = true;
+    saving = saving.then(save);
   };
 
   for (const name of names) {
@@ -70,37 +87,35 @@ export function createPendingQueue(db: ReplicaDatabase, names: readonly string[]
     .getLocal<StoredQueue>(QUEUE_DOC)
     .then((doc) => {
       if (!doc || disposed) return;
-      const stored = (doc.toJSON().data as StoredQueue).entries;
-      let added = false;
-      for (const [key, value] of stored) {
-        if (pending.has(key)) continue;
-        pending.set(key, value);
-        added = true;
-      }
-      if (added) onChange(pending.size);
+      const stored = doc.toJSON().data as StoredQueue;
+      for (const [key, value] of stored.entries) if (!pending.has(key)) pending.set(key, value);
+      unnamed = stored.more ?? 0;
+      onChange(size());
     })
     .catch(() => undefined);
 
   return {
     get size() {
-      return pending.size;
+      return size();
     },
     sent(collection, doc) {
       const key = `${collection}/${String(doc.id)}`;
       const queued = pending.get(key);
-      if (queued === undefined) return;
-      if (queued !== ANY && queued !== fingerprint(doc)) return;
-      pending.delete(key);
+      if (queued === undefined) {
+        // Not known by name: one of an earlier session's writes that were stored by number only.
+        if (unnamed === 0) return;
+        unnamed -= 1;
+      } else {
+        if (queued !== ANY && queued !== fingerprint(doc)) return;
+        pending.delete(key);
+      }
       changed();
     },
     async dispose() {
       if (disposed) return;
       disposed = true;
       for (const s of subs) s.unsubscribe();
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        await save();
-      }
+      await saving;
     },
   };
 }
