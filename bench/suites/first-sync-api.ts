@@ -20,8 +20,8 @@ export interface PullTiming {
 }
 
 export interface FirstSyncPage {
-  /** Keeps every transaction in page memory for the baseline (not timed). Returns how many. */
-  loadDocuments(token: string): Promise<number>;
+  /** Keeps these transactions in page memory for the baseline (not timed). Returns how many it now holds. */
+  addDocuments(docs: readonly Record<string, unknown>[]): Promise<number>;
   /** A fresh encrypted replica pulls every transaction from the server. */
   pullIntoReplica(o: PullOptions): Promise<PullTiming>;
   /** The floor: Dexie bulkPut of the loaded documents into a fresh database, `chunk` at a time. */

@@ -17,31 +17,13 @@ import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/
  *   1000 into a fresh IndexedDB database with the replica's indexes.
  */
 
-let documents: Transaction[] = [];
-
-async function pullPage(token: string, checkpoint: string | null, limit: number): Promise<{ documents: Record<string, unknown>[]; checkpoint: string | null }> {
-  const q = new URLSearchParams({ limit: String(limit), ...(checkpoint ? { checkpoint } : {}) });
-  const res = await fetch(`/api/v1/replication/transactions/pull?${q.toString()}`, { headers: { authorization: `Bearer ${token}` } });
-  if (res.status !== 200) throw new Error(`pull answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { documents: Record<string, unknown>[]; checkpoint: string | null };
-}
+const documents: Transaction[] = [];
 
 const api: FirstSyncPage = {
-  /** Keeps every transaction in page memory for the baseline (not timed). */
-  async loadDocuments(token: string): Promise<number> {
-    const all: Transaction[] = [];
-    let checkpoint: string | null = null;
-    for (;;) {
-      const page = await pullPage(token, checkpoint, 1000);
-      if (page.documents.length === 0) break;
-      for (const d of page.documents) {
-        const { _deleted: _, ...doc } = d;
-        all.push(doc as Transaction);
-      }
-      checkpoint = page.checkpoint;
-    }
-    documents = all;
-    return all.length;
+  /** Keeps the documents the server holds in page memory for the baseline (sent from Node, not timed). */
+  addDocuments(docs: readonly Record<string, unknown>[]): Promise<number> {
+    for (const d of docs) documents.push(d as unknown as Transaction);
+    return Promise.resolve(documents.length);
   },
 
   async pullIntoReplica(o: PullOptions): Promise<PullTiming> {
@@ -86,7 +68,7 @@ const api: FirstSyncPage = {
   },
 
   async rawDexie(name: string, chunk: number): Promise<{ ms: number; stored: number }> {
-    if (documents.length === 0) throw new Error('loadDocuments first');
+    if (documents.length === 0) throw new Error('addDocuments first');
     const db = new Dexie(name);
     db.version(1).stores({ tx: 'id, date, [accountId+date], hlc' });
     await db.open();
