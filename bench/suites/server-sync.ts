@@ -106,7 +106,8 @@ export const serverPull = defineSuite<PullState>({
   environment: 'node',
   sizeUnit: 'transactions',
   size: SIZE,
-  runs: { full: 2, quick: 2 },
+  // One full run (like server-push): both directions are also inside first-sync.
+  runs: { full: 1, quick: 2 },
   unit: 'docs/s',
   better: 'higher',
   baselineName: `raw pg SELECT pages of 1000, plain table (${BACKEND_LABEL})`,

@@ -113,7 +113,7 @@ export async function runSnapshotBench(options: SnapshotBenchOptions = {}): Prom
     const ms = (v: number) => `${v.toFixed(2)} ms`;
     const c = report.categoryTotals;
     log(`  category totals, full range: worker ${ms(c.workerMs)} (round trip ${ms(c.roundTripMs)}) vs plain loop over objects ${ms(c.baselineLoopMs)}; target ≤ ${c.targetMs} ms: ${c.withinTarget ? 'met' : 'MISSED'}; same results: ${c.resultsAgree ? 'yes' : 'NO'}`);
-    log(`  open → dashboard numbers: empty ${ms(emptyMs)}, ${count} ${ms(fullMs)} (×${report.open.ratio.toFixed(2)}, target ≤ ×${OPEN_RATIO_TARGET}: ${report.open.withinTarget ? 'met' : 'MISSED'})`);
+    log(`  open → dashboard numbers: empty ${ms(emptyMs)}, ${count} ${ms(fullMs)} (×${report.open.ratio.toFixed(2)}; the app-level ≤ ×${OPEN_RATIO_TARGET} bar is open-app's)`);
     log(`  snapshot load inside the worker: empty ${ms(report.open.loadInWorkerEmptyMs)}, ${count} ${ms(report.open.loadInWorkerFullMs)}`);
     log(`  rebuild from ${count} docs ${ms(report.rebuildMs)}; stored ${(report.storedBytes / 2 ** 20).toFixed(2)} MiB${report.pageHeapMb === null ? '' : `; page heap ${report.pageHeapMb.toFixed(1)} MB`}`);
     if (!c.resultsAgree) throw new Error('worker category totals differ from the plain loop');
