@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { createApp } from './http/app.ts';
+import { startPurgeJob } from './replication/purge-job.ts';
+import { ReplicationService } from './replication/service.ts';
 import { openServices } from './services.ts';
 
 async function main(): Promise<void> {
@@ -19,7 +21,10 @@ async function main(): Promise<void> {
     const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir}/pglite)`;
     console.log(`MyMidas ${services.version} listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} — storage: ${where}`);
   });
+  const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
+  const stopPurge = startPurgeJob({ purge: () => replication.purgeDeleted() });
   const stop = (): void => {
+    stopPurge();
     server.close(() => void services.close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../http/app.ts';
+import { ReplicationService } from '../replication/service.ts';
 import type { Services } from '../services.ts';
 import { openTestServices, signedInUser, testBackends } from '../testing/harness.ts';
 import { MAX_ATTACHMENT_BYTES, sniffType } from './magic.ts';
@@ -100,6 +101,40 @@ describe.each(testBackends())('attachments on %s', (backend) => {
     // The same bytes again (a retried upload) is fine; different bytes under the same id are not.
     expect((await upload(alice, id, png)).status).toBe(200);
     expect((await upload(alice, id, jpeg)).status).toBe(409);
+  });
+
+  it('purges the stored bytes with the attachment document once its deletion is past the retention period, and nothing else', async () => {
+    const push = (who: { token: string }, rows: unknown) =>
+      request(app).post('/api/v1/replication/attachments/push').set('Authorization', `Bearer ${who.token}`).send(rows as object);
+    const transactionId = randomUUID();
+    const meta = (id: string) => ({
+      id, hlc: '1790000000000:0000:phone', transactionId, fileName: 'receipt.png', mimeType: 'image/png',
+      size: png.length, sha256: 'a'.repeat(64), uploadedAt: '2026-12-01T10:00:00.000Z', _deleted: false,
+    });
+    const get = (who: { token: string }, id: string) => request(app).get(`/api/v1/attachments/${id}`).set('Authorization', `Bearer ${who.token}`);
+    const [kept, deleted, bobsDeleted] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of [kept, deleted]) expect((await upload(alice, id, png)).status).toBe(201);
+    expect((await upload(bob, bobsDeleted, png)).status).toBe(201);
+    const first = await push(alice, [{ newDocumentState: meta(kept) }, { newDocumentState: meta(deleted) }]);
+    expect(first.body.written, JSON.stringify(first.body)).toBe(2);
+    const wrote = async (res: Promise<request.Response>) => {
+      const r = await res;
+      expect(r.body.written, JSON.stringify(r.body)).toBe(1);
+    };
+    await wrote(push(bob, [{ newDocumentState: meta(bobsDeleted) }]));
+    const gone = (id: string) => ({ assumedMasterState: meta(id), newDocumentState: { ...meta(id), hlc: '1790000000001:0000:phone', _deleted: true } });
+    await wrote(push(alice, [gone(deleted)]));
+    await wrote(push(bob, [gone(bobsDeleted)]));
+
+    const service = new ReplicationService({ db: services.db, cipher: services.cipher });
+    // Inside the retention period every device may still be catching up: nothing goes.
+    await service.purgeDeleted(new Date(Date.now() + 89 * 86_400_000));
+    expect((await get(alice, deleted)).status).toBe(200);
+    const late = await service.purgeDeleted(new Date(Date.now() + 91 * 86_400_000));
+    expect(late.attachment_blobs).toBeGreaterThanOrEqual(2);
+    expect((await get(alice, deleted)).status).toBe(404);
+    expect((await get(bob, bobsDeleted)).status).toBe(404);
+    expect((await get(alice, kept)).status).toBe(200);
   });
 
   it('requires sign-in and a UUID id', async () => {

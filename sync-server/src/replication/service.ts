@@ -220,11 +220,20 @@ export class ReplicationService {
     await sql.query(`UPDATE ${collection} SET ${sets.join(', ')} WHERE id = $1`, [next.id, next._deleted, plain, ...sealed] as SqlValue[]);
   }
 
-  /** Removes soft-deleted rows older than the retention period, in every replicated collection. Operator/job path. */
+  /**
+   * Removes soft-deleted rows older than the retention period, in every replicated collection, and the
+   * stored bytes of every attachment purged with them. Run daily by the server (start.ts) and callable
+   * by an operator.
+   */
   async purgeDeleted(now = new Date(), retentionDays = DELETED_RETENTION_DAYS): Promise<Record<string, number>> {
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
     const counts: Record<string, number> = {};
     await this.deps.db.asOwner(async (sql) => {
+      const blobs = await sql.query(
+        `DELETE FROM attachment_blobs b USING attachments a WHERE a.id = b.id AND a.user_id = b.user_id AND a.deleted AND a.deleted_at < $1`,
+        [cutoff],
+      );
+      counts.attachment_blobs = blobs.rowCount;
       for (const name of Object.keys(COLLECTIONS)) {
         const res = await sql.query(`DELETE FROM ${name} WHERE deleted AND deleted_at < $1`, [cutoff]);
         counts[name] = res.rowCount;
