@@ -6,7 +6,6 @@
 export interface PullOptions {
   readonly token: string;
   readonly expected: number;
-  readonly batchSize: number;
   /** Name of the fresh replica database. */
   readonly name: string;
 }

@@ -11,8 +11,8 @@ import type { BenchServer } from './server-fixture.ts';
  * Issue 5's sync benchmark: a fresh client in headless Chromium pulling `size` transactions from a real
  * sync server (server-fixture.ts: the real Express app, bearer auth, RLS, PII decrypted on the way out)
  * into the app's encrypted replica (client/src/db/database.ts openReplica: AES-GCM over key compression
- * over Dexie) with the app's sync engine (client/src/sync: RxDB replicateRxCollection), 1000 documents a
- * request. Baseline, in the
+ * over Dexie) with the app's sync engine (client/src/sync: RxDB replicateRxCollection) at its default
+ * page size (PULL_BATCH_SIZE, 1000 documents a request). Baseline, in the
  * same page and run: Dexie bulkPut of the same documents, already in memory, into a fresh IndexedDB
  * database (RxDB's own Dexie copy). Target: the first sync costs at most 2.5× the raw bulk insert.
  *
@@ -91,7 +91,7 @@ export const firstSync = defineSuite<State>({
   },
   async run(ctx, s) {
     s.round += 1;
-    const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.count, batchSize: 1000, name: `first-sync-${s.round}` });
+    const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.count, name: `first-sync-${s.round}` });
     s.timings.push(t);
     ctx.log(`  replica sync ${(t.ms / 1000).toFixed(2)} s: waiting for the server ${(t.fetchMs / 1000).toFixed(2)} s over ${t.requests} requests, storing ${((t.ms - t.fetchMs) / 1000).toFixed(2)} s`);
     return t.ms;

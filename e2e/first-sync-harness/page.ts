@@ -47,7 +47,6 @@ const api: FirstSyncPage = {
         clock: new DeviceClock({ node: replica.deviceId }),
         getAccessToken: () => o.token,
         collections: ['transactions'],
-        pullBatchSize: o.batchSize,
         live: false,
         waitForLeadership: false,
         online: { isOnline: () => true, subscribe: () => () => undefined },

@@ -114,6 +114,12 @@ class Gate {
   }
 }
 
+/**
+ * Documents per pull request: the server's maximum, so a new device's first sync makes as few round trips
+ * and RxDB write batches as it can (a page of transactions is about 0.5 MB of JSON).
+ */
+export const PULL_BATCH_SIZE = 1000;
+
 export function browserOnlineSource(): OnlineSource {
   return {
     isOnline: () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false),
@@ -270,7 +276,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       waitForLeadership: false,
       toggleOnDocumentVisible: false,
       pull: {
-        batchSize: options.pullBatchSize ?? 200,
+        batchSize: options.pullBatchSize ?? PULL_BATCH_SIZE,
         stream$: subject.asObservable(),
         async handler(checkpoint, batchSize) {
           try {
