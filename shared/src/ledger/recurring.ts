@@ -29,7 +29,8 @@ export type TransactionDraft = Omit<Transaction, 'id' | 'hlc'>;
 /** Moves occurrences off weekends and holidays, which RRULE itself cannot express. */
 export interface WorkingDayAdjustment {
   readonly roll: Roll;
-  readonly holidays: readonly string[];
+  /** 'YYYY-MM-DD' dates; a Set is used as it is (no copy per occurrence). */
+  readonly holidays: ReadonlySet<string> | readonly string[];
 }
 
 export interface ExpandOptions {

@@ -12,13 +12,14 @@ export type Roll = 'previous' | 'next';
 export function isWorkingDay(date: string, holidays: Iterable<string> = []): boolean {
   const day = weekday(date);
   if (day === 0 || day === 6) return false;
+  if (holidays instanceof Set) return !holidays.has(date);
   for (const h of holidays) if (h === date) return false;
   return true;
 }
 
 /** Moves a date to the nearest working day in the given direction (the date itself when it is one). */
 export function rollToWorkingDay(date: string, roll: Roll, holidays: Iterable<string> = []): string {
-  const set = new Set(holidays);
+  const set = holidays instanceof Set ? (holidays as Set<string>) : new Set(holidays);
   const step = roll === 'previous' ? -1 : 1;
   let d = date;
   // At most a handful of steps: a weekend plus a run of holidays. 14 guards against a bad holiday list.

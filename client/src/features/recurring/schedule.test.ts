@@ -23,6 +23,9 @@ describe('schedule builder → RRULE → hand-checked dates', () => {
     ]);
     // Good Friday 2027 is 26 March, Easter Monday 29 March: March ends Wed 31 (a working day).
     expect(dates(s, '2027-03-01', '2027-03-01', '2027-04-30')).toEqual(['2027-03-31', '2027-04-30']);
+    // Years ahead the holidays still apply: Mon 31 May 2032 (spring) → Fri 28 May; Mon 31 Aug 2037 (summer) → Fri 28 Aug.
+    expect(dates(s, '2032-05-01', '2032-05-01', '2032-05-31')).toEqual(['2032-05-28']);
+    expect(dates(s, '2037-08-01', '2037-08-01', '2037-08-31')).toEqual(['2037-08-28']);
   });
 
   it('every 4 weeks keeps its phase from the start date', () => {

@@ -1,5 +1,6 @@
 import { LAST_WORKING_DAY_RRULE } from '../../../../shared/src/ledger/working-days.ts';
 import type { ExpandOptions } from '../../../../shared/src/ledger/recurring.ts';
+import { englandWalesBankHolidaysBetween, FIRST_BANK_HOLIDAY_YEAR } from '@mymidas/shared/ledger/bank-holidays';
 
 /*
  * The friendly schedule builder: a few shapes people use for bills, salary and subscriptions, turned
@@ -130,17 +131,11 @@ export function describeSchedule(s: Schedule): string {
 }
 
 /**
- * England and Wales bank holidays (gov.uk), for rolling "last working day" dates. RRULE cannot know
- * them (docs/ledger.md); the rule document has no field for a holiday list, so the roll is derived
- * from the rule's own text — the same on every device.
+ * England and Wales bank holidays (computed from gov.uk's rules, shared/src/ledger/bank-holidays.ts), for
+ * rolling "last working day" dates. RRULE cannot know them (docs/ledger.md); the rule document has no
+ * field for a holiday list, so the roll is derived from the rule's own text — the same on every device.
  */
-export const UK_BANK_HOLIDAYS: readonly string[] = [
-  '2024-01-01', '2024-03-29', '2024-04-01', '2024-05-06', '2024-05-27', '2024-08-26', '2024-12-25', '2024-12-26',
-  '2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26',
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
-  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
-];
+export const UK_BANK_HOLIDAYS: ReadonlySet<string> = new Set(englandWalesBankHolidaysBetween(FIRST_BANK_HOLIDAY_YEAR, 2199));
 
 /** Expansion options for a rule: "last working day" rules roll back off bank holidays. */
 export function expandOptionsFor(rrule: string): ExpandOptions {
