@@ -24,6 +24,9 @@ export class StatusLog implements SyncStatusSink {
   syncFailed(message: string) { this.inFlight = 0; this.lastError = message; this.events.push(`failed: ${message}`); }
   setConflicts(n: number) { this.conflicts = n; }
   setServerReachable(v: boolean) { this.serverReachable = v; }
+  /** Every progress report of documents received, in order. */
+  readonly received: number[] = [];
+  setReceived(n: number) { this.received.push(n); }
 }
 
 /** A controllable navigator.onLine. */
@@ -50,6 +53,7 @@ export interface DeviceOptions {
   /** Added to this device's wall clock (ms), to test skewed clocks. */
   readonly skewMs?: number;
   readonly backoffMs?: { initialMs: number; maxMs: number };
+  readonly pullBatchSize?: number;
 }
 
 /** One simulated device: the browser's replica stack in Node, the client's sync engine unchanged, a fake network edge. */
@@ -96,6 +100,7 @@ export class Device {
       waitForLeadership: false,
       backoff: options.backoffMs ?? { initialMs: 20, maxMs: 200 },
       ...(options.collections ? { collections: options.collections } : {}),
+      ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
     });
   }
 

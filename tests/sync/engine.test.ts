@@ -66,6 +66,21 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     await until('a reports nothing queued', () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
   });
 
+  it('a new device\'s first pull reports how many documents have arrived, page by page', async () => {
+    const user = await server.newUser();
+    const a = await Device.open(server, { name: 'dev-a', token: () => user.token });
+    devices.push(a);
+    await a.engine.start();
+    await a.replica.db.accounts.bulkInsert(Array.from({ length: 25 }, () => newAccount(a.clock)));
+    await until('a has sent all 25', () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
+    const b = await Device.open(server, { name: 'dev-b', token: () => user.token, pullBatchSize: 10 });
+    devices.push(b);
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    expect(await b.replica.db.accounts.count().exec()).toBe(25);
+    expect(b.status.received).toEqual([10, 20, 25]);
+  });
+
   it('offline edits on both sides of the same field: later stamp wins, loser is in the conflict log, other fields merge', async () => {
     const { a, b } = await pair();
     await a.engine.start();

@@ -12,6 +12,14 @@ describe('sync status', () => {
     expect(describeSync({ ...base, inFlight: 3, queued: 3 })).toMatchObject({ state: 'syncing', label: 'Syncing 3' });
   });
 
+  it('shows how much a long pull has received, and stops once the sync is over', () => {
+    const v = describeSync({ ...base, lastSyncedAt: null, received: 12_000 });
+    expect(v).toMatchObject({ state: 'syncing', label: 'Syncing · 12,000 received', tone: 'busy' });
+    expect(v.description).toBe('Receiving changes from the server: 12,000 so far.');
+    expect(describeSync({ ...base, received: 0 }).state).toBe('synced');
+    expect(describeSync({ ...base, online: false, received: 500 }).state).toBe('offline');
+  });
+
   it('shows offline with the number of queued changes, even when also signed out', () => {
     const v = describeSync({ ...base, online: false, signedIn: false, queued: 2 });
     expect(v).toMatchObject({ state: 'offline', label: 'Offline · 2 queued' });

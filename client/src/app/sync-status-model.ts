@@ -14,6 +14,8 @@ export interface SyncFacts {
   readonly queued: number;
   /** Changes in the push or pull now running; 0 when idle. */
   readonly inFlight: number;
+  /** Documents received from the server since this sync began (a new device's first sync can be long). */
+  readonly received?: number;
   /** Same-field clashes the merge recorded for the user to review. */
   readonly conflicts: number;
   /** When the server last acknowledged everything (ISO 8601, UTC), or null if never. */
@@ -62,6 +64,11 @@ export function describeSync(f: SyncFacts): SyncView {
   }
   if (f.inFlight > 0) {
     return { state: 'syncing', label: `Syncing ${f.inFlight}`, description: `Syncing ${plural(f.inFlight, 'change')} with the server.`, tone: 'busy' };
+  }
+  const received = f.received ?? 0;
+  if (received > 0) {
+    const n = received.toLocaleString('en-GB');
+    return { state: 'syncing', label: `Syncing · ${n} received`, description: `Receiving changes from the server: ${n} so far.`, tone: 'busy' };
   }
   if (f.queued > 0) {
     return { state: 'pending', label: `${f.queued} to send`, description: `${plural(f.queued, 'change')} saved on this device, waiting to be sent.`, tone: 'busy' };

@@ -13,6 +13,7 @@ export const useSyncStatusStore = defineStore('sync-status', () => {
   const signedIn = ref(false);
   const queued = ref(0);
   const inFlight = ref(0);
+  const received = ref(0);
   const conflicts = ref(0);
   const lastSyncedAt = ref<string | null>(null);
   const lastError = ref<string | null>(null);
@@ -23,6 +24,7 @@ export const useSyncStatusStore = defineStore('sync-status', () => {
     signedIn: signedIn.value,
     queued: queued.value,
     inFlight: inFlight.value,
+    received: received.value,
     conflicts: conflicts.value,
     lastSyncedAt: lastSyncedAt.value,
   }));
@@ -34,22 +36,25 @@ export const useSyncStatusStore = defineStore('sync-status', () => {
   };
 
   return {
-    online, serverReachable, signedIn, queued, inFlight, conflicts, lastSyncedAt, lastError, facts, view,
+    online, serverReachable, signedIn, queued, inFlight, received, conflicts, lastSyncedAt, lastError, facts, view,
     setOnline(value: boolean) { online.value = value; },
     setServerReachable(value: boolean) { serverReachable.value = value; },
     setSignedIn(value: boolean) { signedIn.value = value; },
     /** Local writes not yet acknowledged by the server. */
     setQueued(n: number) { queued.value = count(n); },
     /** A push/pull of `n` changes started. */
-    syncStarted(n: number) { inFlight.value = count(n); lastError.value = null; },
+    syncStarted(n: number) { inFlight.value = count(n); received.value = 0; lastError.value = null; },
+    /** Documents received from the server so far in this sync. */
+    setReceived(n: number) { received.value = count(n); },
     /** The server acknowledged everything up to now. `at` is an ISO 8601 UTC instant. */
     syncFinished(at: string, stillQueued = 0) {
       inFlight.value = 0;
+      received.value = 0;
       queued.value = count(stillQueued);
       lastSyncedAt.value = at;
       serverReachable.value = true;
     },
-    syncFailed(message: string) { inFlight.value = 0; lastError.value = message; },
+    syncFailed(message: string) { inFlight.value = 0; received.value = 0; lastError.value = message; },
     setConflicts(n: number) { conflicts.value = count(n); },
   };
 });

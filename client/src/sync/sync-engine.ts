@@ -37,6 +37,8 @@ export interface SyncStatusSink {
   syncFailed(message: string): void;
   setConflicts(n: number): void;
   setServerReachable?(value: boolean): void;
+  /** Documents received from the server since the current sync began. */
+  setReceived?(n: number): void;
 }
 
 /** Online/offline signal; the browser's navigator.onLine and online/offline events by default. */
@@ -176,6 +178,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const pending = createPendingQueue(db, names.filter((n) => !COLLECTIONS[n].serverOwned), (n) => status?.setQueued(n));
   const refusals: (Refusal & { collection: CollectionName })[] = [];
   const readAheads: ReadAhead<unknown>[] = [];
+  /** Documents pulled since the replications last became active (progress of a long first sync). */
+  let received = 0;
   const refused$ = new Subject<Refusal & { collection: CollectionName }>();
   const state$ = new Subject<SyncEngineState>();
   const pauseReasons = new Set<PauseReason>();
@@ -288,6 +292,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               readAhead.offer(next, batchSize, transport.pull(name, next, batchSize));
             }
             for (const doc of out.documents) clock.observe(doc.hlc);
+            if (out.documents.length > 0) {
+              received += out.documents.length;
+              status?.setReceived?.(received);
+            }
             status?.setServerReachable?.(true);
             return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
           } catch (error) {
@@ -362,7 +370,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           combineLatest([...replications.values()].map((r) => r.active$))
             .pipe(map((all) => all.some(Boolean)), distinctUntilChanged())
             .subscribe((active) => {
-              if (active && !wasActive) status?.syncStarted(pending.size);
+              if (active && !wasActive) {
+                received = 0;
+                status?.syncStarted(pending.size);
+              }
               if (!active && wasActive && lastOutcomeOk && pauseReasons.size === 0) {
                 status?.syncFinished(now().toISOString(), pending.size);
                 if (refusals.length > 0) status?.syncFailed(describeRefusals(refusals));
