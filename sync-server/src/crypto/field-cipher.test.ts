@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DecryptionError, FieldCipher, parseKey } from './field-cipher.ts';
+import { DecryptionError, FieldCipher, nextIv, parseKey } from './field-cipher.ts';
 
 const key = () => parseKey(randomBytes(32).toString('hex'));
 
@@ -18,6 +18,24 @@ describe('field cipher (AES-256-GCM envelope)', () => {
     const a = c.encrypt('same', 't', 'r', 'f');
     const b = c.encrypt('same', 't', 'r', 'f');
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+
+  it('never hands out the same IV twice across pool refills, and every sealed value opens', () => {
+    const c = new FieldCipher(key());
+    const seen = new Set<string>();
+    // 3,000 IVs span three refills of the 1,024-IV pool.
+    for (let i = 0; i < 3_000; i += 1) {
+      const env = c.encrypt(`value ${i}`, 't', `r${i}`, 'f');
+      const iv = Buffer.from(env.subarray(5, 17)).toString('hex');
+      expect(seen.has(iv)).toBe(false);
+      seen.add(iv);
+      expect(c.decrypt(env, 't', `r${i}`, 'f')).toBe(`value ${i}`);
+    }
+    // An IV handed out earlier is not changed by later refills.
+    const first = nextIv();
+    const copy = Buffer.from(first);
+    for (let i = 0; i < 2_100; i += 1) nextIv();
+    expect(first.equals(copy)).toBe(true);
   });
 
   it('refuses a flipped bit anywhere in the envelope, with a clear error', () => {

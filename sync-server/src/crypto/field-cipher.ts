@@ -43,6 +43,26 @@ export function location(table: string, rowId: string, field: string): Buffer {
   return Buffer.from(`${table}/${rowId}/${field}`, 'utf8');
 }
 
+/**
+ * Random 96-bit IVs, cut from a pool filled 1,024 at a time: each `randomBytes` call costs about 12 µs
+ * whatever its size, which sealing three fields of 100,000 documents felt. Every IV is still fresh random
+ * bytes used once (the pool is replaced, never reread), so the collision bound of random GCM IVs is unchanged.
+ */
+const IV_BYTES = 12;
+const IV_POOL_BYTES = IV_BYTES * 1024;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+export function nextIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivOffset = 0;
+  }
+  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 export class FieldCipher {
   private readonly byId = new Map<string, FieldKey>();
 
@@ -60,7 +80,7 @@ export class FieldCipher {
   }
 
   seal(plaintext: Uint8Array, table: string, rowId: string, field: string): Uint8Array {
-    const iv = randomBytes(12);
+    const iv = nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.current.secret, iv);
     cipher.setAAD(location(table, rowId, field));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
