@@ -54,6 +54,8 @@ export interface DeviceOptions {
   readonly skewMs?: number;
   readonly backoffMs?: { initialMs: number; maxMs: number };
   readonly pullBatchSize?: number;
+  /** Runs on the fresh replica before the engine is created (e.g. to plant stored state). */
+  readonly beforeEngine?: (replica: Replica) => Promise<void>;
 }
 
 /** One simulated device: the browser's replica stack in Node, the client's sync engine unchanged, a fake network edge. */
@@ -106,6 +108,7 @@ export class Device {
 
   static async open(server: TestSyncServer, options: DeviceOptions): Promise<Device> {
     const replica = await openNodeReplica({ name: `device-${options.name}`, collections: options.collections ?? ['accounts'] });
+    await options.beforeEngine?.(replica);
     const device = new Device(options.name, replica, server, options);
     for (const collection of Object.values(replica.db.collections)) {
       collection.eventBulks$.subscribe((bulk) => {

@@ -81,6 +81,25 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     expect(b.status.received).toEqual([10, 20, 25]);
   });
 
+  it('a stored queue entry that no send will ever match (written by a tab that did not replicate) is cleared once sync goes idle', async () => {
+    const user = await server.newUser();
+    const a = await Device.open(server, {
+      name: 'dev-a',
+      token: () => user.token,
+      beforeEngine: async (replica) => {
+        await replica.db.upsertLocal('sync-queue', { entries: [['accounts/0196a1b2-0000-7000-8000-00000000dead', '1750000000000:0000:other-tab']] });
+      },
+    });
+    devices.push(a);
+    await until('the stored entry is counted', () => a.status.queued === 1);
+    await a.engine.start();
+    await a.replica.db.accounts.insert(newAccount(a.clock));
+    await until('a reports nothing queued after an idle sync', () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
+    const stored = await a.replica.db.getLocal<{ entries: unknown[] }>('sync-queue');
+    await until('the stored queue is empty', async () => ((await a.replica.db.getLocal<{ entries: unknown[] }>('sync-queue'))?.toJSON().data.entries.length ?? -1) === 0);
+    expect(stored).not.toBeNull();
+  });
+
   it('offline edits on both sides of the same field: later stamp wins, loser is in the conflict log, other fields merge', async () => {
     const { a, b } = await pair();
     await a.engine.start();

@@ -80,6 +80,17 @@ describe('pending queue (the "N queued" count)', () => {
     await reopened.dispose();
   }, 60_000);
 
+  it('clear() empties the queue and the stored copy', async () => {
+    replica = await openNodeReplica({ collections: ['categories'] });
+    const queue = createPendingQueue(replica.db, ['categories'], () => undefined);
+    await replica.db.categories.insert(category(7, '1750000000000:0007:dev-a'));
+    await settle(() => queue.size === 1, 'one queued');
+    queue.clear();
+    expect(queue.size).toBe(0);
+    await queue.dispose();
+    expect((await replica.db.getLocal<{ entries: [string, string][] }>('sync-queue'))?.toJSON().data.entries).toEqual([]);
+  }, 30_000);
+
   it('does not count collections it was not asked to follow', async () => {
     replica = await openNodeReplica({ collections: ['categories'] });
     const queue = createPendingQueue(replica.db, [], () => undefined);

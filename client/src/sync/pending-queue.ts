@@ -9,6 +9,10 @@ import type { ReplicaDatabase } from '../db/database.ts';
  * the pull) and leaves the queue when RxDB reports that exact version sent. The queue is kept in a
  * local document, so the count survives a reload while offline or signed out; it holds only
  * collection, document id and the version's HLC stamp, never a field value.
+ *
+ * Every tab keeps and saves its own view; only the leading tab replicates and sees sends, so a follower can
+ * store entries that were in fact sent. The engine therefore clears the queue whenever replication goes idle
+ * without an error (everything RxDB knew of was pushed), which also drops a version a merge replaced.
  */
 
 const QUEUE_DOC = 'sync-queue';
@@ -28,6 +32,8 @@ export interface PendingQueue {
   readonly size: number;
   /** RxDB sent this version of a document to the server. */
   sent(collection: string, doc: Record<string, unknown>): void;
+  /** Every replication went idle with nothing left to push: whatever is still listed was sent. */
+  clear(): void;
   /** Stops following the collections and saves what is queued. */
   dispose(): Promise<void>;
 }
@@ -109,6 +115,12 @@ export function createPendingQueue(db: ReplicaDatabase, names: readonly string[]
         if (queued !== ANY && queued !== fingerprint(doc)) return;
         pending.delete(key);
       }
+      changed();
+    },
+    clear() {
+      if (size() === 0) return;
+      pending.clear();
+      unnamed = 0;
       changed();
     },
     async dispose() {

@@ -375,6 +375,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                 status?.syncStarted(pending.size);
               }
               if (!active && wasActive && lastOutcomeOk && pauseReasons.size === 0) {
+                // Idle without an error: RxDB has pushed every write it knows of, so a listed one that
+                // was never matched (e.g. replaced by a merge) is not waiting any more.
+                pending.clear();
                 status?.syncFinished(now().toISOString(), pending.size);
                 if (refusals.length > 0) status?.syncFailed(describeRefusals(refusals));
               }
