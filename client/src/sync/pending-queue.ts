@@ -1,6 +1,5 @@
 import type { RxCollection } from 'rxdb';
 import type { Subscription } from 'rxjs';
-import { stripMeta } from '@mymidas/shared/sync';
 import type { ReplicaDatabase } from '../db/database.ts';
 
 /**
@@ -19,8 +18,6 @@ const QUEUE_DOC = 'sync-queue';
 /** Entries kept by name; past this (a big offline import) only the number of the rest is kept. */
 const MAX_STORED_ENTRIES = 5_000;
 const DOWNSTREAM_CONTEXT = 'replication-downstream-';
-/** A persisted entry whose version cannot be told apart (a document without a stamp): any send clears it. */
-const ANY = '*';
 
 interface StoredQueue {
   readonly entries: [string, string][];
@@ -38,13 +35,8 @@ export interface PendingQueue {
   dispose(): Promise<void>;
 }
 
-/** The version of a document: its HLC stamp when it has one, else its content. */
-function fingerprint(doc: Record<string, unknown>): string {
-  if (typeof doc.hlc === 'string') return doc.hlc;
-  const data = stripMeta(doc);
-  delete data._attachments;
-  return JSON.stringify(data);
-}
+/** The version of a document: its HLC stamp (every replicated document has one, see the shared base schema). */
+const stampOf = (doc: Record<string, unknown>): string => String(doc.hlc);
 
 export function createPendingQueue(db: ReplicaDatabase, names: readonly string[], onChange: (size: number) => void, options: { maxStoredEntries?: number } = {}): PendingQueue {
   const maxStored = options.maxStoredEntries ?? MAX_STORED_ENTRIES;
@@ -63,7 +55,7 @@ export function createPendingQueue(db: ReplicaDatabase, names: readonly string[]
     const entries: [string, string][] = [];
     for (const [k, v] of pending) {
       if (entries.length === maxStored) break;
-      entries.push([k, v.startsWith('{') ? ANY : v]);
+      entries.push([k, v]);
     }
     const more = size() - entries.length;
     await db.upsertLocal<StoredQueue>(QUEUE_DOC, more > 0 ? { entries, more } : { entries }).catch(() => undefined);
@@ -83,7 +75,7 @@ export function createPendingQueue(db: ReplicaDatabase, names: readonly string[]
     subs.push(
       collection.eventBulks$.subscribe((bulk) => {
         if (bulk.context.startsWith(DOWNSTREAM_CONTEXT)) return;
-        for (const event of bulk.events) pending.set(`${name}/${event.documentId}`, fingerprint(event.documentData as Record<string, unknown>));
+        for (const event of bulk.events) pending.set(`${name}/${event.documentId}`, stampOf(event.documentData as Record<string, unknown>));
         changed();
       }),
     );
@@ -112,7 +104,7 @@ export function createPendingQueue(db: ReplicaDatabase, names: readonly string[]
         if (unnamed === 0) return;
         unnamed -= 1;
       } else {
-        if (queued !== ANY && queued !== fingerprint(doc)) return;
+        if (queued !== stampOf(doc)) return;
         pending.delete(key);
       }
       changed();

@@ -1,4 +1,5 @@
 import { addDays, lastDayOfMonth, weekday } from './calendar.ts';
+import { isWorkingDay } from './working-days.ts';
 
 /**
  * England and Wales bank holidays for any year, computed from the rules gov.uk follows, so "last working
@@ -54,12 +55,6 @@ export function easterSunday(year: number): string {
   return ymd(year, month, day);
 }
 
-/** 0 = Sunday … 6 = Saturday, as calendar.weekday. */
-const isWeekend = (date: string) => {
-  const w = weekday(date);
-  return w === 0 || w === 6;
-};
-
 function firstMonday(year: number, month: number): string {
   let d = ymd(year, month, 1);
   while (weekday(d) !== 1) d = addDays(d, 1);
@@ -78,7 +73,7 @@ function withSubstitutes(dates: readonly string[]): string[] {
   const out: string[] = [];
   for (const date of dates) {
     let d = date;
-    while (isWeekend(d) || taken.has(d)) d = addDays(d, 1);
+    while (!isWorkingDay(d) || taken.has(d)) d = addDays(d, 1);
     taken.add(d);
     out.push(d);
   }

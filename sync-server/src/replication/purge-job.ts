@@ -20,7 +20,6 @@ export function startPurgeJob(options: PurgeJobOptions): () => void {
   const log = options.log ?? ((message: string) => console.log(message));
   const intervalMs = options.intervalMs ?? PURGE_INTERVAL_MS;
   let stopped = false;
-  let running = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const schedule = (ms: number) => {
@@ -29,9 +28,8 @@ export function startPurgeJob(options: PurgeJobOptions): () => void {
     timer.unref?.();
   };
 
+  // The next run is scheduled only when this one has finished, so runs never overlap.
   async function run(): Promise<void> {
-    if (running) return;
-    running = true;
     try {
       const counts = await options.purge();
       const removed = Object.entries(counts).filter(([, n]) => n > 0);
@@ -39,7 +37,6 @@ export function startPurgeJob(options: PurgeJobOptions): () => void {
     } catch (err) {
       log(`purge failed (next try in ${Math.round(intervalMs / 3_600_000)} h): ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      running = false;
       schedule(intervalMs);
     }
   }
