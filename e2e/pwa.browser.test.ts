@@ -201,6 +201,14 @@ describeBrowser('the installable offline client (production build, real server)'
     await expect.poll(() => page.locator('.sync').getAttribute('data-state')).toBe('offline');
     await expect.poll(() => page.locator('.sync .text').textContent()).toBe('Offline · 1 queued');
     expect(await page.locator('.sync [role="status"]').textContent()).toContain('1 change saved on this device will be sent later');
+    // On a phone the top bar shows the compact label, so the count is not the part cut off.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await expect.poll(() => page.locator('.sync .compact').isVisible()).toBe(true);
+    expect(await page.locator('.sync .compact').textContent()).toBe('Offline · 1');
+    expect(await page.locator('.sync .text').isVisible()).toBe(false);
+    await page.screenshot({ path: `${ARTIFACTS}offline-queued-phone.png` });
+    if (size) await page.setViewportSize(size);
   });
 
   it('back online, the edit reaches the server', async () => {

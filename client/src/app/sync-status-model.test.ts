@@ -14,7 +14,7 @@ describe('sync status', () => {
 
   it('shows how much a long pull has received, and stops once the sync is over', () => {
     const v = describeSync({ ...base, lastSyncedAt: null, received: 12_000 });
-    expect(v).toMatchObject({ state: 'syncing', label: 'Syncing · 12,000 received', tone: 'busy' });
+    expect(v).toMatchObject({ state: 'syncing', label: 'Syncing · 12,000 received', compact: 'Syncing 12,000', tone: 'busy' });
     expect(v.description).toBe('Receiving changes from the server: 12,000 so far.');
     expect(describeSync({ ...base, received: 0 }).state).toBe('synced');
     expect(describeSync({ ...base, online: false, received: 500 }).state).toBe('offline');
@@ -22,7 +22,7 @@ describe('sync status', () => {
 
   it('shows offline with the number of queued changes, even when also signed out', () => {
     const v = describeSync({ ...base, online: false, signedIn: false, queued: 2 });
-    expect(v).toMatchObject({ state: 'offline', label: 'Offline · 2 queued' });
+    expect(v).toMatchObject({ state: 'offline', label: 'Offline · 2 queued', compact: 'Offline · 2' });
     expect(v.description).toMatch(/2 changes saved on this device/);
   });
 
@@ -38,7 +38,7 @@ describe('sync status', () => {
   });
 
   it('puts conflicts before progress', () => {
-    expect(describeSync({ ...base, conflicts: 1, inFlight: 4 })).toMatchObject({ state: 'conflicts', label: '1 conflict to review', tone: 'alert' });
+    expect(describeSync({ ...base, conflicts: 1, inFlight: 4 })).toMatchObject({ state: 'conflicts', label: '1 conflict to review', compact: '1 conflict', tone: 'alert' });
   });
 
   it('does not claim to be synced before the first sync', () => {

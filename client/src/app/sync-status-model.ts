@@ -28,6 +28,8 @@ export interface SyncView {
   readonly state: SyncState;
   /** Short text for the top bar. */
   readonly label: string;
+  /** A shorter one for a phone's top bar, where the label would be cut before its number. */
+  readonly compact?: string;
   /** A full sentence for screen readers and the tooltip. */
   readonly description: string;
   readonly tone: 'ok' | 'busy' | 'warn' | 'alert';
@@ -42,6 +44,7 @@ export function describeSync(f: SyncFacts): SyncView {
     return {
       state: 'offline',
       label: f.queued > 0 ? `Offline · ${f.queued} queued` : 'Offline',
+      ...(f.queued > 0 ? { compact: `Offline · ${f.queued}` } : {}),
       description: `${f.online ? 'The server cannot be reached.' : 'This device is offline.'}${queuedNote}`,
       tone: 'warn',
     };
@@ -58,6 +61,7 @@ export function describeSync(f: SyncFacts): SyncView {
     return {
       state: 'conflicts',
       label: `${plural(f.conflicts, 'conflict')} to review`,
+      compact: plural(f.conflicts, 'conflict'),
       description: `${plural(f.conflicts, 'edit')} clashed with a change from another device; the later edit was kept and the other can be restored from the conflict log.`,
       tone: 'alert',
     };
@@ -68,7 +72,7 @@ export function describeSync(f: SyncFacts): SyncView {
   const received = f.received ?? 0;
   if (received > 0) {
     const n = received.toLocaleString('en-GB');
-    return { state: 'syncing', label: `Syncing · ${n} received`, description: `Receiving changes from the server: ${n} so far.`, tone: 'busy' };
+    return { state: 'syncing', label: `Syncing · ${n} received`, compact: `Syncing ${n}`, description: `Receiving changes from the server: ${n} so far.`, tone: 'busy' };
   }
   if (f.queued > 0) {
     return { state: 'pending', label: `${f.queued} to send`, description: `${plural(f.queued, 'change')} saved on this device, waiting to be sent.`, tone: 'busy' };
