@@ -206,7 +206,8 @@ describeBrowser('issue 8 ledger: accounts and transactions offline, then synced'
       await page.getByRole('button', { name: 'Add', exact: true }).click();
       await status(page, 'Transaction added.');
     }
-    expect(await count(page)).toBe('6 transactions');
+    // The status line already said "Transaction added." after the first of the two, so wait for the count.
+    await expect.poll(() => count(page), { timeout: 15_000 }).toBe('6 transactions');
 
     // Search (decrypted in memory) narrows to the two, then bulk-categorise them.
     await page.locator('#tx-search').fill('pret');
