@@ -15,6 +15,7 @@ import type {
   RxStorageWriteError,
 } from 'rxdb';
 import { fromBase64Scratch, toBase64 } from './bytes.ts';
+import { rawInserterFor, type RawInserter } from './raw-insert.ts';
 import { DecryptionError, EncryptedFieldQueryError, EncryptionSetupError, ReplicaLockedError } from './errors.ts';
 
 /**
@@ -102,6 +103,38 @@ class IvPool {
   }
 }
 
+/**
+ * What a replica collection's storage offers beyond RxDB's interface, for the sync engine
+ * (client/src/sync/bootstrap.ts): see `replicaStorageExtras`.
+ */
+export interface ReplicaStorageExtras {
+  /**
+   * Inserts documents that are not stored yet, in one IndexedDB transaction, and emits their change
+   * events with `context`; documents whose id exists are left alone and their ids returned. The rows
+   * are full RxDB documents (`_meta`, `_rev`, `_attachments`, `_deleted: false`).
+   */
+  insertIfAbsent(docs: readonly RxDocumentData<unknown>[], context: string): Promise<{ skipped: string[] }>;
+  /**
+   * Called with the plaintext rows and the context before every write is sealed; the write waits for
+   * it. One observer per collection (set null to remove).
+   */
+  setBeforeWrite(observer: ((rows: readonly BulkWriteRow<unknown>[], context: string) => Promise<void>) | null): void;
+}
+
+const extrasByInstance = new WeakMap<object, ReplicaStorageExtras>();
+
+/**
+ * The extras of a collection's storage instance (`collection.storageInstance`, which RxDB wraps around
+ * ours), or null when it is not an encrypted replica storage.
+ */
+export function replicaStorageExtras(instance: object): ReplicaStorageExtras | null {
+  for (let current: unknown = instance; current && typeof current === 'object'; current = (current as { originalStorageInstance?: unknown }).originalStorageInstance) {
+    const found = extrasByInstance.get(current);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Returns the names of fields a Mango selector touches (top-level part of each path), through $and/$or/$nor/$not. */
 function selectorFields(selector: unknown, out: Set<string>): void {
   if (!selector || typeof selector !== 'object') return;
@@ -175,7 +208,10 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
       const keyField = typeof primaryKey === 'string' ? primaryKey : (primaryKey as { key?: unknown } | null)?.key;
       if (typeof keyField !== 'string') throw new EncryptionSetupError(`${collection}: the primary key has no field name.`);
       const primaryPath: string = keyField;
-      const instance = await inner.createStorageInstance({ ...params, schema: storedSchema(params.schema, collection, encryptedList) });
+      const innerSchema = storedSchema(params.schema, collection, encryptedList);
+      const instance = await inner.createStorageInstance({ ...params, schema: innerSchema });
+      let rawInsert: Promise<RawInserter | null> | null = null;
+      let beforeWrite: ((rows: readonly BulkWriteRow<unknown>[], context: string) => Promise<void>) | null = null;
       const ivs = new IvPool(crypto);
       const encoder = new TextEncoder();
       const decoder = new TextDecoder();
@@ -315,6 +351,7 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         collectionName: instance.collectionName,
         async bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
           args.keys.get();
+          if (beforeWrite) await beforeWrite(rows as readonly BulkWriteRow<unknown>[], context);
           const byId = new Map<string, BulkWriteRow<RxDocType>>();
           const keys: string[] = [];
           try {
@@ -370,6 +407,43 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         close: () => instance.close(),
         remove: () => instance.remove(),
       };
+      const extras: ReplicaStorageExtras = {
+        async insertIfAbsent(docs, context) {
+          args.keys.get();
+          const sealed: Doc[] = [];
+          const envelopes: string[] = [];
+          try {
+            const documents = await Promise.all(docs.map((doc) => seal(doc as Doc)));
+            documents.forEach((document, i) => {
+              const key = String(document[ENVELOPE_FIELD]);
+              envelopes.push(key);
+              inFlight.set(key, { document: docs[i] as Doc, previous: undefined });
+              sealed.push(document);
+            });
+            rawInsert ??= rawInserterFor(instance as RxStorageInstance<unknown, unknown, unknown>, primaryPath, params.schema.keyCompression ? (innerSchema as RxJsonSchema<RxDocumentData<unknown>>) : null);
+            const raw = await rawInsert;
+            const skipped: string[] = [];
+            if (raw) {
+              for (const pos of await raw(sealed, context)) skipped.push(String(sealed[pos]![primaryPath]));
+            } else {
+              // Another storage (not Dexie): RxDB's bulkWrite, where an insert over an existing id is a 409.
+              const result = await instance.bulkWrite(sealed.map((document) => ({ document }) as unknown as BulkWriteRow<RxDocType>), context);
+              for (const error of result.error) {
+                if (error.status !== 409) throw new Error(`${collection}: inserting ${error.documentId} failed (${error.status}).`);
+                skipped.push(error.documentId);
+              }
+            }
+            await firstValueFrom(pendingEventBulks$.pipe(filter((n) => n === 0)));
+            return { skipped };
+          } finally {
+            for (const key of envelopes) inFlight.delete(key);
+          }
+        },
+        setBeforeWrite(observer) {
+          beforeWrite = observer;
+        },
+      };
+      extrasByInstance.set(wrapped, extras);
       if (instance.getChangedDocumentsSince) {
         const since = instance.getChangedDocumentsSince.bind(instance);
         wrapped.getChangedDocumentsSince = async (limit, checkpoint) => {

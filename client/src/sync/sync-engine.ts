@@ -5,7 +5,9 @@ import { combineLatest, Subject, type Observable, type Subscription } from 'rxjs
 import { distinctUntilChanged, map } from 'rxjs/operators';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../db/database.ts';
+import { replicaStorageExtras } from '../db/encrypted-storage.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import { runBootstrap, writeBaseBeforeFirstEdit } from './bootstrap.ts';
 import type { DeviceClock } from './clock.ts';
 import { conflictCount$, recordConflicts } from './conflict-log.ts';
 import { openEventStream, type EventStream, type StreamHint } from './event-stream.ts';
@@ -68,6 +70,11 @@ export interface SyncEngineOptions extends TokenSource {
   readonly waitForLeadership?: boolean;
   /** Keep the event stream open for live updates (default true). */
   readonly live?: boolean;
+  /**
+   * A collection's first pull inserts full pages straight into the replica (bootstrap.ts). Default true;
+   * false keeps every page on RxDB's own path (for tests that compare the two).
+   */
+  readonly bootstrap?: boolean;
   /** Distinguishes checkpoints of different servers on one device. Default: the API root. */
   readonly replicationId?: string;
   readonly now?: () => Date;
@@ -261,6 +268,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const subject = new Subject<RxReplicationPullStreamItem<unknown, PullCheckpoint>>();
     hints.set(name, subject);
     const pullOnly = COLLECTIONS[name].serverOwned;
+    const extras = replicaStorageExtras(collection.storageInstance);
     const readAhead = new ReadAhead<Awaited<ReturnType<Transport['pull']>>>();
     readAheads.push(readAhead);
     // Handlers run only after the replication below exists (it is created with autoStart: false).
@@ -285,18 +293,36 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         async handler(checkpoint, batchSize) {
           try {
             await passGate();
-            const out = await readAhead.take(checkpoint, batchSize, () => transport.pull(name, checkpoint, batchSize));
-            // A full page means more is waiting: ask for it now, so the server works while RxDB stores this page.
-            if (out.documents.length >= batchSize && out.checkpoint) {
-              const next = out.checkpoint;
-              readAhead.offer(next, batchSize, transport.pull(name, next, batchSize));
-            }
-            for (const doc of out.documents) clock.observe(doc.hlc);
-            if (out.documents.length > 0) {
-              received += out.documents.length;
-              status?.setReceived?.(received);
-            }
-            status?.setServerReachable?.(true);
+            const fetchPage = async (from: PullCheckpoint | null | undefined) => {
+              const out = await readAhead.take(from, batchSize, () => transport.pull(name, from, batchSize));
+              // A full page means more is waiting: ask for it now, so the server works while this page is stored.
+              if (out.documents.length >= batchSize && out.checkpoint) {
+                const next = out.checkpoint;
+                readAhead.offer(next, batchSize, transport.pull(name, next, batchSize));
+              }
+              for (const doc of out.documents) clock.observe(doc.hlc);
+              if (out.documents.length > 0) {
+                received += out.documents.length;
+                status?.setReceived?.(received);
+              }
+              status?.setServerReachable?.(true);
+              return out;
+            };
+            const state = replication.internalReplicationState;
+            const out = !checkpoint && extras && state && options.bootstrap !== false
+              ? await runBootstrap({
+                  db,
+                  key: `${replicationId}:${name}`,
+                  extras,
+                  state: state as never,
+                  batchSize,
+                  fetchPage: async (from) => {
+                    await passGate();
+                    return fetchPage(from);
+                  },
+                  storedIds: async (ids) => new Set((await collection.storageInstance.findDocumentsById(ids, true)).map((d) => String((d as unknown as { id: unknown }).id))),
+                })
+              : await fetchPage(checkpoint);
             return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
           } catch (error) {
             return failed(replication, backoff, error);
@@ -329,6 +355,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           }),
     });
     const r = replication;
+    // Once started: the first local edit of a bootstrapped document stores its base first (bootstrap.ts).
+    if (extras && !pullOnly) {
+      void r.startPromise.then(() => {
+        const state = r.internalReplicationState;
+        if (state && !r.isStopped()) extras.setBeforeWrite(writeBaseBeforeFirstEdit(state as never));
+      });
+    }
     subs.push(
       r.sent$.subscribe((doc) => pending.sent(name, doc as Record<string, unknown>)),
     );
@@ -413,6 +446,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         stopOnline = null;
         for (const sub of subs) sub.unsubscribe();
         subs = [];
+        for (const name of replications.keys()) replicaStorageExtras(db.collections[name].storageInstance)?.setBeforeWrite(null);
         await Promise.all([...replications.values()].map((r) => r.cancel()));
         for (const r of readAheads.splice(0)) r.clear();
         for (const subject of hints.values()) subject.complete();

@@ -1,0 +1,96 @@
+import type { RxDocumentData, RxJsonSchema, RxStorageInstance } from 'rxdb';
+import { compressDocumentData, getCompressionStateByRxJsonSchema } from 'rxdb/plugins/key-compression';
+import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
+
+/**
+ * Insert-if-absent straight into the Dexie table under RxDB's key-compression and Dexie storage, for a
+ * new device's first pull (client/src/sync/bootstrap.ts). RxDB's own bulkWrite first reads every id in
+ * the batch to detect conflicts, builds a write plan per row and copies each document twice; here the
+ * rows go to IndexedDB with `add` (an id that exists fails alone, with a ConstraintError, and is reported
+ * back), and one change-event bulk is emitted through the Dexie instance, exactly as its bulkWrite
+ * would, so RxDB's collection, its queries, the replication's upstream and other tabs all see the rows.
+ *
+ * The documents are in storage form already (sealed by encrypted-storage.ts, with `_meta`, `_rev`,
+ * `_attachments`, `_deleted: false`). Returns the positions that were not inserted because the id exists.
+ *
+ * It relies on RxDB 17's Dexie layout (internals `{ dexieDb, dexieTable, booleanIndexes }`, documents
+ * converted by `fromStorageToDexie`, change events on the instance's `changes$`): `rawInserterFor` returns
+ * null when the instance does not look like that, and the caller falls back to RxDB's bulkWrite. The
+ * Node tests run this path on fake-indexeddb and read the rows back through RxDB
+ * (client/src/db/raw-insert.test.ts), so a layout change in RxDB fails a test instead of corrupting data.
+ */
+
+type Doc = Record<string, unknown>;
+
+export type RawInserter = (docs: readonly Doc[], context: string) => Promise<ReadonlySet<number>>;
+
+interface DexieTableLike {
+  bulkAdd(rows: readonly unknown[]): Promise<unknown>;
+}
+interface DexieInternalsLike {
+  dexieDb: { transaction(mode: 'rw', table: DexieTableLike, scope: () => Promise<void>): Promise<void> };
+  dexieTable: DexieTableLike;
+  booleanIndexes: string[];
+}
+interface DexieInstanceLike {
+  internals: Promise<DexieInternalsLike> | DexieInternalsLike;
+  changes$?: { next(bulk: unknown): void };
+}
+
+let bulkCounter = 0;
+
+function isDexieInternals(v: unknown): v is DexieInternalsLike {
+  const o = v as Partial<DexieInternalsLike> | null;
+  return !!o && typeof o.dexieTable?.bulkAdd === 'function' && typeof o.dexieDb?.transaction === 'function' && Array.isArray(o.booleanIndexes);
+}
+
+/**
+ * `instance` is what encrypted-storage.ts wraps: RxDB's key-compression wrapper around a Dexie instance
+ * (then `compressedFrom` is the schema that wrapper was created with), or a Dexie instance itself.
+ */
+export async function rawInserterFor(
+  instance: RxStorageInstance<unknown, unknown, unknown>,
+  primaryPath: string,
+  compressedFrom: RxJsonSchema<RxDocumentData<unknown>> | null,
+): Promise<RawInserter | null> {
+  const original = (instance as { originalStorageInstance?: unknown }).originalStorageInstance;
+  const dexie = (compressedFrom ? original : instance) as DexieInstanceLike | undefined;
+  if (!dexie || typeof dexie.changes$?.next !== 'function') return null;
+  const internals = await dexie.internals;
+  if (!isDexieInternals(internals)) return null;
+  const compression = compressedFrom ? getCompressionStateByRxJsonSchema(compressedFrom) : null;
+  const changes$ = dexie.changes$;
+
+  return async (docs, context) => {
+    const stored = compression ? docs.map((d) => compressDocumentData(compression, d as RxDocumentData<unknown>) as Doc) : docs;
+    const rows = stored.map((d) => fromStorageToDexie(internals.booleanIndexes, d as RxDocumentData<unknown>) as unknown);
+    const failed = new Set<number>();
+    await internals.dexieDb.transaction('rw', internals.dexieTable, async () => {
+      try {
+        await internals.dexieTable.bulkAdd(rows);
+      } catch (error) {
+        // Dexie reports the rows that failed and keeps the others when the error is caught in the transaction.
+        const failures = (error as { name?: string; failuresByPos?: Record<string, { name?: string }> }).failuresByPos;
+        if ((error as { name?: string }).name !== 'BulkError' || !failures) throw error;
+        for (const [pos, failure] of Object.entries(failures)) {
+          if (failure?.name !== 'ConstraintError') throw error;
+          failed.add(Number(pos));
+        }
+      }
+    });
+    const events = [];
+    let newest: Doc | undefined;
+    for (let i = 0; i < stored.length; i++) {
+      if (failed.has(i)) continue;
+      const doc = stored[i]!;
+      newest = doc;
+      events.push({ documentId: String(doc[primaryPath]), operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
+    }
+    if (newest) {
+      bulkCounter += 1;
+      const meta = newest._meta as { lwt: number };
+      changes$?.next({ id: `raw-insert-${bulkCounter}-${meta.lwt}`, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
+    }
+    return failed;
+  };
+}

@@ -1,0 +1,160 @@
+import { getHeightOfRevision, getMetaWriteRow, now, writeDocToDocState, type BulkWriteRow, type RxDocumentData, type RxStorageInstanceReplicationState } from 'rxdb';
+import type { ReplicaDatabase } from '../db/database.ts';
+import type { ReplicaStorageExtras } from '../db/encrypted-storage.ts';
+import type { PullCheckpoint, WireDoc } from './transport.ts';
+
+/**
+ * A new device's first pull (docs/sync-protocol.md, "First sync"). RxDB's replication stores every pulled
+ * document twice — the document, and a meta row holding the server state it assumes, both encrypted — and
+ * reads both stores before each write. For the first pull of a collection (RxDB has no checkpoint yet) the
+ * engine's pull handler hands over to `runBootstrap`, which fetches full pages itself and inserts their
+ * documents straight into the encrypted replica (ReplicaStorageExtras.insertIfAbsent): one write per
+ * document, two pages in flight so sealing the next page overlaps the current IndexedDB commit. The last,
+ * partial page goes back to RxDB's own path, which stores the checkpoint from then on.
+ *
+ * The inserted documents are marked as RxDB's downstream marks what it pulled (`_meta.o`: this
+ * replication, revision 1), so a later server change to one of them is applied by RxDB as usual, and
+ * their change events carry the downstream context, so RxDB's upstream does not push them back. They
+ * have no meta row; the one thing that needs it — the base of the first local edit — is written just
+ * before that edit (`writeBaseBeforeFirstEdit`), so the push carries the right assumed master state.
+ *
+ * Left to RxDB's path, never inserted here: a document whose id is already stored (a local edit, or a
+ * later server version of a document inserted earlier in this bootstrap), and a deletion of a stored
+ * document. When a page has any, the bootstrap stops at that page and returns them with its checkpoint;
+ * RxDB continues from there. Progress is saved per page in a local document, so a reload resumes after
+ * the last page that was fully written.
+ */
+
+const PROGRESS_DOC = 'sync-bootstrap';
+
+/** Marks a document inserted by the bootstrap (no meta row yet) in `_meta`. */
+export const BOOTSTRAP_MARK = 'bs';
+
+type Doc = Record<string, unknown>;
+type Page = { documents: WireDoc[]; checkpoint: PullCheckpoint | null };
+
+export interface BootstrapOptions {
+  readonly db: ReplicaDatabase;
+  readonly key: string;
+  readonly extras: ReplicaStorageExtras;
+  /** The running replication's internal state (context of downstream writes, identifier hash). */
+  readonly state: RxStorageInstanceReplicationState<unknown>;
+  readonly batchSize: number;
+  /** Fetches the page after `checkpoint` (the engine's read-ahead and transport). */
+  readonly fetchPage: (checkpoint: PullCheckpoint | null) => Promise<Page>;
+  /** Finds which of these ids are stored (deleted ones included). */
+  readonly storedIds: (ids: string[]) => Promise<Set<string>>;
+  readonly onPage?: (page: Page) => void;
+}
+
+interface Progress {
+  readonly [key: string]: PullCheckpoint;
+}
+
+async function loadProgress(db: ReplicaDatabase, key: string): Promise<PullCheckpoint | null> {
+  const doc = await db.getLocal<{ progress: Progress }>(PROGRESS_DOC);
+  return (doc?.toJSON().data.progress ?? {})[key] ?? null;
+}
+
+async function saveProgress(db: ReplicaDatabase, key: string, checkpoint: PullCheckpoint): Promise<void> {
+  const doc = await db.getLocal<{ progress: Progress }>(PROGRESS_DOC);
+  const progress = { ...(doc?.toJSON().data.progress ?? {}), [key]: checkpoint };
+  await db.upsertLocal(PROGRESS_DOC, { progress });
+}
+
+export async function identifierHashOf(state: RxStorageInstanceReplicationState<unknown>): Promise<string> {
+  return state.input.hashFunction(state.input.identifier);
+}
+
+/** True when this stored document is exactly what the bootstrap inserted: untouched since, no meta row. */
+export function isUntouchedBootstrapDoc(doc: Doc, identifierHash: string): boolean {
+  const meta = doc._meta as { o?: { _rev?: number; hash?: string }; [BOOTSTRAP_MARK]?: number } | undefined;
+  return !!meta && meta[BOOTSTRAP_MARK] === 1 && meta.o?.hash === identifierHash && typeof doc._rev === 'string' && meta.o._rev === getHeightOfRevision(doc._rev);
+}
+
+/**
+ * Pulls full pages into the replica until the server has no full page left, then returns what RxDB must
+ * store through its own path (the last page, or the documents of the page where the bootstrap stopped).
+ */
+export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
+  const [hash, context] = await Promise.all([identifierHashOf(o.state), o.state.downstreamBulkWriteFlag]);
+  const revision = `1-${hash}`;
+  let checkpoint = await loadProgress(o.db, o.key);
+
+  /** Inserts a full page; resolves with the documents RxDB must handle itself. */
+  async function write(page: Page): Promise<WireDoc[]> {
+    const live: RxDocumentData<unknown>[] = [];
+    const deletions: WireDoc[] = [];
+    const lwt = now();
+    for (const doc of page.documents) {
+      if (doc._deleted) deletions.push(doc);
+      else live.push({ ...doc, _deleted: false, _meta: { lwt, o: { _rev: 1, hash }, [BOOTSTRAP_MARK]: 1 }, _rev: revision, _attachments: {} } as unknown as RxDocumentData<unknown>);
+    }
+    // A deletion matters only for a document stored already; the others are not written at all.
+    const stored = deletions.length > 0 ? await o.storedIds(deletions.map((d) => d.id)) : new Set<string>();
+    const { skipped } = await o.extras.insertIfAbsent(live, context);
+    const rest = new Set([...skipped, ...stored]);
+    return rest.size === 0 ? [] : page.documents.filter((d) => rest.has(d.id));
+  }
+
+  let pending: { page: Page; written: Promise<WireDoc[]> } | null = null;
+  /** Waits for the earlier page; returns what RxDB must take over when it left anything. */
+  async function settle(): Promise<Page | null> {
+    if (!pending) return null;
+    const { page, written } = pending;
+    pending = null;
+    const rest = await written;
+    if (rest.length > 0) return { documents: rest, checkpoint: page.checkpoint };
+    if (page.checkpoint) await saveProgress(o.db, o.key, page.checkpoint);
+    return null;
+  }
+
+  try {
+    for (;;) {
+      const page = await o.fetchPage(checkpoint);
+      o.onPage?.(page);
+      if (page.documents.length < o.batchSize || !page.checkpoint) {
+        const stop = await settle();
+        return stop ?? page;
+      }
+      const written = write(page);
+      // The previous page's commit overlapped this page's sealing; wait for it before going on.
+      const stop = await settle();
+      if (stop) {
+        await written.catch(() => undefined);
+        return stop;
+      }
+      pending = { page, written };
+      checkpoint = page.checkpoint;
+    }
+  } finally {
+    // A failure (network, locked replica) leaves no write running; progress covers finished pages only.
+    if (pending) await (pending as { written: Promise<unknown> }).written.catch(() => undefined);
+  }
+}
+
+/**
+ * Before a local edit of a document the bootstrap inserted (and nothing has touched since), stores the
+ * meta row RxDB would have stored when pulling it, so the push names the right assumed master state.
+ * Writes by the replication itself (contexts `replication-…`) are left alone.
+ */
+export function writeBaseBeforeFirstEdit(state: RxStorageInstanceReplicationState<unknown>): (rows: readonly BulkWriteRow<unknown>[], context: string) => Promise<void> {
+  const hash = identifierHashOf(state);
+  return async (rows, context) => {
+    if (context.startsWith('replication-') || state.events.canceled.getValue()) return;
+    const identifierHash = await hash;
+    const bases = rows.map((r) => r.previous as Doc | undefined).filter((p): p is Doc => !!p && isUntouchedBootstrapDoc(p, identifierHash));
+    if (bases.length === 0) return;
+    const metaRows = await Promise.all(bases.map((p) => getMetaWriteRow(state, writeDocToDocState(p as RxDocumentData<unknown>, false, false), undefined)));
+    // Insert-if-absent: a row RxDB wrote meanwhile (409) already holds a state it pulled. Should the write
+    // fail otherwise, the edit still goes ahead: its push then has no base and the merge keeps the later
+    // stamp field by field, with the other values in the conflict log (nothing is lost, only less precise).
+    try {
+      const result = await state.input.metaInstance.bulkWrite(metaRows, 'mymidas-bootstrap-base');
+      const failed = result.error.find((e) => e.status !== 409);
+      if (failed) console.warn(`MyMidas sync: the base of ${failed.documentId} was not stored before an edit (${failed.status}).`);
+    } catch (error) {
+      console.warn('MyMidas sync: the base of an edited document was not stored.', error);
+    }
+  };
+}
