@@ -122,6 +122,7 @@ export interface ReplicaStorageExtras {
 }
 
 const extrasByInstance = new WeakMap<object, ReplicaStorageExtras>();
+let bulkCounter = 0;
 
 /**
  * The extras of a collection's storage instance (`collection.storageInstance`, which RxDB wraps around
@@ -311,6 +312,8 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
 
       const fromStorage = (doc: RxDocumentData<unknown>) => unseal(doc as Doc) as Promise<RxDocumentData<RxDocType>>;
       const pendingEventBulks$ = new BehaviorSubject(0);
+      /** Resolvers for event bulks emitted below RxDB's key compression (insertIfAbsent), by bulk id. */
+      const bulkWaiters = new Map<string, () => void>();
 
       const changeStream = instance.changeStream().pipe(
         tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() + 1)),
@@ -338,7 +341,10 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
           );
           return { ...bulk, events };
         }),
-        tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() - 1)),
+        tap((bulk) => {
+          pendingEventBulks$.next(pendingEventBulks$.getValue() - 1);
+          bulkWaiters.get(bulk.id)?.();
+        }),
         // One decryption pass per event bulk however many subscribers RxDB attaches.
         share(),
       );
@@ -424,7 +430,19 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
             const raw = await rawInsert;
             const skipped: string[] = [];
             if (raw) {
-              for (const pos of await raw(sealed, context)) skipped.push(String(sealed[pos]![primaryPath]));
+              // The events pass RxDB's key-compression layer asynchronously: wait until this wrapper has
+              // passed them on (with the plaintext from inFlight) before the inFlight entries go.
+              const bulkId = `insert-if-absent-${++bulkCounter}`;
+              const processed = new Promise<void>((resolve) => bulkWaiters.set(bulkId, resolve));
+              const listening = changeStream.subscribe();
+              try {
+                const { failed, emitted } = await raw(sealed, context, bulkId);
+                for (const pos of failed) skipped.push(String(sealed[pos]![primaryPath]));
+                if (emitted) await processed;
+              } finally {
+                bulkWaiters.delete(bulkId);
+                listening.unsubscribe();
+              }
             } else {
               // Another storage (not Dexie): RxDB's bulkWrite, where an insert over an existing id is a 409.
               const result = await instance.bulkWrite(sealed.map((document) => ({ document }) as unknown as BulkWriteRow<RxDocType>), context);

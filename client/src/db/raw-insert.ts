@@ -22,7 +22,8 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
 
 type Doc = Record<string, unknown>;
 
-export type RawInserter = (docs: readonly Doc[], context: string) => Promise<ReadonlySet<number>>;
+/** Inserts; `failed` are the positions whose id exists, `emitted` whether a change-event bulk with `bulkId` went out. */
+export type RawInserter = (docs: readonly Doc[], context: string, bulkId: string) => Promise<{ failed: ReadonlySet<number>; emitted: boolean }>;
 
 interface DexieTableLike {
   bulkAdd(rows: readonly unknown[]): Promise<unknown>;
@@ -36,8 +37,6 @@ interface DexieInstanceLike {
   internals: Promise<DexieInternalsLike> | DexieInternalsLike;
   changes$?: { next(bulk: unknown): void };
 }
-
-let bulkCounter = 0;
 
 function isDexieInternals(v: unknown): v is DexieInternalsLike {
   const o = v as Partial<DexieInternalsLike> | null;
@@ -61,7 +60,7 @@ export async function rawInserterFor(
   const compression = compressedFrom ? getCompressionStateByRxJsonSchema(compressedFrom) : null;
   const changes$ = dexie.changes$;
 
-  return async (docs, context) => {
+  return async (docs, context, bulkId) => {
     const stored = compression ? docs.map((d) => compressDocumentData(compression, d as RxDocumentData<unknown>) as Doc) : docs;
     const rows = stored.map((d) => fromStorageToDexie(internals.booleanIndexes, d as RxDocumentData<unknown>) as unknown);
     const failed = new Set<number>();
@@ -86,11 +85,9 @@ export async function rawInserterFor(
       newest = doc;
       events.push({ documentId: String(doc[primaryPath]), operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
     }
-    if (newest) {
-      bulkCounter += 1;
-      const meta = newest._meta as { lwt: number };
-      changes$?.next({ id: `raw-insert-${bulkCounter}-${meta.lwt}`, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
-    }
-    return failed;
+    if (!newest) return { failed, emitted: false };
+    const meta = newest._meta as { lwt: number };
+    changes$?.next({ id: bulkId, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
+    return { failed, emitted: true };
   };
 }
