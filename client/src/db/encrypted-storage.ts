@@ -111,7 +111,8 @@ export interface ReplicaStorageExtras {
   /**
    * Inserts documents that are not stored yet, in one IndexedDB transaction, and emits their change
    * events with `context`; documents whose id exists are left alone and their ids returned. The rows
-   * are full RxDB documents (`_meta`, `_rev`, `_attachments`, `_deleted: false`).
+   * are full RxDB documents (`_meta`, `_rev`, `_attachments`, `_deleted`); as with RxDB's bulkWrite, a
+   * deleted one is stored without a change event.
    */
   insertIfAbsent(docs: readonly RxDocumentData<unknown>[], context: string): Promise<{ skipped: string[] }>;
   /**

@@ -11,7 +11,7 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
  * would, so RxDB's collection, its queries, the replication's upstream and other tabs all see the rows.
  *
  * The documents are in storage form already (sealed by encrypted-storage.ts, with `_meta`, `_rev`,
- * `_attachments`, `_deleted: false`). Returns the positions that were not inserted because the id exists.
+ * `_attachments`, `_deleted`). Returns the positions that were not inserted because the id exists.
  *
  * It relies on RxDB 17's Dexie layout (internals `{ dexieDb, dexieTable, booleanIndexes }`, documents
  * converted by `fromStorageToDexie`, change events on the instance's `changes$`): `rawInserterFor` returns
@@ -77,15 +77,16 @@ export async function rawInserterFor(
         }
       }
     });
+    // As RxDB's bulkWrite: an event per inserted live document; the checkpoint is the newest row written.
     const events = [];
     let newest: Doc | undefined;
     for (let i = 0; i < stored.length; i++) {
       if (failed.has(i)) continue;
       const doc = stored[i]!;
       newest = doc;
-      events.push({ documentId: String(doc[primaryPath]), operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
+      if (doc._deleted !== true) events.push({ documentId: String(doc[primaryPath]), operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
     }
-    if (!newest) return { failed, emitted: false };
+    if (!newest || events.length === 0) return { failed, emitted: false };
     const meta = newest._meta as { lwt: number };
     changes$?.next({ id: bulkId, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
     return { failed, emitted: true };

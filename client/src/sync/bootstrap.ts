@@ -19,8 +19,8 @@ import type { PullCheckpoint, WireDoc } from './transport.ts';
  * before that edit (`writeBaseBeforeFirstEdit`), so the push carries the right assumed master state.
  *
  * Left to RxDB's path, never inserted here: a document whose id is already stored (a local edit, or a
- * later server version of a document inserted earlier in this bootstrap), and a deletion of a stored
- * document. When a page has any, the bootstrap stops at that page and returns them with its checkpoint;
+ * later server version — or the deletion — of a document inserted earlier in this bootstrap). When a
+ * page has any, the bootstrap stops at that page and returns them with its checkpoint;
  * RxDB continues from there. Progress is saved per page in a local document, so a reload resumes after
  * the last page that was fully written.
  */
@@ -42,8 +42,6 @@ export interface BootstrapOptions {
   readonly batchSize: number;
   /** Fetches the page after `checkpoint` (the engine's read-ahead and transport). */
   readonly fetchPage: (checkpoint: PullCheckpoint | null) => Promise<Page>;
-  /** Finds which of these ids are stored (deleted ones included). */
-  readonly storedIds: (ids: string[]) => Promise<Set<string>>;
   readonly onPage?: (page: Page) => void;
 }
 
@@ -83,18 +81,13 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
 
   /** Inserts a full page; resolves with the documents RxDB must handle itself. */
   async function write(page: Page): Promise<WireDoc[]> {
-    const live: RxDocumentData<unknown>[] = [];
-    const deletions: WireDoc[] = [];
     const lwt = now();
-    for (const doc of page.documents) {
-      if (doc._deleted) deletions.push(doc);
-      else live.push({ ...doc, _deleted: false, _meta: { lwt, o: { _rev: 1, hash }, [BOOTSTRAP_MARK]: 1 }, _rev: revision, _attachments: {} } as unknown as RxDocumentData<unknown>);
-    }
-    // A deletion matters only for a document stored already; the others are not written at all.
-    const stored = deletions.length > 0 ? await o.storedIds(deletions.map((d) => d.id)) : new Set<string>();
-    const { skipped } = await o.extras.insertIfAbsent(live, context);
-    const rest = new Set([...skipped, ...stored]);
-    return rest.size === 0 ? [] : page.documents.filter((d) => rest.has(d.id));
+    // Deletions are stored too (as RxDB's path would), so the replica holds what the server holds.
+    const docs = page.documents.map((doc) => ({ ...doc, _deleted: doc._deleted === true, _meta: { lwt, o: { _rev: 1, hash }, [BOOTSTRAP_MARK]: 1 }, _rev: revision, _attachments: {} }) as unknown as RxDocumentData<unknown>);
+    const { skipped } = await o.extras.insertIfAbsent(docs, context);
+    if (skipped.length === 0) return [];
+    const rest = new Set(skipped);
+    return page.documents.filter((d) => rest.has(d.id));
   }
 
   let pending: { page: Page; written: Promise<WireDoc[]> } | null = null;

@@ -320,7 +320,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                     await passGate();
                     return fetchPage(from);
                   },
-                  storedIds: async (ids) => new Set((await collection.storageInstance.findDocumentsById(ids, true)).map((d) => String((d as unknown as { id: unknown }).id))),
                 })
               : await fetchPage(checkpoint);
             return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
