@@ -54,6 +54,10 @@ export interface DeviceOptions {
   readonly skewMs?: number;
   readonly backoffMs?: { initialMs: number; maxMs: number };
   readonly pullBatchSize?: number;
+  /** False: every pull page takes RxDB's own path (no bootstrap of the first pull). */
+  readonly bootstrap?: boolean;
+  /** Fails this request as a dropped connection would, when it returns true (called with the URL and the count of pulls so far). */
+  readonly failRequest?: (url: string, pulls: number) => boolean;
   /** Runs on the fresh replica before the engine is created (e.g. to plant stored state). */
   readonly beforeEngine?: (replica: Replica) => Promise<void>;
 }
@@ -67,6 +71,10 @@ export class Device {
   readonly clock: DeviceClock;
   readonly engine: SyncEngine;
   requests = 0;
+  /** The URL of every pull request, in order. */
+  readonly pulls: string[] = [];
+  /** Pushed rows, in order. */
+  readonly pushed: { assumedMasterState?: Record<string, unknown>; newDocumentState: Record<string, unknown> }[] = [];
   /** For each local edit (by its stamp): the document state it replaced. */
   readonly previousByStamp = new Map<string, Record<string, unknown> | null>();
   /** Every pushed row and the server's answer, for failure messages. */
@@ -79,11 +87,16 @@ export class Device {
       if (this.partitioned) throw new TypeError('fetch failed (simulated network partition)');
       const url = String(input);
       const push = /\/replication\/(\w+)\/push$/.exec(url);
+      if (/\/replication\/\w+\/pull\?/.test(url)) {
+        this.pulls.push(url);
+        if (options.failRequest?.(url, this.pulls.length)) throw new TypeError('fetch failed (simulated dropped connection)');
+      }
       const res = await fetch(input, init);
       if (push && res.ok) {
         const rows = JSON.parse(String(init?.body)) as { assumedMasterState?: Record<string, unknown>; newDocumentState: Record<string, unknown> }[];
         const answer = (await res.clone().json()) as { conflicts: Record<string, unknown>[] };
         for (const row of rows) {
+          this.pushed.push(row);
           const conflict = answer.conflicts.find((c) => c.id === row.newDocumentState.id);
           this.trace.push(`${performance.now().toFixed(1).padStart(10)} ${this.name} push ${push[1]}/${String(row.newDocumentState.id)} assumed=${brief(row.assumedMasterState)} new=${brief(row.newDocumentState)} → ${conflict ? `conflict master=${brief(conflict)}` : 'ok'}`);
         }
@@ -103,6 +116,7 @@ export class Device {
       backoff: options.backoffMs ?? { initialMs: 20, maxMs: 200 },
       ...(options.collections ? { collections: options.collections } : {}),
       ...(options.pullBatchSize ? { pullBatchSize: options.pullBatchSize } : {}),
+      ...(options.bootstrap === false ? { bootstrap: false } : {}),
     });
   }
 

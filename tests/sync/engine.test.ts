@@ -81,6 +81,102 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     expect(b.status.received).toEqual([10, 20, 25]);
   });
 
+  /** Device a holds `n` accounts on the server; device b (pages of 10) is new. */
+  async function newDeviceAfter(n: number, bOptions: Partial<Parameters<typeof Device.open>[1]> = {}) {
+    const user = await server.newUser();
+    const a = await Device.open(server, { name: 'dev-a', token: () => user.token });
+    devices.push(a);
+    await a.engine.start();
+    await a.replica.db.accounts.bulkInsert(Array.from({ length: n }, () => newAccount(a.clock)));
+    await until(`a has sent all ${n}`, () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
+    const b = await Device.open(server, { name: 'dev-b', token: () => user.token, pullBatchSize: 10, ...bOptions });
+    devices.push(b);
+    return { user, a, b };
+  }
+
+  /** The stored form of a document, `_meta` included (RxDB's document API hides it). */
+  async function storedMeta(d: Device, id: string): Promise<Record<string, unknown>> {
+    const [doc] = await d.replica.db.accounts.storageInstance.findDocumentsById([id], true);
+    return (doc as unknown as { _meta: Record<string, unknown> })._meta;
+  }
+
+  it('a new device\'s first pull goes through the bootstrap: full pages stored straight, the last page by RxDB, nothing pushed back, not even after a restart', async () => {
+    const { user, b } = await newDeviceAfter(25);
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    const onServer = await server.pullAll(user.token, 'accounts');
+    const onB = (await b.replica.db.accounts.find().exec()).map((d) => wireForm(d.toJSON(true)));
+    expect(new Map(onB.map((d) => [d.id, d]))).toEqual(new Map(onServer.map((d) => [d.id, d])));
+    // The two full pages were inserted by the bootstrap (marked), the last five by RxDB's own path.
+    const marks = await Promise.all(onServer.map(async (d) => (await storedMeta(b, d.id)).bs === 1));
+    expect(marks.filter(Boolean)).toHaveLength(20);
+    expect(marks.slice(20).some(Boolean)).toBe(false);
+    expect(b.pushed).toEqual([]);
+    await b.engine.stop();
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.pushed).toEqual([]);
+    expect(await b.replica.db.accounts.count().exec()).toBe(25);
+  });
+
+  it('a bootstrapped document follows later server changes, and its first local edit is sent with its base: a concurrent edit of another field merges without a conflict', async () => {
+    const { a, b } = await newDeviceAfter(20);
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    const [first, second] = await a.replica.db.accounts.find({ sort: [{ sortOrder: 'asc' }] }).exec();
+    expect((await storedMeta(b, first!.id)).bs).toBe(1);
+    // A server change reaches the bootstrapped copy.
+    await patchDoc(first!, { name: 'Renamed on A' }, a.clock);
+    await until('b has the rename', async () => (await b.replica.db.accounts.findOne(first!.id).exec())?.name === 'Renamed on A');
+    // Both edit the second document offline, different fields.
+    b.online.set(false);
+    await until('b paused', () => b.engine.state === 'paused');
+    await patchDoc(second!, { notes: 'note from A' }, a.clock);
+    await a.engine.awaitInSync();
+    await patchDoc((await b.replica.db.accounts.findOne(second!.id).exec())!, { name: 'Name from B' }, b.clock);
+    b.online.set(true);
+    await b.engine.awaitInSync();
+    const pushedSecond = b.pushed.find((r) => r.newDocumentState.id === second!.id);
+    expect(pushedSecond?.assumedMasterState).toMatchObject({ id: second!.id, name: second!.name, hlc: second!.hlc });
+    await until('a has the merge', async () => {
+      const doc = await a.replica.db.accounts.findOne(second!.id).exec();
+      return doc?.name === 'Name from B' && doc.notes === 'note from A';
+    });
+    const onB = (await b.replica.db.accounts.findOne(second!.id).exec())!;
+    expect([onB.name, onB.notes]).toEqual(['Name from B', 'note from A']);
+    expect(await listConflicts(a.replica.db)).toEqual([]);
+    expect(await listConflicts(b.replica.db)).toEqual([]);
+  });
+
+  it('a first pull cut off mid-way resumes after the last page it stored, not from the start', async () => {
+    let failed = false;
+    const { user, b } = await newDeviceAfter(35, {
+      // The third pull (read ahead while the second page is stored) fails once.
+      failRequest: (_url, pulls) => !failed && pulls === 3 && (failed = true),
+    });
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    expect(failed).toBe(true);
+    expect(await b.replica.db.accounts.count().exec()).toBe(35);
+    const onServer = await server.pullAll(user.token, 'accounts');
+    const onB = (await b.replica.db.accounts.find().exec()).map((d) => wireForm(d.toJSON(true)));
+    expect(new Map(onB.map((d) => [d.id, d]))).toEqual(new Map(onServer.map((d) => [d.id, d])));
+    // Only the very first request started from nothing.
+    expect(b.pulls.filter((u) => !u.includes('checkpoint='))).toHaveLength(1);
+    expect(b.pushed).toEqual([]);
+  });
+
+  it('with the bootstrap off, a first pull takes RxDB\'s path for every page (the same result)', async () => {
+    const { user, b } = await newDeviceAfter(25, { bootstrap: false });
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    const onServer = await server.pullAll(user.token, 'accounts');
+    expect(await b.replica.db.accounts.count().exec()).toBe(onServer.length);
+    const marks = await Promise.all(onServer.map(async (d) => (await storedMeta(b, d.id)).bs));
+    expect(marks.every((m) => m === undefined)).toBe(true);
+  });
+
   it('a stored queue entry that no send will ever match (written by a tab that did not replicate) is cleared once sync goes idle', async () => {
     const user = await server.newUser();
     const a = await Device.open(server, {
