@@ -124,6 +124,7 @@ export interface ReplicaStorageExtras {
 
 const extrasByInstance = new WeakMap<object, ReplicaStorageExtras>();
 let bulkCounter = 0;
+const EVENT_WAIT_LIMIT_MS = 10_000;
 
 /**
  * The extras of a collection's storage instance (`collection.storageInstance`, which RxDB wraps around
@@ -439,7 +440,9 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
               try {
                 const { failed, emitted } = await raw(sealed, context, bulkId);
                 for (const pos of failed) skipped.push(String(sealed[pos]![primaryPath]));
-                if (emitted) await processed;
+                // Bounded: should the events never come through (they always do), the plaintext entries
+                // go and a late event is decrypted instead, rather than the sync waiting forever.
+                if (emitted) await Promise.race([processed, new Promise((resolve) => setTimeout(resolve, EVENT_WAIT_LIMIT_MS))]);
               } finally {
                 bulkWaiters.delete(bulkId);
                 listening.unsubscribe();

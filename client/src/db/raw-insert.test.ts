@@ -1,0 +1,128 @@
+import type { IDBFactory } from 'fake-indexeddb';
+import type { RxDocumentData, RxStorage } from 'rxdb';
+import { RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { describe, expect, it, vi } from 'vitest';
+import { openNodeReplica } from '../sync/test-replica.ts';
+import { openReplica, type Replica } from './database.ts';
+import { replicaStorageExtras } from './encrypted-storage.ts';
+import { ReplicaLockedError } from './errors.ts';
+
+/**
+ * insertIfAbsent (encrypted-storage.ts over raw-insert.ts): rows written straight into RxDB's Dexie table
+ * must read back through RxDB exactly as if RxDB had written them — documents, index queries, counts,
+ * change events — and stay sealed at rest. The memory storage checks the fallback through RxDB's bulkWrite.
+ */
+
+let n = 0;
+function account(over: Record<string, unknown> = {}) {
+  n++;
+  return {
+    id: `0196a1b2-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    hlc: `1750000000000:${String(n).padStart(4, '0')}:a`,
+    name: `Secret account ${n}`,
+    type: 'current',
+    currency: 'GBP',
+    institution: 'Hidden Bank plc',
+    accountRef: null,
+    openingBalance: 100 * n,
+    openingDate: '2026-01-01',
+    creditLimit: null,
+    apr: null,
+    closed: false,
+    sortOrder: 1000 - n,
+    notes: null,
+    ...over,
+  };
+}
+
+/** As the sync bootstrap writes them. */
+const asStored = (doc: Record<string, unknown>, deleted = false) =>
+  ({ ...doc, _deleted: deleted, _meta: { lwt: Date.now() + n / 1000, o: { _rev: 1, hash: 'h' }, bs: 1 }, _rev: '1-h', _attachments: {} }) as unknown as RxDocumentData<unknown>;
+
+async function dumpIndexedDb(factory: IDBFactory): Promise<string> {
+  const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  let out = '';
+  for (const { name } of await factory.databases()) {
+    if (!name) continue;
+    const idb = await request(factory.open(name));
+    for (const store of [...idb.objectStoreNames]) out += JSON.stringify(await request(idb.transaction(store, 'readonly').objectStore(store).getAll()));
+    idb.close();
+  }
+  return out;
+}
+
+const stacks: [string, () => Promise<Replica & { indexedDB?: IDBFactory }>][] = [
+  ['Dexie on fake-indexeddb (rows straight into the table)', () => openNodeReplica({ collections: ['accounts'] })],
+  ['memory storage (RxDB bulkWrite fallback)', () => openReplica({ password: 'pw', name: `mem-${n}`, kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, collections: ['accounts'], baseStorage: getRxStorageMemory() as RxStorage<unknown, unknown> })],
+];
+
+describe.each(stacks)('insertIfAbsent on %s', (_label, open) => {
+  it('stores new documents that RxDB then reads, queries, counts and announces like its own; existing ids are left alone', async () => {
+    const replica = await open();
+    try {
+      const db = replica.db;
+      const extras = replicaStorageExtras(db.accounts.storageInstance);
+      expect(extras).not.toBeNull();
+      const local = account({ name: 'Edited on this device' });
+      await db.accounts.insert(local as never);
+      const seen: string[] = [];
+      const sub = db.accounts.find({ sort: [{ sortOrder: 'asc' }] }).$.subscribe((docs) => seen.push(docs.map((d) => d.name).join('|')));
+      const fresh = [account(), account(), account()];
+      const gone = account({ name: 'Deleted on the server' });
+      const { skipped } = await extras!.insertIfAbsent([...fresh, { ...local, name: 'Server version' }, gone].map((d, i) => asStored(d, i === 4)), 'replication-downstream-test');
+      expect(skipped).toEqual([local.id]);
+      // The local edit is untouched; the deleted one is stored but not found.
+      expect((await db.accounts.findOne(local.id).exec())?.name).toBe('Edited on this device');
+      expect(await db.accounts.findOne(gone.id).exec()).toBeNull();
+      const [stored] = await db.accounts.storageInstance.findDocumentsById([gone.id], true);
+      expect(stored?._deleted).toBe(true);
+      for (const doc of fresh) {
+        const { _meta, _rev, _deleted, _attachments, ...data } = (await db.accounts.findOne(doc.id).exec())!.toJSON(true) as Record<string, unknown>;
+        expect(data).toEqual(doc);
+        expect(_meta).toMatchObject({ bs: 1, o: { _rev: 1, hash: 'h' } });
+      }
+      expect(await db.accounts.count().exec()).toBe(4);
+      // An index query (sortOrder) and the live query both see them.
+      const sorted = await db.accounts.find({ selector: { sortOrder: { $gte: 0 } }, sort: [{ sortOrder: 'asc' }] }).exec();
+      expect(sorted.map((d) => d.id)).toEqual([...fresh].reverse().map((d) => d.id).concat(local.id));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(seen.at(-1)).toBe([...fresh].reverse().map((d) => d.name).concat('Edited on this device').join('|'));
+      sub.unsubscribe();
+      // An RxDB update over an inserted row works as over its own (revision and previous state match).
+      await (await db.accounts.findOne(fresh[0]!.id).exec())!.incrementalPatch({ notes: 'patched' });
+      expect((await db.accounts.findOne(fresh[0]!.id).exec())?.notes).toBe('patched');
+      if (replica.indexedDB) {
+        const raw = await dumpIndexedDb(replica.indexedDB);
+        expect(raw).not.toContain('Secret account');
+        expect(raw).not.toContain('Hidden Bank');
+      }
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('a locked replica refuses, and nothing is written', async () => {
+    const replica = await open();
+    const extras = replicaStorageExtras(replica.db.accounts.storageInstance)!;
+    await replica.close();
+    await expect(extras.insertIfAbsent([asStored(account())], 'replication-downstream-test')).rejects.toBeInstanceOf(ReplicaLockedError);
+  });
+});
+
+describe('insertIfAbsent over Dexie', () => {
+  it('goes straight to the table: RxDB\'s Dexie bulkWrite (which reads the batch first) is not called', async () => {
+    const replica = await openNodeReplica({ collections: ['accounts'] });
+    const spy = vi.spyOn(RxStorageInstanceDexie.prototype, 'bulkWrite');
+    try {
+      await replicaStorageExtras(replica.db.accounts.storageInstance)!.insertIfAbsent([asStored(account()), asStored(account())], 'replication-downstream-test');
+      expect(spy).not.toHaveBeenCalled();
+      expect(await replica.db.accounts.count().exec()).toBe(2);
+      await replica.db.accounts.insert(account() as never);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      await replica.close();
+    }
+  });
+});
