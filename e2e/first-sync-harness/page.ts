@@ -12,7 +12,8 @@ import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/
  * - `pullIntoReplica`: a fresh device — a new encrypted replica (client/src/db/database.ts, the app's
  *   storage stack: AES-GCM encryption over key compression over Dexie) — pulls every transaction from the
  *   server with the app's sync engine (client/src/sync/sync-engine.ts: RxDB replicateRxCollection over the
- *   pull endpoint, batches of 1000), until in sync. Timed from engine start to in sync.
+ *   pull endpoint, batches of 1000, the first pull's full pages stored by bootstrap.ts), until in sync.
+ *   Timed from engine start to in sync.
  * - `rawDexie`: the floor — the same documents, already in memory, written with Dexie bulkPut in chunks of
  *   1000 into a fresh IndexedDB database with the replica's indexes.
  */
