@@ -31,8 +31,9 @@ app.provide(REPLICA_PORT, replica);
 const stopWaiting = replica.onDatabase((db) => {
   if (!db) return;
   stopWaiting();
-  void import('./sync/session-sync.ts').then(({ startSessionSync }) =>
-    app.runWithContext(() => startSessionSync({ replica, session: useSessionStore(pinia), status: useSyncStatusStore(pinia) })),
+  void Promise.all([import('./sync/session-sync.ts'), import('./sync/status-relay.ts')]).then(([{ startSessionSync }, { relaySyncStatus }]) =>
+    // Only the leading tab replicates; the relay shows its sync state in this tab's indicator too.
+    app.runWithContext(() => startSessionSync({ replica, session: useSessionStore(pinia), status: relaySyncStatus(useSyncStatusStore(pinia)).sink })),
   );
 });
 app.use(createAppRouter(pinia));
