@@ -29,7 +29,7 @@ export interface ChannelLike {
 
 export interface StatusRelay {
   /** Give this to the sync engine instead of the tab's own status sink. */
-  readonly sink: SyncStatusSink;
+  readonly sink: Required<SyncStatusSink>;
   close(): void;
 }
 
@@ -76,7 +76,7 @@ export function relaySyncStatus(local: SyncStatusSink, channel: ChannelLike | nu
   channel?.addEventListener('message', onMessage);
   channel?.postMessage({ kind: 'hello', from: self } satisfies Message);
 
-  const sink: SyncStatusSink = {
+  const sink: Required<SyncStatusSink> = {
     setQueued: (n) => local.setQueued(n),
     setConflicts: (n) => local.setConflicts(n),
     syncStarted(n) {
