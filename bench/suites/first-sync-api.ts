@@ -16,6 +16,8 @@ export interface PullTiming {
   readonly fetchMs: number;
   readonly requests: number;
   readonly stored: number;
+  /** The replica's own stored rows bulkPut into a copy of RxDB's table layout (IndexedDB alone for that layout). */
+  readonly layoutMs: number;
 }
 
 export interface FirstSyncPage {
