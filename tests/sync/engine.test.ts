@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { replicaStorageExtras } from '../../client/src/db/encrypted-storage.ts';
+import { runBootstrap } from '../../client/src/sync/bootstrap.ts';
 import { listConflicts } from '../../client/src/sync/conflict-log.ts';
+import { createTransport } from '../../client/src/sync/transport.ts';
 import { patchDoc, removeDoc } from '../../client/src/sync/local-edits.ts';
 import { testBackends } from '../../sync-server/src/testing/harness.ts';
 import { Device } from './device.ts';
@@ -165,6 +168,38 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     // Only the very first request started from nothing.
     expect(b.pulls.filter((u) => !u.includes('checkpoint='))).toHaveLength(1);
     expect(b.pushed).toEqual([]);
+  });
+
+  it('a first sync killed before RxDB stored its upstream checkpoint: the next start sends those documents once without a base, no conflict is logged, nothing changes', async () => {
+    const { user, b } = await newDeviceAfter(20);
+    const before = await server.pullAll(user.token, 'accounts');
+    // The bootstrap's writes with no replication running to take its events (as if the app died right after).
+    const transport = createTransport({ baseUrl: server.apiBase, getAccessToken: () => user.token });
+    const last = await runBootstrap({
+      db: b.replica.db,
+      key: `mymidas-sync:${server.apiBase}:accounts`,
+      extras: replicaStorageExtras(b.replica.db.accounts.storageInstance)!,
+      state: { downstreamBulkWriteFlag: Promise.resolve('replication-downstream-killed'), input: { hashFunction: b.replica.db.hashFunction, identifier: `rxdbreplicationmymidas-sync:${server.apiBase}:accounts` } } as never,
+      batchSize: 10,
+      fetchPage: (from) => transport.pull('accounts', from, 10),
+    });
+    expect(last.documents).toEqual([]);
+    expect(await b.replica.db.accounts.count().exec()).toBe(20);
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    await until('b has sent what it found', () => b.status.queued === 0 && b.status.lastSyncedAt !== null);
+    expect(b.pushed.length).toBe(20);
+    expect(b.pushed.every((r) => !r.assumedMasterState)).toBe(true);
+    expect(await listConflicts(b.replica.db)).toEqual([]);
+    expect(await server.pullAll(user.token, 'accounts')).toEqual(before);
+    const onB = (await b.replica.db.accounts.find().exec()).map((d) => wireForm(d.toJSON(true)));
+    expect(new Map(onB.map((d) => [d.id, d]))).toEqual(new Map(before.map((d) => [d.id, d])));
+    // Their meta rows are stored now: another restart sends nothing.
+    await b.engine.stop();
+    await b.engine.start();
+    await b.engine.awaitInSync();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.pushed.length).toBe(20);
   });
 
   it('with the bootstrap off, a first pull takes RxDB\'s path for every page (the same result)', async () => {
