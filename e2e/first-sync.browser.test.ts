@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
-import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi } from './lib/app-flows.ts';
+import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, unlockThroughUi } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 
@@ -16,12 +16,6 @@ import { describeBrowser, launchChromium } from './lib/chromium.ts';
  */
 
 const ARTIFACTS = new URL('./artifacts/first-sync/', import.meta.url).pathname;
-
-async function unlock(page: Page): Promise<void> {
-  await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Password').fill(OWNER_PASSWORD);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-}
 
 const syncState = (page: Page) => page.locator('.sync[data-state]').getAttribute('data-state');
 const count = async (page: Page) => (await page.getByTestId('tx-count').textContent())?.trim() ?? '';
@@ -90,11 +84,11 @@ describeBrowser('a new device\'s first sync (production build, real server, two 
     await one.waitForURL(`${site.url}/`, { timeout: 90_000 });
     // A full page load locks the replica again (the key lives in memory only).
     await one.goto(`${site.url}/transactions`);
-    await unlock(one);
+    await unlockThroughUi(one);
     const two = await device.newPage();
     two.on('pageerror', (e) => pageErrors.push(`tab two: ${e.message}`));
     await two.goto(`${site.url}/transactions`);
-    await unlock(two);
+    await unlockThroughUi(two);
     tabs = [one, two];
     for (const tab of tabs) await expect.poll(() => count(tab), { timeout: 30_000 }).toBe('0 transactions');
   });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { authenticator } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, VIEWPORTS } from './lib/app-flows.ts';
+import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, unlockThroughUi, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 
@@ -49,12 +49,6 @@ async function both(page: Page, name: string): Promise<void> {
 async function openSettings(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).first().click();
   await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-}
-
-async function unlockWith(page: Page, password: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Unlock' }).click();
 }
 
 describeBrowser('settings security: TOTP, password, session expiry (production build, real server)', () => {
@@ -139,9 +133,9 @@ describeBrowser('settings security: TOTP, password, session expiry (production b
     expect((await apiLogin(site.url, NEW_PASSWORD)).type).toBe('totp-required');
 
     await page.getByRole('button', { name: 'Lock this device' }).click();
-    await unlockWith(page, OWNER_PASSWORD);
+    await unlockThroughUi(page, OWNER_PASSWORD);
     await page.getByRole('alert').filter({ hasText: 'does not unlock' }).waitFor({ timeout: 60_000 });
-    await unlockWith(page, NEW_PASSWORD);
+    await unlockThroughUi(page, NEW_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
   });
 
@@ -158,7 +152,7 @@ describeBrowser('settings security: TOTP, password, session expiry (production b
   it('with the refresh cookie gone, the app says the session expired, local use continues and sync asks for a sign-in', async () => {
     await context.clearCookies();
     await page.reload();
-    await unlockWith(page, NEW_PASSWORD);
+    await unlockThroughUi(page, NEW_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
     await expect.poll(() => page.locator('.sync').getAttribute('data-state'), { timeout: 30_000 }).toBe('needs-sign-in');
     await openSettings(page);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, VIEWPORTS, waitForServiceWorker } from './lib/app-flows.ts';
+import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, unlockThroughUi, VIEWPORTS, waitForServiceWorker } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 
@@ -92,12 +92,6 @@ async function serverAccounts(base: string, token: string): Promise<Record<strin
   }
 }
 
-async function unlock(page: Page, password: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-}
-
 /** Renames an account through its Edit form on the accounts page. */
 async function renameAccount(page: Page, from: string, to: string): Promise<void> {
   await gotoAccounts(page);
@@ -168,11 +162,11 @@ describeBrowser('the installable offline client (production build, real server)'
   it('a wrong password does not unlock', async () => {
     await page.getByRole('button', { name: 'Lock this device' }).click();
     await page.waitForURL(/\/unlock/);
-    await unlock(page, 'not the password at all');
+    await unlockThroughUi(page, 'not the password at all');
     await page.getByRole('alert').filter({ hasText: 'does not unlock' }).waitFor({ timeout: 60_000 });
     expect(new URL(page.url()).pathname).toBe('/unlock');
     expect(await page.getByText(ACCOUNT_NAME).count()).toBe(0);
-    await unlock(page, OWNER_PASSWORD);
+    await unlockThroughUi(page, OWNER_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
   });
 
@@ -180,7 +174,7 @@ describeBrowser('the installable offline client (production build, real server)'
     await a.setOffline(true);
     const response = await page.reload();
     expect(response?.fromServiceWorker()).toBe(true);
-    await unlock(page, OWNER_PASSWORD);
+    await unlockThroughUi(page, OWNER_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
     await gotoAccounts(page);
     const item = page.locator(`[data-account-id="${accountId}"]`);
@@ -196,7 +190,7 @@ describeBrowser('the installable offline client (production build, real server)'
 
   it('the queued count survives another offline reload', async () => {
     await page.reload();
-    await unlock(page, OWNER_PASSWORD);
+    await unlockThroughUi(page, OWNER_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/unlock'), { timeout: 60_000 });
     await expect.poll(() => page.locator('.sync').getAttribute('data-state')).toBe('offline');
     await expect.poll(() => page.locator('.sync .text').textContent()).toBe('Offline · 1 queued');

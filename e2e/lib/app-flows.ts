@@ -26,6 +26,13 @@ export async function fillLogin(page: Page, email: string, password: string): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Unlocks the replica from the Unlock screen (a full page load locks it: the key lives in memory only). */
+export async function unlockThroughUi(page: Page, password = OWNER_PASSWORD): Promise<void> {
+  await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+}
+
 /** Waits until a service worker controls the page (the app shell is precached). */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, undefined, { timeout: 60_000 });

@@ -38,7 +38,7 @@ function account(over: Record<string, unknown> = {}) {
 
 /** As the sync bootstrap writes them. */
 const asStored = (doc: Record<string, unknown>, deleted = false) =>
-  ({ ...doc, _deleted: deleted, _meta: { lwt: Date.now() + n / 1000, o: { _rev: 1, hash: 'h' }, bs: 1 }, _rev: '1-h', _attachments: {} }) as unknown as RxDocumentData<unknown>;
+  ({ ...doc, _deleted: deleted, _meta: { lwt: 1_750_000_000_000 + n, o: { _rev: 1, hash: 'h' }, bs: 1 }, _rev: '1-h', _attachments: {} }) as unknown as RxDocumentData<unknown>;
 
 async function dumpIndexedDb(factory: IDBFactory): Promise<string> {
   const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });

@@ -54,11 +54,11 @@ export async function rawInserterFor(
 ): Promise<RawInserter | null> {
   const original = (instance as { originalStorageInstance?: unknown }).originalStorageInstance;
   const dexie = (compressedFrom ? original : instance) as DexieInstanceLike | undefined;
-  if (!dexie || typeof dexie.changes$?.next !== 'function') return null;
+  const changes$ = dexie?.changes$;
+  if (!dexie || typeof changes$?.next !== 'function') return null;
   const internals = await dexie.internals;
   if (!isDexieInternals(internals)) return null;
   const compression = compressedFrom ? getCompressionStateByRxJsonSchema(compressedFrom) : null;
-  const changes$ = dexie.changes$;
 
   return async (docs, context, bulkId) => {
     const stored = compression ? docs.map((d) => compressDocumentData(compression, d as RxDocumentData<unknown>) as Doc) : docs;
@@ -88,7 +88,7 @@ export async function rawInserterFor(
     }
     if (!newest || events.length === 0) return { failed, emitted: false };
     const meta = newest._meta as { lwt: number };
-    changes$?.next({ id: bulkId, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
+    changes$.next({ id: bulkId, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
     return { failed, emitted: true };
   };
 }

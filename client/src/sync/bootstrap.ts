@@ -28,7 +28,7 @@ import type { PullCheckpoint, WireDoc } from './transport.ts';
 const PROGRESS_DOC = 'sync-bootstrap';
 
 /** Marks a document inserted by the bootstrap (no meta row yet) in `_meta`. */
-export const BOOTSTRAP_MARK = 'bs';
+const BOOTSTRAP_MARK = 'bs';
 
 type Doc = Record<string, unknown>;
 type Page = { documents: WireDoc[]; checkpoint: PullCheckpoint | null };
@@ -42,7 +42,6 @@ export interface BootstrapOptions {
   readonly batchSize: number;
   /** Fetches the page after `checkpoint` (the engine's read-ahead and transport). */
   readonly fetchPage: (checkpoint: PullCheckpoint | null) => Promise<Page>;
-  readonly onPage?: (page: Page) => void;
 }
 
 interface Progress {
@@ -60,12 +59,12 @@ async function saveProgress(db: ReplicaDatabase, key: string, checkpoint: PullCh
   await db.upsertLocal(PROGRESS_DOC, { progress });
 }
 
-export async function identifierHashOf(state: RxStorageInstanceReplicationState<unknown>): Promise<string> {
+async function identifierHashOf(state: RxStorageInstanceReplicationState<unknown>): Promise<string> {
   return state.input.hashFunction(state.input.identifier);
 }
 
 /** True when this stored document is exactly what the bootstrap inserted: untouched since, no meta row. */
-export function isUntouchedBootstrapDoc(doc: Doc, identifierHash: string): boolean {
+function isUntouchedBootstrapDoc(doc: Doc, identifierHash: string): boolean {
   const meta = doc._meta as { o?: { _rev?: number; hash?: string }; [BOOTSTRAP_MARK]?: number } | undefined;
   return !!meta && meta[BOOTSTRAP_MARK] === 1 && meta.o?.hash === identifierHash && typeof doc._rev === 'string' && meta.o._rev === getHeightOfRevision(doc._rev);
 }
@@ -105,7 +104,6 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
   try {
     for (;;) {
       const page = await o.fetchPage(checkpoint);
-      o.onPage?.(page);
       if (page.documents.length < o.batchSize || !page.checkpoint) {
         const stop = await settle();
         return stop ?? page;

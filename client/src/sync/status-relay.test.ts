@@ -13,6 +13,7 @@ function recorder(): SyncStatusSink & { calls: string[] } {
   };
 }
 
+let channels = 0;
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
 describe('sync status relay between tabs (real BroadcastChannel)', () => {
@@ -28,7 +29,7 @@ describe('sync status relay between tabs (real BroadcastChannel)', () => {
   });
 
   it('what the replicating tab reports reaches the other tabs in order; per-tab counts stay in their tab', async () => {
-    name = `relay-${Math.random()}`;
+    name = `relay-test-${++channels}`;
     const a = recorder();
     const b = recorder();
     const leader = tab(a);
@@ -45,7 +46,7 @@ describe('sync status relay between tabs (real BroadcastChannel)', () => {
   });
 
   it('a tab opened later is told the latest state; what others relay is not sent on again', async () => {
-    name = `relay-${Math.random()}`;
+    name = `relay-test-${++channels}`;
     const a = recorder();
     const b = recorder();
     const leader = tab(a);
@@ -66,7 +67,7 @@ describe('sync status relay between tabs (real BroadcastChannel)', () => {
   });
 
   it('ignores messages that are not relay messages, and bad counts do not break the tab', async () => {
-    name = `relay-${Math.random()}`;
+    name = `relay-test-${++channels}`;
     const b = recorder();
     const throwing = { ...b, setReceived: () => { throw new RangeError('bad count'); } };
     tab(throwing);
