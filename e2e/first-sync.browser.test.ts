@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
-import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, unlockThroughUi } from './lib/app-flows.ts';
+import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, unlockThroughUi, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 
@@ -104,8 +104,11 @@ describeBrowser('a new device\'s first sync (production build, real server, two 
     await expect.poll(async () => [await count(tabs[1]!), await count(tabs[0]!)].join(' | '), { timeout: 30_000 }).toMatch(/^(.+) \| \1$/);
     // Only one tab replicates; the other shows its sync state too (client/src/sync/status-relay.ts).
     for (const tab of tabs) await expect.poll(() => syncState(tab), { timeout: 60_000 }).toBe('synced');
-    await tabs[0]!.screenshot({ path: `${ARTIFACTS}tab-one.png` });
-    await tabs[1]!.screenshot({ path: `${ARTIFACTS}tab-two.png` });
+    // What a person sees, on a wide desktop and on a phone.
+    await tabs[0]!.setViewportSize(VIEWPORTS.desktop);
+    await tabs[0]!.screenshot({ path: `${ARTIFACTS}tab-one-desktop.png` });
+    await tabs[1]!.setViewportSize(VIEWPORTS.phone);
+    await tabs[1]!.screenshot({ path: `${ARTIFACTS}tab-two-phone.png` });
     const raw = await rawTransactions(tabs[0]!, 'CARD PAYMENT TO');
     // At least every transaction sent (a recurring rule the app posts itself would add to them).
     expect(raw.rows).toBeGreaterThanOrEqual(total);
