@@ -3,7 +3,7 @@ import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
 import { auditDataChanges, type DataAction, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, Sql, SqlValue } from '../store/database.ts';
-import { openDoc, piiColumns, sealDoc } from '../store/documents.ts';
+import { openDoc, piiColumns, piiSelectList, sealDoc } from '../store/documents.ts';
 
 /** A replicated document as it crosses the wire: the collection's fields plus RxDB's `_deleted`. */
 export type WireDoc = Record<string, unknown> & { id: string; _deleted: boolean };
@@ -58,7 +58,22 @@ function idType(collection: CollectionName): 'uuid' | 'text' {
 }
 
 function selectList(collection: CollectionName): string {
-  return ['id', 'seq', 'deleted', 'doc', ...piiColumns(collection)].join(', ');
+  return ['id', 'seq', 'deleted', 'doc', ...piiSelectList(collection)].join(', ');
+}
+
+/**
+ * Keyset pagination wants one plan: walk the `(user_id, seq, id)` index in order and stop after `limit`
+ * rows. With stale statistics — always on PGlite, which has no autovacuum, and on PostgreSQL until the
+ * first auto-analyze after a bulk load — the planner believes a user has a handful of rows and picks a
+ * bitmap scan of every row after the checkpoint plus a sort, so a first sync of 100,000 documents read
+ * about 5 million rows. Turned off for the pull's own transaction only.
+ */
+export const PULL_PLANNER_SETTINGS = "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)";
+
+/** The pull's SELECT (parameters: user id, checkpoint seq, checkpoint id, limit). */
+export function pullQuery(collection: CollectionName): string {
+  return `SELECT ${selectList(collection)} FROM ${collection}
+          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idType(collection)}) ORDER BY seq, id LIMIT $4`;
 }
 
 function toWire(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): WireDoc {
@@ -77,13 +92,10 @@ export class ReplicationService {
     const from = { ...(after ?? { seq: 0, id: MAX_ID }) };
     // Seqs are unique, so a quote-style id sent for a uuid table can only mean "after this seq".
     if (idType(collection) === 'uuid' && !UUID_TEXT.test(from.id)) from.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
-    const rows = await this.deps.db.withUser(userId, (sql) =>
-      sql.query<Record<string, unknown>>(
-        `SELECT ${selectList(collection)} FROM ${collection}
-          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idType(collection)}) ORDER BY seq, id LIMIT $4`,
-        [userId, from.seq, from.id, limit],
-      ),
-    );
+    const rows = await this.deps.db.withUser(userId, async (sql) => {
+      await sql.query(PULL_PLANNER_SETTINGS);
+      return sql.query<Record<string, unknown>>(pullQuery(collection), [userId, from.seq, from.id, limit]);
+    });
     const documents = rows.rows.map((r) => toWire(this.deps.cipher, collection, r));
     const last = rows.rows.at(-1);
     return { documents, checkpoint: last ? { seq: Number(last.seq), id: String(last.id) } : after };
