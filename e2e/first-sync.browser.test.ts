@@ -11,7 +11,7 @@ import { describeBrowser, launchChromium } from './lib/chromium.ts';
  * open on the transactions page, then a few thousand transactions arrive on the server. The leading tab
  * (whichever RxDB elects) pulls them — full pages through the bootstrap (client/src/sync/bootstrap.ts: rows straight into the
  * encrypted replica), the last page through RxDB — and both tabs show every transaction (the other tab
- * through RxDB's broadcast channel) and "Synced" (the other tab through the sync status relay). The
+ * through the replica's insert notices for bootstrap pages, RxDB's broadcast channel for the rest) and "Synced" (the other tab through the sync status relay). The
  * stored rows carry the bootstrap's mark and no plaintext.
  */
 

@@ -1,5 +1,5 @@
-import { BehaviorSubject, firstValueFrom } from 'rxjs';
-import { concatMap, filter, share, tap } from 'rxjs/operators';
+import { BehaviorSubject, firstValueFrom, merge, Subject } from 'rxjs';
+import { concatMap, filter, map, share, tap } from 'rxjs/operators';
 import type {
   BulkWriteRow,
   EventBulk,
@@ -14,6 +14,7 @@ import type {
   RxStorageInstanceCreationParams,
   RxStorageWriteError,
 } from 'rxdb';
+import { randomToken } from 'rxdb';
 import { fromBase64Scratch, toBase64 } from './bytes.ts';
 import { rawInserterFor, type RawInserter } from './raw-insert.ts';
 import { DecryptionError, EncryptedFieldQueryError, EncryptionSetupError, ReplicaLockedError } from './errors.ts';
@@ -123,8 +124,24 @@ export interface ReplicaStorageExtras {
 }
 
 const extrasByInstance = new WeakMap<object, ReplicaStorageExtras>();
-let bulkCounter = 0;
-const EVENT_WAIT_LIMIT_MS = 10_000;
+
+/** What a tab tells the others after insertIfAbsent: which rows to read, and the bulk's checkpoint and context. */
+interface InsertNotice {
+  readonly id: string;
+  readonly ids: readonly string[];
+  readonly checkpoint: { readonly id: unknown; readonly lwt: number };
+  readonly context: string;
+}
+
+/** A notice from the channel, or null for anything else (same-origin tabs only, but checked all the same). */
+function readInsertNotice(data: unknown): InsertNotice | null {
+  const n = data as Partial<InsertNotice> | null;
+  if (!n || typeof n !== 'object' || typeof n.id !== 'string' || typeof n.context !== 'string') return null;
+  if (!Array.isArray(n.ids) || n.ids.length === 0 || n.ids.length > 10_000 || !n.ids.every((id) => typeof id === 'string')) return null;
+  const checkpoint = n.checkpoint as { id?: unknown; lwt?: unknown } | undefined;
+  if (!checkpoint || typeof checkpoint.lwt !== 'number' || typeof checkpoint.id !== 'string') return null;
+  return { id: n.id, ids: n.ids, checkpoint: { id: checkpoint.id, lwt: checkpoint.lwt }, context: n.context };
+}
 
 /**
  * The extras of a collection's storage instance (`collection.storageInstance`, which RxDB wraps around
@@ -314,42 +331,91 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
 
       const fromStorage = (doc: RxDocumentData<unknown>) => unseal(doc as Doc) as Promise<RxDocumentData<RxDocType>>;
       const pendingEventBulks$ = new BehaviorSubject(0);
-      /** Resolvers for event bulks emitted below RxDB's key compression (insertIfAbsent), by bulk id. */
-      const bulkWaiters = new Map<string, () => void>();
+      type Bulk = EventBulk<RxStorageChangeEvent<RxDocType>, unknown>;
+      /** Bulks in plaintext from this wrapper (insertIfAbsent), and other tabs' insert notices. */
+      const own$ = new Subject<{ plain: Bulk } | { notice: InsertNotice }>();
+      // Other tabs hear of insertIfAbsent rows through this channel, as ids: each reads them from the
+      // shared IndexedDB. RxDB's own channel would have carried every sealed row to every tab.
+      const notices = params.multiInstance && typeof BroadcastChannel === 'function' ? new BroadcastChannel(`mymidas-replica|${params.databaseName}|${collection}|${params.schema.version}`) : null;
+      if (notices) {
+        notices.onmessage = (message: MessageEvent<unknown>) => {
+          const notice = readInsertNotice(message.data);
+          if (notice) own$.next({ notice });
+        };
+      }
 
-      const changeStream = instance.changeStream().pipe(
+      /** Another tab inserted these rows: read them (as stored now) and announce them as inserts. */
+      async function noticeToBulk(notice: InsertNotice): Promise<Bulk | null> {
+        const stored = await instance.findDocumentsById([...notice.ids], false);
+        if (stored.length === 0) return null;
+        const events = await Promise.all(
+          stored.map(async (doc) => ({ documentId: String((doc as unknown as Doc)[primaryPath]), operation: 'INSERT' as const, documentData: await fromStorage(doc), previousDocumentData: undefined })),
+        );
+        return { id: notice.id, events, checkpoint: notice.checkpoint, context: notice.context } as unknown as Bulk;
+      }
+
+      /** The inner storage's bulk: our own writes get their plaintext from inFlight, other tabs' are decrypted. */
+      async function innerToBulk(bulk: Bulk): Promise<Bulk> {
+        const events = await Promise.all(
+          bulk.events.map(async (event) => {
+            const envelope = (event.documentData as unknown as Doc)[ENVELOPE_FIELD];
+            const mine = typeof envelope === 'string' ? inFlight.get(envelope) : undefined;
+            if (mine) {
+              return { ...event, documentData: mine.document, previousDocumentData: mine.previous } as typeof event;
+            }
+            // An event from another tab: decrypt. Its `previous` may be a stand-in without PII (see
+            // previousStandIn); that is passed on as is — queries never touch encrypted fields, so
+            // RxDB's event-reduce reaches the same result with or without them.
+            const previous = event.previousDocumentData as unknown as Doc | undefined;
+            const [documentData, previousDocumentData] = await Promise.all([
+              fromStorage(event.documentData),
+              event.previousDocumentData && previous && typeof previous[ENVELOPE_FIELD] === 'string'
+                ? fromStorage(event.previousDocumentData)
+                : event.previousDocumentData,
+            ]);
+            return { ...event, documentData, previousDocumentData } as typeof event;
+          }),
+        );
+        return { ...bulk, events };
+      }
+
+      const changeStream = merge(instance.changeStream().pipe(map((inner: Bulk) => ({ inner }))), own$).pipe(
         tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() + 1)),
-        // concatMap keeps event order even when an event from another tab needs an async decryption.
-        concatMap(async (bulk: EventBulk<RxStorageChangeEvent<RxDocType>, unknown>) => {
-          const events = await Promise.all(
-            bulk.events.map(async (event) => {
-              const envelope = (event.documentData as unknown as Doc)[ENVELOPE_FIELD];
-              const mine = typeof envelope === 'string' ? inFlight.get(envelope) : undefined;
-              if (mine) {
-                return { ...event, documentData: mine.document, previousDocumentData: mine.previous } as typeof event;
-              }
-              // An event from another tab: decrypt. Its `previous` may be a stand-in without PII (see
-              // previousStandIn); that is passed on as is — queries never touch encrypted fields, so
-              // RxDB's event-reduce reaches the same result with or without them.
-              const previous = event.previousDocumentData as unknown as Doc | undefined;
-              const [documentData, previousDocumentData] = await Promise.all([
-                fromStorage(event.documentData),
-                event.previousDocumentData && previous && typeof previous[ENVELOPE_FIELD] === 'string'
-                  ? fromStorage(event.previousDocumentData)
-                  : event.previousDocumentData,
-              ]);
-              return { ...event, documentData, previousDocumentData } as typeof event;
-            }),
-          );
-          return { ...bulk, events };
+        // concatMap keeps event order even when a bulk needs an async decryption or read.
+        concatMap(async (item): Promise<Bulk | null> => {
+          try {
+            if ('plain' in item) return item.plain;
+            if ('notice' in item) return await noticeToBulk(item.notice);
+            return await innerToBulk(item.inner);
+          } finally {
+            pendingEventBulks$.next(pendingEventBulks$.getValue() - 1);
+          }
         }),
-        tap((bulk) => {
-          pendingEventBulks$.next(pendingEventBulks$.getValue() - 1);
-          bulkWaiters.get(bulk.id)?.();
-        }),
+        filter((bulk): bulk is Bulk => bulk !== null),
         // One decryption pass per event bulk however many subscribers RxDB attaches.
         share(),
       );
+
+      /** Another storage than Dexie (tests' memory storage): RxDB's bulkWrite, where an existing id is a 409. */
+      async function insertThroughBulkWrite(sealed: readonly Doc[], docs: readonly RxDocumentData<unknown>[], context: string): Promise<string[]> {
+        const envelopes = sealed.map((row, i) => {
+          const key = String(row[ENVELOPE_FIELD]);
+          inFlight.set(key, { document: docs[i] as Doc, previous: undefined });
+          return key;
+        });
+        try {
+          const result = await instance.bulkWrite(sealed.map((document) => ({ document }) as unknown as BulkWriteRow<RxDocType>), context);
+          const skipped: string[] = [];
+          for (const error of result.error) {
+            if (error.status !== 409) throw new Error(`${collection}: inserting ${error.documentId} failed (${error.status}).`);
+            skipped.push(error.documentId);
+          }
+          await firstValueFrom(pendingEventBulks$.pipe(filter((n) => n === 0)));
+          return skipped;
+        } finally {
+          for (const key of envelopes) inFlight.delete(key);
+        }
+      }
 
       const wrapped: RxStorageInstance<RxDocType, Internals, InstanceCreationOptions> = {
         databaseName: instance.databaseName,
@@ -412,54 +478,46 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         },
         changeStream: () => changeStream,
         cleanup: (minimumDeletedTime) => instance.cleanup(minimumDeletedTime),
-        close: () => instance.close(),
-        remove: () => instance.remove(),
+        close: () => {
+          notices?.close();
+          return instance.close();
+        },
+        remove: () => {
+          notices?.close();
+          return instance.remove();
+        },
       };
       const extras: ReplicaStorageExtras = {
         async insertIfAbsent(docs, context) {
           args.keys.get();
-          const sealed: Doc[] = [];
-          const envelopes: string[] = [];
-          try {
-            const documents = await Promise.all(docs.map((doc) => seal(doc as Doc)));
-            documents.forEach((document, i) => {
-              const key = String(document[ENVELOPE_FIELD]);
-              envelopes.push(key);
-              inFlight.set(key, { document: docs[i] as Doc, previous: undefined });
-              sealed.push(document);
-            });
-            rawInsert ??= rawInserterFor(instance as RxStorageInstance<unknown, unknown, unknown>, primaryPath, params.schema.keyCompression ? (innerSchema as RxJsonSchema<RxDocumentData<unknown>>) : null);
-            const raw = await rawInsert;
-            const skipped: string[] = [];
-            if (raw) {
-              // The events pass RxDB's key-compression layer asynchronously: wait until this wrapper has
-              // passed them on (with the plaintext from inFlight) before the inFlight entries go.
-              const bulkId = `insert-if-absent-${++bulkCounter}`;
-              const processed = new Promise<void>((resolve) => bulkWaiters.set(bulkId, resolve));
-              const listening = changeStream.subscribe();
-              try {
-                const { failed, emitted } = await raw(sealed, context, bulkId);
-                for (const pos of failed) skipped.push(String(sealed[pos]![primaryPath]));
-                // Bounded: should the events never come through (they always do), the plaintext entries
-                // go and a late event is decrypted instead, rather than the sync waiting forever.
-                if (emitted) await Promise.race([processed, new Promise((resolve) => setTimeout(resolve, EVENT_WAIT_LIMIT_MS))]);
-              } finally {
-                bulkWaiters.delete(bulkId);
-                listening.unsubscribe();
-              }
-            } else {
-              // Another storage (not Dexie): RxDB's bulkWrite, where an insert over an existing id is a 409.
-              const result = await instance.bulkWrite(sealed.map((document) => ({ document }) as unknown as BulkWriteRow<RxDocType>), context);
-              for (const error of result.error) {
-                if (error.status !== 409) throw new Error(`${collection}: inserting ${error.documentId} failed (${error.status}).`);
-                skipped.push(error.documentId);
-              }
+          const sealed = await Promise.all(docs.map((doc) => seal(doc as Doc)));
+          rawInsert ??= rawInserterFor(instance as RxStorageInstance<unknown, unknown, unknown>, params.schema.keyCompression ? (innerSchema as RxJsonSchema<RxDocumentData<unknown>>) : null);
+          const raw = await rawInsert;
+          if (!raw) return { skipped: await insertThroughBulkWrite(sealed, docs, context) };
+          const { failed } = await raw(sealed);
+          const skipped: string[] = [];
+          // As RxDB's bulkWrite would: an INSERT event per inserted live document, the checkpoint being the
+          // newest row written — but in plaintext, straight into this wrapper's stream.
+          const events: RxStorageChangeEvent<RxDocType>[] = [];
+          let newest: Doc | undefined;
+          sealed.forEach((row, i) => {
+            const id = String(row[primaryPath]);
+            if (failed.has(i)) {
+              skipped.push(id);
+              return;
             }
+            newest = row;
+            const doc = docs[i] as unknown as RxDocumentData<RxDocType>;
+            if (doc._deleted !== true) events.push({ documentId: id, operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
+          });
+          if (newest && events.length > 0) {
+            const checkpoint = { id: newest[primaryPath], lwt: (newest._meta as { lwt: number }).lwt };
+            const bulk = { id: randomToken(12), events, checkpoint, context } as unknown as Bulk;
+            own$.next({ plain: bulk });
+            notices?.postMessage({ id: bulk.id, ids: events.map((e) => e.documentId), checkpoint, context } satisfies InsertNotice);
             await firstValueFrom(pendingEventBulks$.pipe(filter((n) => n === 0)));
-            return { skipped };
-          } finally {
-            for (const key of envelopes) inFlight.delete(key);
           }
+          return { skipped };
         },
         setBeforeWrite(observer) {
           beforeWrite = observer;

@@ -126,3 +126,43 @@ describe('insertIfAbsent over Dexie', () => {
     }
   });
 });
+
+describe('insertIfAbsent and other tabs', () => {
+  it('another tab on the same IndexedDB hears of the rows by id only, reads them, and announces them decrypted', async () => {
+    const replica = await openNodeReplica({ collections: ['accounts'] });
+    const mine = replica.db.accounts.storageInstance;
+    // A second tab: the same storage stack and key, the same database and collection, another instance token.
+    const otherTab = await replica.db.storage.createStorageInstance({
+      databaseName: mine.databaseName,
+      collectionName: mine.collectionName,
+      schema: mine.schema,
+      options: {},
+      multiInstance: true,
+      devMode: false,
+      databaseInstanceToken: 'other-tab',
+    } as never);
+    const spy = vi.spyOn(BroadcastChannel.prototype, 'postMessage');
+    const heard: { id: string; name: unknown; operation: string }[] = [];
+    const sub = otherTab.changeStream().subscribe((bulk) => {
+      for (const e of bulk.events) heard.push({ id: e.documentId, name: (e.documentData as unknown as { name?: unknown }).name, operation: e.operation });
+    });
+    try {
+      const fresh = [account(), account()];
+      const gone = account();
+      await replicaStorageExtras(mine)!.insertIfAbsent([...fresh, gone].map((d, i) => asStored(d, i === 2)), 'replication-downstream-test');
+      await vi.waitFor(() => expect(heard).toHaveLength(2));
+      expect(heard).toEqual(fresh.map((d) => ({ id: d.id, name: d.name, operation: 'INSERT' })));
+      // What crossed to the other tab: ids, a checkpoint and the context; no row, sealed or not (every
+      // stored row holds its hlc in the clear), and nothing about the deleted one.
+      const messages = spy.mock.calls.map(([m]) => JSON.stringify(m));
+      for (const m of messages) for (const doc of [...fresh, gone]) expect(m).not.toContain(doc.hlc);
+      const ours = spy.mock.calls.filter((_, i) => (spy.mock.contexts[i] as BroadcastChannel).name.startsWith('mymidas-replica|')).map(([m]) => m as { ids: string[] });
+      expect(ours.map((m) => m.ids)).toEqual([fresh.map((d) => d.id)]);
+    } finally {
+      spy.mockRestore();
+      sub.unsubscribe();
+      await otherTab.close();
+      await replica.close();
+    }
+  });
+});

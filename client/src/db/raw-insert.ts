@@ -7,23 +7,24 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
  * new device's first pull (client/src/sync/bootstrap.ts). RxDB's own bulkWrite first reads every id in
  * the batch to detect conflicts, builds a write plan per row and copies each document twice; here the
  * rows go to IndexedDB with `add` (an id that exists fails alone, with a ConstraintError, and is reported
- * back), and one change-event bulk is emitted through the Dexie instance, exactly as its bulkWrite
- * would, so RxDB's collection, its queries, the replication's upstream and other tabs all see the rows.
+ * back). No change event is emitted here: encrypted-storage.ts emits one, in plaintext, above the key
+ * compression (nothing to decompress or decrypt) and tells other tabs through its own channel (RxDB's
+ * would carry every sealed row to every tab).
  *
  * The documents are in storage form already (sealed by encrypted-storage.ts, with `_meta`, `_rev`,
  * `_attachments`, `_deleted`). Returns the positions that were not inserted because the id exists.
  *
  * It relies on RxDB 17's Dexie layout (internals `{ dexieDb, dexieTable, booleanIndexes }`, documents
- * converted by `fromStorageToDexie`, change events on the instance's `changes$`): `rawInserterFor` returns
- * null when the instance does not look like that, and the caller falls back to RxDB's bulkWrite. The
- * Node tests run this path on fake-indexeddb and read the rows back through RxDB
- * (client/src/db/raw-insert.test.ts), so a layout change in RxDB fails a test instead of corrupting data.
+ * converted by `fromStorageToDexie`): `rawInserterFor` returns null when the instance does not look like
+ * that, and the caller falls back to RxDB's bulkWrite. The Node tests run this path on fake-indexeddb and
+ * read the rows back through RxDB (client/src/db/raw-insert.test.ts), so a layout change in RxDB fails a
+ * test instead of corrupting data.
  */
 
 type Doc = Record<string, unknown>;
 
-/** Inserts; `failed` are the positions whose id exists, `emitted` whether a change-event bulk with `bulkId` went out. */
-export type RawInserter = (docs: readonly Doc[], context: string, bulkId: string) => Promise<{ failed: ReadonlySet<number>; emitted: boolean }>;
+/** Inserts; `failed` are the positions whose id exists. */
+export type RawInserter = (docs: readonly Doc[]) => Promise<{ failed: ReadonlySet<number> }>;
 
 interface DexieTableLike {
   bulkAdd(rows: readonly unknown[]): Promise<unknown>;
@@ -35,7 +36,6 @@ interface DexieInternalsLike {
 }
 interface DexieInstanceLike {
   internals: Promise<DexieInternalsLike> | DexieInternalsLike;
-  changes$?: { next(bulk: unknown): void };
 }
 
 function isDexieInternals(v: unknown): v is DexieInternalsLike {
@@ -49,18 +49,16 @@ function isDexieInternals(v: unknown): v is DexieInternalsLike {
  */
 export async function rawInserterFor(
   instance: RxStorageInstance<unknown, unknown, unknown>,
-  primaryPath: string,
   compressedFrom: RxJsonSchema<RxDocumentData<unknown>> | null,
 ): Promise<RawInserter | null> {
   const original = (instance as { originalStorageInstance?: unknown }).originalStorageInstance;
   const dexie = (compressedFrom ? original : instance) as DexieInstanceLike | undefined;
-  const changes$ = dexie?.changes$;
-  if (!dexie || typeof changes$?.next !== 'function') return null;
+  if (!dexie?.internals) return null;
   const internals = await dexie.internals;
   if (!isDexieInternals(internals)) return null;
   const compression = compressedFrom ? getCompressionStateByRxJsonSchema(compressedFrom) : null;
 
-  return async (docs, context, bulkId) => {
+  return async (docs) => {
     const stored = compression ? docs.map((d) => compressDocumentData(compression, d as RxDocumentData<unknown>) as Doc) : docs;
     const rows = stored.map((d) => fromStorageToDexie(internals.booleanIndexes, d as RxDocumentData<unknown>) as unknown);
     const failed = new Set<number>();
@@ -77,18 +75,6 @@ export async function rawInserterFor(
         }
       }
     });
-    // As RxDB's bulkWrite: an event per inserted live document; the checkpoint is the newest row written.
-    const events = [];
-    let newest: Doc | undefined;
-    for (let i = 0; i < stored.length; i++) {
-      if (failed.has(i)) continue;
-      const doc = stored[i]!;
-      newest = doc;
-      if (doc._deleted !== true) events.push({ documentId: String(doc[primaryPath]), operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
-    }
-    if (!newest || events.length === 0) return { failed, emitted: false };
-    const meta = newest._meta as { lwt: number };
-    changes$.next({ id: bulkId, events, checkpoint: { id: newest[primaryPath], lwt: meta.lwt }, context });
-    return { failed, emitted: true };
+    return { failed };
   };
 }
