@@ -344,14 +344,22 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
         };
       }
 
-      /** Another tab inserted these rows: read them (as stored now) and announce them as inserts. */
+      /**
+       * Another tab inserted these rows: read them (as stored now) and announce them as inserts. A failure
+       * (the replica closing under it) drops this notice only: an error would end the stream for good.
+       */
       async function noticeToBulk(notice: InsertNotice): Promise<Bulk | null> {
-        const stored = await instance.findDocumentsById([...notice.ids], false);
-        if (stored.length === 0) return null;
-        const events = await Promise.all(
-          stored.map(async (doc) => ({ documentId: String((doc as unknown as Doc)[primaryPath]), operation: 'INSERT' as const, documentData: await fromStorage(doc), previousDocumentData: undefined })),
-        );
-        return { id: notice.id, events, checkpoint: notice.checkpoint, context: notice.context } as unknown as Bulk;
+        try {
+          const stored = await instance.findDocumentsById([...notice.ids], false);
+          if (stored.length === 0) return null;
+          const events = await Promise.all(
+            stored.map(async (doc) => ({ documentId: String((doc as unknown as Doc)[primaryPath]), operation: 'INSERT' as const, documentData: await fromStorage(doc), previousDocumentData: undefined })),
+          );
+          return { id: notice.id, events, checkpoint: notice.checkpoint, context: notice.context } as unknown as Bulk;
+        } catch (error) {
+          console.warn(`MyMidas replica: rows another tab stored in ${collection} could not be read here; this tab shows them after its next reload.`, error);
+          return null;
+        }
       }
 
       /** The inner storage's bulk: our own writes get their plaintext from inFlight, other tabs' are decrypted. */

@@ -158,6 +158,18 @@ describe('insertIfAbsent and other tabs', () => {
       for (const m of messages) for (const doc of [...fresh, gone]) expect(m).not.toContain(doc.hlc);
       const ours = spy.mock.calls.filter((_, i) => (spy.mock.contexts[i] as BroadcastChannel).name.startsWith('mymidas-replica|')).map(([m]) => m as { ids: string[] });
       expect(ours.map((m) => m.ids)).toEqual([fresh.map((d) => d.id)]);
+      // A notice the other tab fails to read is dropped with a warning; its stream goes on.
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      const read = vi.spyOn(RxStorageInstanceDexie.prototype, 'findDocumentsById').mockRejectedValueOnce(new Error('closing'));
+      const later = [account()];
+      await replicaStorageExtras(mine)!.insertIfAbsent([asStored(later[0]!)], 'replication-downstream-test');
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(1));
+      read.mockRestore();
+      warn.mockRestore();
+      const last = account();
+      await replicaStorageExtras(mine)!.insertIfAbsent([asStored(last)], 'replication-downstream-test');
+      await vi.waitFor(() => expect(heard.at(-1)).toEqual({ id: last.id, name: last.name, operation: 'INSERT' }));
+      expect(heard.map((h) => h.id)).not.toContain(later[0]!.id);
     } finally {
       spy.mockRestore();
       sub.unsubscribe();
