@@ -129,7 +129,7 @@ const extrasByInstance = new WeakMap<object, ReplicaStorageExtras>();
 interface InsertNotice {
   readonly id: string;
   readonly ids: readonly string[];
-  readonly checkpoint: { readonly id: unknown; readonly lwt: number };
+  readonly checkpoint: { readonly id: string; readonly lwt: number };
   readonly context: string;
 }
 
@@ -519,7 +519,7 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
             if (doc._deleted !== true) events.push({ documentId: id, operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
           });
           if (newest && events.length > 0) {
-            const checkpoint = { id: newest[primaryPath], lwt: (newest._meta as { lwt: number }).lwt };
+            const checkpoint = { id: String(newest[primaryPath]), lwt: (newest._meta as { lwt: number }).lwt };
             const bulk = { id: randomToken(12), events, checkpoint, context } as unknown as Bulk;
             own$.next({ plain: bulk });
             notices?.postMessage({ id: bulk.id, ids: events.map((e) => e.documentId), checkpoint, context } satisfies InsertNotice);
