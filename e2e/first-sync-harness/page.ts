@@ -16,8 +16,8 @@ import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/
  *   Timed from engine start to in sync.
  * - `rawDexie`: the floor — the same documents, already in memory, written with Dexie bulkPut in chunks of
  *   1000 into a fresh IndexedDB database with the replica's indexes.
- * - `layoutMs` (logged, not the ratio): the replica's stored rows put the same way into a copy of RxDB's
- *   table layout (see putReplicaRows).
+ * - `layoutMs` (logged, not the ratio): the replica's stored rows put the same way into a copy of the
+ *   replica's table layout (see putReplicaRows).
  */
 
 const documents: Transaction[] = [];
@@ -32,7 +32,7 @@ interface DexieInternals {
  * same primary key and indexes. This is what IndexedDB alone costs for RxDB's layout, with no sealing,
  * no events and no server.
  */
-async function putReplicaRows(internals: unknown, name: string): Promise<number> {
+async function putReplicaRows(internals: unknown, name: string): Promise<{ ms: number; records: number }> {
   const { dexieTable } = await (internals as Promise<DexieInternals>);
   const rows = await dexieTable.toArray();
   const schema = [dexieTable.schema.primKey.src, ...dexieTable.schema.indexes.map((i) => i.src)].join(', ');
@@ -42,7 +42,7 @@ async function putReplicaRows(internals: unknown, name: string): Promise<number>
   try {
     const started = performance.now();
     for (let i = 0; i < rows.length; i += 1000) await db.table('docs').bulkPut(rows.slice(i, i + 1000));
-    return performance.now() - started;
+    return { ms: performance.now() - started, records: 1 + dexieTable.schema.indexes.length };
   } finally {
     db.close();
     await Dexie.delete(name);
@@ -89,7 +89,8 @@ const api: FirstSyncPage = {
       await engine.stop();
       const stored = await replica.db.transactions.count().exec();
       if (stored !== o.expected) throw new Error(`replica holds ${stored} of ${o.expected} transactions`);
-      return { ms, fetchMs, requests, stored, layoutMs: await putReplicaRows(replica.db.transactions.storageInstance.internals, `${o.name}-layout`) };
+      const layout = await putReplicaRows(replica.db.transactions.storageInstance.internals, `${o.name}-layout`);
+      return { ms, fetchMs, requests, stored, layoutMs: layout.ms, layoutRecords: layout.records };
     } finally {
       await replica.db.remove().catch(() => undefined);
       await replica.close();

@@ -6,16 +6,13 @@ import { defineConfig } from 'vite';
  * - index.html: a JSON-only API (window.importHarness) over the import worker and the import store on
  *   a real encrypted replica, with a requestAnimationFrame counter for the freeze check;
  * - app.html: the real ImportPage.vue on a seeded replica, for the UI test and the screenshots.
- * RxDB pins its own Dexie; `dexie` resolves to that copy so only one loads (as in the replica harness).
  */
 const root = new URL('.', import.meta.url).pathname;
-const rxdbDexie = new URL('../../node_modules/rxdb/node_modules/dexie/', import.meta.url).pathname;
 
 export default defineConfig({
   root,
   publicDir: false,
   plugins: [vue()],
-  resolve: { alias: [{ find: /^dexie$/, replacement: rxdbDexie }] },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

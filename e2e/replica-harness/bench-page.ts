@@ -2,11 +2,11 @@ import { Dexie } from 'dexie';
 import { createRxDatabase } from 'rxdb';
 import type { RxCollection, RxDatabase, RxJsonSchema, RxStorage } from 'rxdb';
 import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { toRxJsonSchema } from '@mymidas/shared/schema';
 import type { Transaction } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from '../../client/src/db/encrypted-storage.ts';
 import type { EncryptionCounters } from '../../client/src/db/encrypted-storage.ts';
+import { getLeanDexieStorage } from '../../client/src/db/lean-dexie.ts';
 import { makeTransactions } from '../lib/replica-fixtures.ts';
 import type { ReplicaBench, ReplicaBenchOptions, ReplicaBenchTiming } from '../lib/replica-harness-api.ts';
 
@@ -89,7 +89,8 @@ const bench: ReplicaBench = {
     const keys = new DataKeyHolder();
     keys.set(await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
     const counters: EncryptionCounters = { encrypt: 0, decrypt: 0 };
-    const dexie = getRxStorageDexie() as RxStorage<unknown, unknown>;
+    // The app's base storage (RxDB's Dexie with the lean layout) under both variants.
+    const dexie = getLeanDexieStorage() as RxStorage<unknown, unknown>;
     const plainStorage = options.keyCompression ? wrappedKeyCompressionStorage({ storage: dexie }) : dexie;
     const encryptedStack = encryptedStorage({ storage: plainStorage, keys, counters });
 

@@ -2,7 +2,6 @@ import { addRxPlugin, createRxDatabase } from 'rxdb';
 import type { RxCollection, RxDatabase, RxJsonSchema, RxStorage } from 'rxdb';
 import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { COLLECTION_NAMES, toRxJsonSchema } from '@mymidas/shared/schema';
 import type { CollectionName, DocOf } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from './encrypted-storage.ts';
@@ -11,6 +10,7 @@ import { fromBase64, randomBytes, toBase64 } from './bytes.ts';
 import { ReplicaError, ReplicaLockedError } from './errors.ts';
 import { createDataKey, parseWrappedDataKey, rewrapDataKey, unlockDataKey } from './keys.ts';
 import type { KdfParams, WrappedDataKey } from './keys.ts';
+import { getLeanDexieStorage } from './lean-dexie.ts';
 
 /**
  * The device replica: one RxDB database on IndexedDB (Dexie) holding the 12 replicated collections,
@@ -64,9 +64,9 @@ export interface Replica {
   close(): Promise<void>;
 }
 
-/** encryption(keyCompression(base)) — the order matters: see encrypted-storage.ts. */
+/** encryption(keyCompression(base)) — the order matters: see encrypted-storage.ts. The base is RxDB's Dexie storage with the lean table layout (lean-dexie.ts). */
 export function createReplicaStorage(keys: DataKeyHolder, options: Pick<OpenReplicaOptions, 'baseStorage' | 'counters'> = {}): RxStorage<unknown, unknown> {
-  const base = options.baseStorage ?? (getRxStorageDexie() as RxStorage<unknown, unknown>);
+  const base = options.baseStorage ?? (getLeanDexieStorage() as RxStorage<unknown, unknown>);
   return encryptedStorage({ storage: wrappedKeyCompressionStorage({ storage: base }), keys, counters: options.counters });
 }
 

@@ -1,8 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { RxStorage } from 'rxdb';
 import type { CollectionName } from '@mymidas/shared/schema';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { openReplica, type Replica } from '../db/database.ts';
+import { getLeanDexieStorage } from '../db/lean-dexie.ts';
 
 /**
  * For tests in Node: the browser's replica stack — encryption(keyCompression(Dexie)) from db/database.ts —
@@ -17,7 +17,7 @@ export async function openNodeReplica(options: { name?: string; password?: strin
     name: options.name ?? 'mymidas',
     kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 },
     ...(options.collections ? { collections: options.collections } : {}),
-    baseStorage: getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
+    baseStorage: getLeanDexieStorage({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
   });
   return Object.assign(replica, { indexedDB });
 }
