@@ -98,7 +98,9 @@ async function runSuite(suite: BenchSuite<unknown>, quick: boolean): Promise<Row
     const samples: number[] = [];
     const baselineSamples: number[] = [];
     for (let i = 0; i < runs; i += 1) {
+      await suite.settle?.(ctx, state);
       baselineSamples.push(await suite.baseline(ctx, state));
+      await suite.settle?.(ctx, state);
       samples.push(await suite.run(ctx, state));
       console.log(`  ${suite.name} #${i + 1}: ${fmt(samples.at(-1)!)} ${suite.unit} vs baseline ${fmt(baselineSamples.at(-1)!)} ${suite.unit}`);
     }

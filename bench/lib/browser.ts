@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
@@ -69,6 +70,45 @@ export async function servePages(files: Readonly<Record<string, ServedFile>> = {
     },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
+}
+
+/** CPU seconds used so far by every Chromium process on this machine (Linux /proc), or null elsewhere. */
+function chromiumCpuSeconds(): number | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom')) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 a second)
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / 100;
+}
+
+/**
+ * Waits until Chromium has finished the work a previous sample left behind — IndexedDB deleting a
+ * database and compacting its files goes on in the browser process after `deleteDatabase` resolves —
+ * so that work is not billed to the next sample: quiet means under 10% of one core over `windowMs`.
+ * Gives up after `maxMs`. Where /proc is missing it simply waits one window.
+ */
+export async function waitForQuietBrowser(windowMs = 1000, maxMs = 20_000): Promise<void> {
+  const started = performance.now();
+  let before = chromiumCpuSeconds();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = chromiumCpuSeconds();
+    if (before === null || now === null) return;
+    if ((now - before) * 1000 < windowMs * 0.1 || performance.now() - started > maxMs) return;
+    before = now;
+  }
 }
 
 /** Bundles a TypeScript entry (and what it imports from node_modules) into one browser ES module. */

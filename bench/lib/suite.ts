@@ -50,6 +50,8 @@ export interface BenchSuite<State = unknown> {
   run(ctx: BenchContext, state: State): Promise<number> | number;
   /** One baseline sample, same size, same run. */
   baseline(ctx: BenchContext, state: State): Promise<number> | number;
+  /** Before every sample, baseline and measured alike (untimed): wait out what the previous one left running. */
+  settle?(ctx: BenchContext, state: State): Promise<void> | void;
   teardown?(ctx: BenchContext, state: State): Promise<void> | void;
 }
 

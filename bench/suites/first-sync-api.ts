@@ -16,10 +16,6 @@ export interface PullTiming {
   readonly fetchMs: number;
   readonly requests: number;
   readonly stored: number;
-  /** The replica's own stored rows bulkPut into a copy of its table layout (IndexedDB alone for that layout). */
-  readonly layoutMs: number;
-  /** IndexedDB records a document in that layout: the row and one per index. */
-  readonly layoutRecords: number;
 }
 
 export interface FirstSyncPage {

@@ -16,38 +16,9 @@ import type { FirstSyncPage, PullOptions, PullTiming } from '../../bench/suites/
  *   Timed from engine start to in sync.
  * - `rawDexie`: the floor — the same documents, already in memory, written with Dexie bulkPut in chunks of
  *   1000 into a fresh IndexedDB database with the replica's indexes.
- * - `layoutMs` (logged, not the ratio): the replica's stored rows put the same way into a copy of the
- *   replica's table layout (see putReplicaRows).
  */
 
 const documents: Transaction[] = [];
-
-interface DexieInternals {
-  readonly dexieTable: { toArray(): Promise<unknown[]>; schema: { primKey: { src: string }; indexes: { src: string }[] } };
-}
-
-/**
- * For the record, not the ratio: the replica's own stored rows (sealed, key-compressed, RxDB's
- * bookkeeping) read back from its Dexie table and bulkPut, 1000 at a time, into a fresh database with the
- * same primary key and indexes. This is what IndexedDB alone costs for RxDB's layout, with no sealing,
- * no events and no server.
- */
-async function putReplicaRows(internals: unknown, name: string): Promise<{ ms: number; records: number }> {
-  const { dexieTable } = await (internals as Promise<DexieInternals>);
-  const rows = await dexieTable.toArray();
-  const schema = [dexieTable.schema.primKey.src, ...dexieTable.schema.indexes.map((i) => i.src)].join(', ');
-  const db = new Dexie(name);
-  db.version(1).stores({ docs: schema });
-  await db.open();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < rows.length; i += 1000) await db.table('docs').bulkPut(rows.slice(i, i + 1000));
-    return { ms: performance.now() - started, records: 1 + dexieTable.schema.indexes.length };
-  } finally {
-    db.close();
-    await Dexie.delete(name);
-  }
-}
 
 const api: FirstSyncPage = {
   /** Keeps the documents the server holds in page memory for the baseline (sent from Node, not timed). */
@@ -89,8 +60,7 @@ const api: FirstSyncPage = {
       await engine.stop();
       const stored = await replica.db.transactions.count().exec();
       if (stored !== o.expected) throw new Error(`replica holds ${stored} of ${o.expected} transactions`);
-      const layout = await putReplicaRows(replica.db.transactions.storageInstance.internals, `${o.name}-layout`);
-      return { ms, fetchMs, requests, stored, layoutMs: layout.ms, layoutRecords: layout.records };
+      return { ms, fetchMs, requests, stored };
     } finally {
       await replica.db.remove().catch(() => undefined);
       await replica.close();
