@@ -6,6 +6,7 @@ import { toRxJsonSchema } from '@mymidas/shared/schema';
 import type { Transaction } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from '../../client/src/db/encrypted-storage.ts';
 import type { EncryptionCounters } from '../../client/src/db/encrypted-storage.ts';
+import { REPLICA_UNINDEXED } from '../../client/src/db/database.ts';
 import { getLeanDexieStorage } from '../../client/src/db/lean-dexie.ts';
 import { makeTransactions } from '../lib/replica-fixtures.ts';
 import type { ReplicaBench, ReplicaBenchOptions, ReplicaBenchTiming } from '../lib/replica-harness-api.ts';
@@ -90,7 +91,7 @@ const bench: ReplicaBench = {
     keys.set(await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']));
     const counters: EncryptionCounters = { encrypt: 0, decrypt: 0 };
     // The app's base storage (RxDB's Dexie with the lean layout) under both variants.
-    const dexie = getLeanDexieStorage() as RxStorage<unknown, unknown>;
+    const dexie = getLeanDexieStorage({ unindexed: REPLICA_UNINDEXED }) as RxStorage<unknown, unknown>;
     const plainStorage = options.keyCompression ? wrappedKeyCompressionStorage({ storage: dexie }) : dexie;
     const encryptedStack = encryptedStorage({ storage: plainStorage, keys, counters });
 

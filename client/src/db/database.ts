@@ -10,7 +10,7 @@ import { fromBase64, randomBytes, toBase64 } from './bytes.ts';
 import { ReplicaError, ReplicaLockedError } from './errors.ts';
 import { createDataKey, parseWrappedDataKey, rewrapDataKey, unlockDataKey } from './keys.ts';
 import type { KdfParams, WrappedDataKey } from './keys.ts';
-import { getLeanDexieStorage } from './lean-dexie.ts';
+import { getLeanDexieStorage, type LeanDexieSettings } from './lean-dexie.ts';
 
 /**
  * The device replica: one RxDB database on IndexedDB (Dexie) holding the 12 replicated collections,
@@ -64,9 +64,16 @@ export interface Replica {
   close(): Promise<void>;
 }
 
+/**
+ * Schema indexes the replica's IndexedDB tables leave out (lean-dexie.ts): `transactions.hlc` serves only
+ * the import stamper's fallback (no session clock: harness pages and tests), and would otherwise be one
+ * more record written with each of a new device's 100,000 transactions.
+ */
+export const REPLICA_UNINDEXED = { transactions: [['hlc']] } as const satisfies LeanDexieSettings['unindexed'];
+
 /** encryption(keyCompression(base)) — the order matters: see encrypted-storage.ts. The base is RxDB's Dexie storage with the lean table layout (lean-dexie.ts). */
 export function createReplicaStorage(keys: DataKeyHolder, options: Pick<OpenReplicaOptions, 'baseStorage' | 'counters'> = {}): RxStorage<unknown, unknown> {
-  const base = options.baseStorage ?? (getLeanDexieStorage() as RxStorage<unknown, unknown>);
+  const base = options.baseStorage ?? (getLeanDexieStorage({ unindexed: REPLICA_UNINDEXED }) as RxStorage<unknown, unknown>);
   return encryptedStorage({ storage: wrappedKeyCompressionStorage({ storage: base }), keys, counters: options.counters });
 }
 

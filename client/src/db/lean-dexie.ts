@@ -3,6 +3,7 @@ import {
   addRxStorageMultiInstanceSupport,
   ensureRxStorageInstanceParamsAreCorrect,
   getQueryMatcher,
+  getQueryPlan,
   getSortComparator,
   now,
   type PreparedQuery,
@@ -36,13 +37,18 @@ import type { DexieSettings, DexieStorageInternals } from 'rxdb';
  * This storage drops the fallback index and the cleanup index and keeps everything else as RxDB's Dexie
  * storage has it — database and table names, row format (booleans as '1'/'0'), the change feed, writes,
  * multi-instance events — by running RxDB's own `RxStorageInstanceDexie` on tables it opens itself:
- * - a query or count whose plan names an index the table does not have scans the primary key instead,
- *   filtering with the query's matcher (the `_deleted` condition included) and sorting with its
- *   comparator; a query sorted by the primary key alone stops as soon as it has `skip + limit` rows;
+ * - a query or count whose plan names an index the table does not have is planned again by RxDB's own
+ *   planner over the indexes the table has (an index count stays an index count); one that names a
+ *   missing index itself, or a collection with no index left, scans the primary key, filtering with the
+ *   query's matcher (the `_deleted` condition included) and sorting with its comparator — a query sorted
+ *   by the primary key alone stops as soon as it has `skip + limit` rows;
  * - `cleanup` finds old deletions through `[_meta.lwt+<key>]`.
  *
+ * It can also leave out schema indexes named in `unindexed` (LeanDexieSettings): RxDB still plans
+ * queries on them, and they are planned again as above.
+ *
  * Existing replicas keep their data: the tables are declared at Dexie version 2 (RxDB declares 1), so
- * Dexie upgrades a database RxDB's storage created by deleting the two indexes, rows untouched.
+ * Dexie upgrades a database RxDB's storage created by deleting the indexes, rows untouched.
  */
 
 /** RxDB's Dexie storage declares version 1; this layout is version 2 of the same database. */
@@ -56,9 +62,27 @@ function dexieIndexName(fields: readonly string[]): string {
   return parts.length === 1 ? parts[0]! : `[${parts.join('+')}]`;
 }
 
-/** The docs table's schema: RxDB's Dexie layout without the fallback and the cleanup index. */
-export function leanDocsSchema(schema: RxJsonSchema<RxDocumentData<unknown>>, primaryPath: string): string {
+export interface LeanDexieSettings extends DexieSettings {
+  /**
+   * Per collection, schema indexes the table does not hold, each given by its fields as the schema lists
+   * them (e.g. `transactions: [['hlc']]`): for an index that serves no query the app makes often, so its
+   * IndexedDB record is not written with every document. A query planned on it scans instead.
+   */
+  readonly unindexed?: Readonly<Record<string, readonly (readonly string[])[]>>;
+}
+
+/**
+ * The docs table's schema: RxDB's Dexie layout without the fallback and the cleanup index, nor the
+ * schema indexes over `unindexed` field lists (RxDB prefixes `_deleted` and appends the key to each).
+ */
+export function leanDocsSchema(schema: RxJsonSchema<RxDocumentData<unknown>>, primaryPath: string, unindexed: readonly (readonly string[])[] = []): string {
   const dropped = new Set([dexieIndexName(['_deleted', primaryPath]), dexieIndexName(['_meta.lwt'])]);
+  for (const fields of unindexed) {
+    const name = dexieIndexName(['_deleted', ...fields, primaryPath]);
+    const declared = (schema.indexes ?? []).some((index) => dexieIndexName(typeof index === 'string' ? [index] : index) === name);
+    if (!declared) throw new TypeError(`lean Dexie storage: the schema has no index over [${fields.join(', ')}] to leave out`);
+    dropped.add(name);
+  }
   return getDexieStoreSchema(schema)
     .split(',')
     .map((part) => part.trim())
@@ -76,13 +100,14 @@ function primaryPathOf(schema: RxJsonSchema<RxDocumentData<unknown>>): string {
 type Internals = Awaited<DexieStorageInternals>;
 
 /** Opens (creating or upgrading) RxDB's Dexie database for this collection with the lean docs table. */
-async function openTables(params: RxStorageInstanceCreationParams<unknown, DexieSettings>, settings: DexieSettings): Promise<Internals> {
+async function openTables(params: RxStorageInstanceCreationParams<unknown, DexieSettings>, settings: LeanDexieSettings): Promise<Internals> {
   const schema = params.schema as RxJsonSchema<RxDocumentData<unknown>>;
   const name = `rxdb-dexie-${params.databaseName}--${schema.version}--${params.collectionName}`;
-  const db = new Dexie(name, { ...settings, autoOpen: false });
+  const { unindexed, ...dexieSettings } = settings;
+  const db = new Dexie(name, { ...dexieSettings, autoOpen: false });
   if (settings.onCreate) await settings.onCreate(db, name);
   db.version(LEAN_DEXIE_VERSION).stores({
-    [DOCS_TABLE]: leanDocsSchema(schema, primaryPathOf(schema)),
+    [DOCS_TABLE]: leanDocsSchema(schema, primaryPathOf(schema), unindexed?.[params.collectionName]),
     // RxDB's other two tables, unchanged.
     changes: '++sequence, id',
     attachments: 'id',
@@ -99,13 +124,27 @@ async function openTables(params: RxStorageInstanceCreationParams<unknown, Dexie
 class LeanDexieInstance<RxDocType> extends RxStorageInstanceDexie<RxDocType> {
   private tableIndexes: ReadonlySet<string> | null = null;
 
-  private async hasIndexOf(query: PreparedQuery<RxDocType>): Promise<boolean> {
+  private async indexNames(): Promise<ReadonlySet<string>> {
     if (!this.tableIndexes) {
       const { dexieTable } = await this.internals;
       const indexes = (dexieTable as unknown as { schema: { indexes: { name: string }[] } }).schema.indexes;
       this.tableIndexes = new Set(indexes.map((i) => i.name));
     }
-    return this.tableIndexes.has(dexieIndexName(query.queryPlan.index));
+    return this.tableIndexes;
+  }
+
+  /**
+   * The query as given when the table has the index its plan names; otherwise planned again by RxDB's
+   * planner over the indexes the table has (so a count stays an index count), or null when the query
+   * names a missing index itself and can only scan.
+   */
+  private async onTable(query: PreparedQuery<RxDocType>): Promise<PreparedQuery<RxDocType> | null> {
+    const names = await this.indexNames();
+    if (names.has(dexieIndexName(query.queryPlan.index))) return query;
+    if (query.query.index) return null;
+    const indexes = (this.schema.indexes ?? []).filter((index) => names.has(dexieIndexName(typeof index === 'string' ? [index] : index)));
+    if (indexes.length === 0) return null;
+    return { ...query, queryPlan: getQueryPlan({ ...this.schema, indexes }, query.query) };
   }
 
   private assertOpen(): void {
@@ -143,13 +182,15 @@ class LeanDexieInstance<RxDocType> extends RxStorageInstanceDexie<RxDocType> {
 
   override async query(query: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
     this.assertOpen();
-    if (await this.hasIndexOf(query)) return super.query(query);
+    const planned = await this.onTable(query);
+    if (planned) return super.query(planned);
     return { documents: await this.scan(query, false) };
   }
 
   override async count(query: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
     this.assertOpen();
-    if (await this.hasIndexOf(query)) return super.count(query);
+    const planned = await this.onTable(query);
+    if (planned) return super.count(planned);
     return { count: (await this.scan(query, true)).length, mode: 'slow' };
   }
 
@@ -170,6 +211,10 @@ class LeanDexieInstance<RxDocType> extends RxStorageInstanceDexie<RxDocType> {
 
 /** RxDB's Dexie storage (same name, version and settings) writing the lean table layout. */
 export class LeanDexieStorage extends RxStorageDexie {
+  constructor(override readonly settings: LeanDexieSettings) {
+    super(settings);
+  }
+
   override async createStorageInstance<RxDocType>(params: RxStorageInstanceCreationParams<RxDocType, DexieSettings>): Promise<RxStorageInstanceDexie<RxDocType>> {
     ensureRxStorageInstanceParamsAreCorrect(params);
     const schema = params.schema as RxJsonSchema<RxDocumentData<unknown>>;
@@ -187,6 +232,6 @@ export class LeanDexieStorage extends RxStorageDexie {
   }
 }
 
-export function getLeanDexieStorage(settings: DexieSettings = {}): LeanDexieStorage {
+export function getLeanDexieStorage(settings: LeanDexieSettings = {}): LeanDexieStorage {
   return new LeanDexieStorage(settings);
 }

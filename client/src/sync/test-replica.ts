@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { RxStorage } from 'rxdb';
 import type { CollectionName } from '@mymidas/shared/schema';
-import { openReplica, type Replica } from '../db/database.ts';
+import { openReplica, REPLICA_UNINDEXED, type Replica } from '../db/database.ts';
 import { getLeanDexieStorage } from '../db/lean-dexie.ts';
 
 /**
@@ -17,7 +17,7 @@ export async function openNodeReplica(options: { name?: string; password?: strin
     name: options.name ?? 'mymidas',
     kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 },
     ...(options.collections ? { collections: options.collections } : {}),
-    baseStorage: getLeanDexieStorage({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
+    baseStorage: getLeanDexieStorage({ indexedDB, IDBKeyRange, unindexed: REPLICA_UNINDEXED }) as RxStorage<unknown, unknown>,
   });
   return Object.assign(replica, { indexedDB });
 }
