@@ -2,10 +2,12 @@ import { Dexie } from 'dexie';
 import {
   addRxStorageMultiInstanceSupport,
   ensureRxStorageInstanceParamsAreCorrect,
+  getPrimaryFieldOfPrimaryKey,
   getQueryMatcher,
   getQueryPlan,
   getSortComparator,
   now,
+  toArray,
   type PreparedQuery,
   type RxDocumentData,
   type RxJsonSchema,
@@ -66,7 +68,8 @@ export interface LeanDexieSettings extends DexieSettings {
   /**
    * Per collection, schema indexes the table does not hold, each given by its fields as the schema lists
    * them (e.g. `transactions: [['hlc']]`): for an index that serves no query the app makes often, so its
-   * IndexedDB record is not written with every document. A query planned on it scans instead.
+   * IndexedDB record is not written with every document. A query planned on it is planned again over
+   * the indexes the table has.
    */
   readonly unindexed?: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
@@ -79,7 +82,7 @@ export function leanDocsSchema(schema: RxJsonSchema<RxDocumentData<unknown>>, pr
   const dropped = new Set([dexieIndexName(['_deleted', primaryPath]), dexieIndexName(['_meta.lwt'])]);
   for (const fields of unindexed) {
     const name = dexieIndexName(['_deleted', ...fields, primaryPath]);
-    const declared = (schema.indexes ?? []).some((index) => dexieIndexName(typeof index === 'string' ? [index] : index) === name);
+    const declared = (schema.indexes ?? []).some((index) => dexieIndexName(toArray(index)) === name);
     if (!declared) throw new TypeError(`lean Dexie storage: the schema has no index over [${fields.join(', ')}] to leave out`);
     dropped.add(name);
   }
@@ -88,13 +91,6 @@ export function leanDocsSchema(schema: RxJsonSchema<RxDocumentData<unknown>>, pr
     .map((part) => part.trim())
     .filter((part) => !dropped.has(part))
     .join(', ');
-}
-
-function primaryPathOf(schema: RxJsonSchema<RxDocumentData<unknown>>): string {
-  const key: unknown = schema.primaryKey;
-  const path = typeof key === 'string' ? key : (key as { key?: unknown } | null)?.key;
-  if (typeof path !== 'string') throw new TypeError('lean Dexie storage: the schema has no primary key field');
-  return path;
 }
 
 type Internals = Awaited<DexieStorageInternals>;
@@ -107,7 +103,7 @@ async function openTables(params: RxStorageInstanceCreationParams<unknown, Dexie
   const db = new Dexie(name, { ...dexieSettings, autoOpen: false });
   if (settings.onCreate) await settings.onCreate(db, name);
   db.version(LEAN_DEXIE_VERSION).stores({
-    [DOCS_TABLE]: leanDocsSchema(schema, primaryPathOf(schema), unindexed?.[params.collectionName]),
+    [DOCS_TABLE]: leanDocsSchema(schema, getPrimaryFieldOfPrimaryKey(schema.primaryKey), unindexed?.[params.collectionName]),
     // RxDB's other two tables, unchanged.
     changes: '++sequence, id',
     attachments: 'id',
@@ -142,7 +138,7 @@ class LeanDexieInstance<RxDocType> extends RxStorageInstanceDexie<RxDocType> {
     const names = await this.indexNames();
     if (names.has(dexieIndexName(query.queryPlan.index))) return query;
     if (query.query.index) return null;
-    const indexes = (this.schema.indexes ?? []).filter((index) => names.has(dexieIndexName(typeof index === 'string' ? [index] : index)));
+    const indexes = (this.schema.indexes ?? []).filter((index) => names.has(dexieIndexName(toArray(index))));
     if (indexes.length === 0) return null;
     return { ...query, queryPlan: getQueryPlan({ ...this.schema, indexes }, query.query) };
   }
