@@ -20,9 +20,19 @@ export interface SyncFacts {
   readonly conflicts: number;
   /** When the server last acknowledged everything (ISO 8601, UTC), or null if never. */
   readonly lastSyncedAt: string | null;
+  /** A failure the user should see: the server asked this device to wait, or a collection stopped syncing. */
+  readonly problem?: SyncProblem | null;
 }
 
-export type SyncState = 'offline' | 'needs-sign-in' | 'conflicts' | 'syncing' | 'pending' | 'synced' | 'never-synced';
+export interface SyncProblem {
+  readonly kind: 'rate-limited' | 'stalled';
+  /** The sentence the engine gave (what happened, and what happens next). */
+  readonly message: string;
+  /** When the engine tries again (ISO 8601 UTC), if it said. */
+  readonly retryAt?: string | null;
+}
+
+export type SyncState = 'offline' | 'needs-sign-in' | 'conflicts' | 'stalled' | 'waiting' | 'syncing' | 'pending' | 'synced' | 'never-synced';
 
 export interface SyncView {
   readonly state: SyncState;
@@ -65,6 +75,12 @@ export function describeSync(f: SyncFacts): SyncView {
       description: `${plural(f.conflicts, 'edit')} clashed with a change from another device; the later edit was kept and the other can be restored from the conflict log.`,
       tone: 'alert',
     };
+  }
+  if (f.problem?.kind === 'stalled') {
+    return { state: 'stalled', label: 'Sync stopped', compact: 'Stopped', description: f.problem.message, tone: 'alert' };
+  }
+  if (f.problem?.kind === 'rate-limited') {
+    return { state: 'waiting', label: 'Slowed down by server', compact: 'Waiting', description: f.problem.message, tone: 'warn' };
   }
   if (f.inFlight > 0) {
     return { state: 'syncing', label: `Syncing ${f.inFlight}`, description: `Syncing ${plural(f.inFlight, 'change')} with the server.`, tone: 'busy' };

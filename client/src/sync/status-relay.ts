@@ -87,9 +87,9 @@ export function relaySyncStatus(local: SyncStatusSink, channel: ChannelLike | nu
       local.syncFinished(at, stillQueued);
       report('syncFinished', stillQueued === undefined ? [at] : [at, stillQueued]);
     },
-    syncFailed(message) {
-      local.syncFailed(message);
-      report('syncFailed', [message]);
+    syncFailed(message, kind, retryAt) {
+      local.syncFailed(message, kind, retryAt);
+      report('syncFailed', kind === undefined ? [message] : [message, kind, retryAt ?? null]);
     },
     setServerReachable(value) {
       local.setServerReachable?.(value);

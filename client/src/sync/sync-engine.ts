@@ -3,6 +3,7 @@ import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { combineLatest, Subject, type Observable, type Subscription } from 'rxjs';
 import { distinctUntilChanged, map } from 'rxjs/operators';
+import { sameCheckpoint } from '@mymidas/shared/protocol';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../db/database.ts';
 import { replicaStorageExtras } from '../db/encrypted-storage.ts';
@@ -15,7 +16,7 @@ import { createMergeConflictHandler } from './merge-handler.ts';
 import { createPendingQueue } from './pending-queue.ts';
 import { ReadAhead } from './read-ahead.ts';
 import {
-  createTransport, SyncAuthError, SyncHttpError, SyncNetworkError,
+  createTransport, SyncAuthError, SyncHttpError, SyncNetworkError, SyncProtocolError,
   type PullCheckpoint, type Refusal, type TokenSource, type Transport,
 } from './transport.ts';
 
@@ -36,7 +37,12 @@ export interface SyncStatusSink {
   setQueued(n: number): void;
   syncStarted(n: number): void;
   syncFinished(at: string, stillQueued?: number): void;
-  syncFailed(message: string): void;
+  /**
+   * Something went wrong. `kind` says what the indicator shows: 'rate-limited' (the server asked this
+   * device to wait; `retryAt` is when it tries again, ISO 8601 UTC), 'stalled' (a collection's pulls stopped
+   * advancing, so sync of it has stopped), or 'error' (anything else; retried with backoff).
+   */
+  syncFailed(message: string, kind?: SyncProblemKind, retryAt?: string | null): void;
   setConflicts(n: number): void;
   setServerReachable?(value: boolean): void;
   /** Documents received from the server since the current sync began. */
@@ -47,6 +53,19 @@ export interface SyncStatusSink {
 export interface OnlineSource {
   isOnline(): boolean;
   subscribe(listener: (online: boolean) => void): () => void;
+}
+
+export type SyncProblemKind = 'rate-limited' | 'stalled' | 'error';
+
+/**
+ * A pull answered with documents but a checkpoint that did not move past the one asked for: asking again
+ * would get the same page for ever, so the engine stops pulling that collection and says so.
+ */
+export class SyncStalledError extends SyncProtocolError {
+  override readonly name = 'SyncStalledError';
+  constructor(readonly collection: CollectionName, checkpoint: PullCheckpoint) {
+    super(`Sync of ${collection} stopped: the server sent the page after ${checkpoint.seq}:${checkpoint.id} again without moving on. Nothing was lost; reload the app to try again, and report it if it persists.`);
+  }
 }
 
 export type PauseReason = 'offline' | 'signed-out' | 'manual';
@@ -147,11 +166,15 @@ export function browserOnlineSource(): OnlineSource {
 }
 
 /** One sentence for the indicator. */
-export function describeSyncError(error: unknown): string {
+export function describeSyncError(error: unknown, waitMs?: number): string {
   if (error instanceof SyncNetworkError) return 'The MyMidas server cannot be reached; changes are kept on this device and sent when it can be.';
   if (error instanceof SyncAuthError) return error.message;
+  if (error instanceof SyncStalledError) return error.message;
   if (error instanceof SyncHttpError) {
-    if (error.status === 429) return 'The server asked this device to slow down; sync will retry shortly.';
+    if (error.status === 429) {
+      const when = waitMs === undefined ? 'shortly' : `in ${Math.max(1, Math.ceil(waitMs / 1000))} s`;
+      return `The server asked this device to slow down; sync resumes ${when}.`;
+    }
     return `Sync failed: ${error.message}`;
   }
   if (error instanceof Error) return `Sync failed: ${error.message}`;
@@ -187,6 +210,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const readAheads: ReadAhead<unknown>[] = [];
   /** Documents pulled since the replications last became active (progress of a long first sync). */
   let received = 0;
+  /** Collections whose pulls stopped advancing (SyncStalledError), with the message shown for them. */
+  const stalled = new Map<CollectionName, string>();
   const refused$ = new Subject<Refusal & { collection: CollectionName }>();
   const state$ = new Subject<SyncEngineState>();
   const pauseReasons = new Set<PauseReason>();
@@ -230,9 +255,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } else if (error instanceof SyncNetworkError) {
       status?.setServerReachable?.(false);
     }
-    status?.syncFailed(describeSyncError(error));
     const retryAfter = error instanceof SyncHttpError ? (error.retryAfterMs ?? 0) : 0;
-    replication.retryTime = backoff.next(retryAfter);
+    const wait = backoff.next(retryAfter);
+    replication.retryTime = wait;
+    if (error instanceof SyncHttpError && error.status === 429) {
+      status?.syncFailed(describeSyncError(error, wait), 'rate-limited', new Date(now().getTime() + wait).toISOString());
+    } else {
+      status?.syncFailed(describeSyncError(error), 'error');
+    }
     throw error;
   }
 
@@ -295,6 +325,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             await passGate();
             const fetchPage = async (from: PullCheckpoint | null | undefined) => {
               const out = await readAhead.take(from, batchSize, () => transport.pull(name, from, batchSize));
+              // Documents with a checkpoint that did not move on: the next pull would fetch this page again.
+              if (from && out.documents.length > 0 && (!out.checkpoint || out.checkpoint.seq < from.seq || sameCheckpoint(out.checkpoint, from))) {
+                readAhead.clear();
+                throw new SyncStalledError(name, from);
+              }
               // A full page means more is waiting: ask for it now, so the server works while this page is stored.
               if (out.documents.length >= batchSize && out.checkpoint) {
                 const next = out.checkpoint;
@@ -322,8 +357,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   },
                 })
               : await fetchPage(checkpoint);
+            stalled.delete(name);
             return done({ documents: out.documents as never[], checkpoint: out.checkpoint ?? undefined });
           } catch (error) {
+            if (error instanceof SyncStalledError) {
+              // Stop, do not spin: an empty answer ends this pull; the next hint or restart tries once more.
+              stalled.set(name, error.message);
+              status?.syncFailed(error.message, 'stalled');
+              return { documents: [], checkpoint: checkpoint ?? undefined };
+            }
             return failed(replication, backoff, error);
           }
         },
@@ -343,7 +385,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                     refused$.next(entry);
                   }
                   if (refusals.length > 100) refusals.splice(0, refusals.length - 100);
-                  if (answer.refused.length > 0) status?.syncFailed(describeRefusals(refusals));
+                  if (answer.refused.length > 0) status?.syncFailed(describeRefusals(refusals), 'error');
                   status?.setServerReachable?.(true);
                   return done(answer.conflicts as never[]);
                 } catch (error) {
@@ -411,7 +453,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                 // was never matched (e.g. replaced by a merge) is not waiting any more.
                 pending.clear();
                 status?.syncFinished(now().toISOString(), pending.size);
-                if (refusals.length > 0) status?.syncFailed(describeRefusals(refusals));
+                if (refusals.length > 0) status?.syncFailed(describeRefusals(refusals), 'error');
+                const stop = stalled.values().next();
+                if (!stop.done) status?.syncFailed(stop.value, 'stalled');
               }
               wasActive = active;
             }),
@@ -450,6 +494,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         for (const r of readAheads.splice(0)) r.clear();
         for (const subject of hints.values()) subject.complete();
         replications.clear();
+        stalled.clear();
         hints.clear();
         pauseReasons.clear();
         leading = false;
@@ -464,7 +509,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         gate.close();
         closeStream();
         setState('paused');
-        if (reason === 'signed-out') status?.syncFailed(new SyncAuthError().message);
+        if (reason === 'signed-out') status?.syncFailed(new SyncAuthError().message, 'error');
       });
     },
 

@@ -1,3 +1,7 @@
+import {
+  encodeCheckpoint, parseCheckpoint, problemKind, pushAnswerSchema, readProblem, retryAfterMs,
+  type PullCheckpoint, type PushAnswer, type PushRow, type WireDoc,
+} from '@mymidas/shared/protocol';
 import type { CollectionName } from '@mymidas/shared/schema';
 
 /**
@@ -6,32 +10,7 @@ import type { CollectionName } from '@mymidas/shared/schema';
  * pause for sign-in, or a message for the sync indicator.
  */
 
-export type WireDoc = Record<string, unknown> & { id: string; _deleted: boolean };
-
-/** Pull position as RxDB stores it (an object: RxDB merges checkpoints with Object.assign). */
-export interface PullCheckpoint {
-  readonly seq: number;
-  readonly id: string;
-}
-
-export interface PushRow {
-  readonly assumedMasterState?: Record<string, unknown> | null;
-  readonly newDocumentState: Record<string, unknown>;
-}
-
-export interface Refusal {
-  readonly index: number;
-  readonly id: string | null;
-  readonly reason: string;
-  readonly detail: string;
-  readonly errors?: readonly { path: string; message: string }[];
-}
-
-export interface PushAnswer {
-  readonly conflicts: WireDoc[];
-  readonly refused: Refusal[];
-  readonly written: number;
-}
+export type { PullCheckpoint, PushAnswer, PushRow, Refusal, WireDoc } from '@mymidas/shared/protocol';
 
 /** Where the access token comes from. */
 export interface TokenSource {
@@ -79,14 +58,9 @@ export class SyncHttpError extends Error {
   }
 }
 
-export function encodeCheckpoint(cp: PullCheckpoint | null | undefined): string | null {
-  return cp && typeof cp.seq === 'number' && typeof cp.id === 'string' ? `${cp.seq}:${cp.id}` : null;
-}
-
-export function decodeCheckpoint(text: unknown): PullCheckpoint | null {
-  if (typeof text !== 'string') return null;
-  const m = /^(\d{1,15}):([0-9a-f-]{36})$/.exec(text);
-  return m ? { seq: Number(m[1]), id: m[2]! } : null;
+/** The server sent something that does not follow the protocol (docs/sync-protocol.md). Retried with backoff. */
+export class SyncProtocolError extends Error {
+  override readonly name = 'SyncProtocolError';
 }
 
 export interface Transport {
@@ -99,20 +73,29 @@ export interface Transport {
 async function errorFrom(res: Response, what: string): Promise<SyncHttpError> {
   let detail = `${what} failed (HTTP ${res.status}).`;
   let kind: string | null = null;
-  try {
-    const body = (await res.json()) as { detail?: unknown; title?: unknown; type?: unknown };
-    if (typeof body.detail === 'string') detail = body.detail;
-    else if (typeof body.title === 'string') detail = body.title;
-    if (typeof body.type === 'string') kind = body.type.split('/').filter(Boolean).at(-1) ?? null;
-  } catch {
-    // not a problem+json body
+  const problem = readProblem(await res.json().catch(() => null));
+  if (problem) {
+    detail = problem.detail ?? problem.title;
+    kind = problemKind(problem.type);
   }
-  const retry = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
-  return new SyncHttpError(res.status, detail, kind, Number.isFinite(retry) ? retry * 1000 : null);
+  return new SyncHttpError(res.status, detail, kind, retryAfterMs(res.headers.get('Retry-After')));
 }
 
+async function jsonBody(res: Response): Promise<unknown> {
+  try {
+    return await res.json();
+  } catch (error) {
+    // A body cut off mid-way: the connection dropped.
+    throw new SyncNetworkError(error);
+  }
+}
+
+/**
+ * Documents are checked for their envelope only (an id and `_deleted`), one loop without a schema
+ * library: a first sync reads 100,000 of them and the replica checks each against its own schema.
+ */
 function isWireDocList(v: unknown): v is WireDoc[] {
-  return Array.isArray(v) && v.every((d) => typeof d === 'object' && d !== null && typeof (d as { id?: unknown }).id === 'string');
+  return Array.isArray(v) && v.every((d) => typeof d === 'object' && d !== null && typeof (d as { id?: unknown }).id === 'string' && typeof (d as { _deleted?: unknown })._deleted === 'boolean');
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -164,29 +147,23 @@ export function createTransport(options: TransportOptions): Transport {
       if (cp) params.set('checkpoint', cp);
       const res = await send(`/replication/${collection}/pull?${params.toString()}`, { method: 'GET' });
       if (!res.ok) throw await errorFrom(res, `Pulling ${collection}`);
-      let body: { documents?: unknown; checkpoint?: unknown };
+      const body = (await jsonBody(res)) as { documents?: unknown; checkpoint?: unknown } | null;
+      if (!body || !isWireDocList(body.documents)) throw new SyncProtocolError(`The server's answer to a pull of ${collection} was not understood.`);
+      let next: PullCheckpoint | null;
       try {
-        body = (await res.json()) as typeof body;
+        next = parseCheckpoint(collection, body.checkpoint);
       } catch (error) {
-        throw new SyncNetworkError(error);
+        throw new SyncProtocolError(`The server's answer to a pull of ${collection} carried a checkpoint this device cannot read (${(error as Error).message}).`, { cause: error });
       }
-      if (!isWireDocList(body.documents)) throw new SyncHttpError(res.status, `The server's answer to a pull of ${collection} was not understood.`, null, null);
-      const next = decodeCheckpoint(body.checkpoint) ?? checkpoint ?? null;
-      return { documents: body.documents, checkpoint: next };
+      if (!next && body.documents.length > 0) throw new SyncProtocolError(`The server sent ${collection} without a checkpoint.`);
+      return { documents: body.documents, checkpoint: next ?? checkpoint ?? null };
     },
     async push(collection, rows) {
       const res = await send(`/replication/${collection}/push`, { method: 'POST', body: JSON.stringify(rows) });
       if (!res.ok) throw await errorFrom(res, `Sending ${collection}`);
-      let body: { conflicts?: unknown; refused?: unknown; written?: unknown };
-      try {
-        body = (await res.json()) as typeof body;
-      } catch (error) {
-        throw new SyncNetworkError(error);
-      }
-      if (!isWireDocList(body.conflicts) || !Array.isArray(body.refused)) {
-        throw new SyncHttpError(res.status, `The server's answer to a push of ${collection} was not understood.`, null, null);
-      }
-      return { conflicts: body.conflicts, refused: body.refused as Refusal[], written: typeof body.written === 'number' ? body.written : 0 };
+      const parsed = pushAnswerSchema.safeParse(await jsonBody(res));
+      if (!parsed.success) throw new SyncProtocolError(`The server's answer to a push of ${collection} was not understood.`);
+      return parsed.data as PushAnswer;
     },
     async authorisedGet(path, init = {}) {
       return send(path, { method: 'GET', ...(init.signal ? { signal: init.signal } : {}), ...(init.accept ? { accept: init.accept } : {}) });

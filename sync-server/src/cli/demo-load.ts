@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import { generateHousehold } from '@mymidas/shared/demo';
+import { MAX_PUSH_ROWS } from '@mymidas/shared/protocol';
 import type { DemoOptions, ServerOwnedResult } from './demo-server-owned.ts';
 
 /**
@@ -66,7 +67,6 @@ export function demoPassword(email: string): string {
   }
 }
 
-const MAX_PUSH_ROWS = 1000;
 /** Below express.json's 1 MB limit with room for the array's punctuation. */
 const MAX_PUSH_BYTES = 900_000;
 const MAX_ATTEMPTS = 6;

@@ -1,31 +1,18 @@
 import { Router, type Request, type Response } from 'express';
 import { COLLECTIONS, isCollectionName, type CollectionName } from '@mymidas/shared/schema';
-import { z } from 'zod';
+import { CheckpointError, DEFAULT_PULL_LIMIT, encodeCheckpoint, MAX_PULL_LIMIT, parseCheckpoint, pushBodySchema } from '@mymidas/shared/protocol';
 import { currentUser, requireUser } from '../auth/require-user.ts';
 import { AppError } from '../http/errors.ts';
 import { clientIp } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
 import { busFor, type ChangeBus } from './bus.ts';
-import { parseCheckpoint, ReplicationService } from './service.ts';
-
-export const MAX_PULL_LIMIT = 1000;
-export const DEFAULT_PULL_LIMIT = 200;
-export const MAX_PUSH_ROWS = 1000;
+import { ReplicationService } from './service.ts';
 
 export interface ReplicationRouteOptions {
   bus?: ChangeBus;
   /** Milliseconds between SSE keep-alive comments. */
   keepAliveMs?: number;
 }
-
-const pushBody = z
-  .array(
-    z.object({
-      assumedMasterState: z.record(z.string(), z.unknown()).nullish(),
-      newDocumentState: z.record(z.string(), z.unknown()),
-    }),
-  )
-  .max(MAX_PUSH_ROWS, `push at most ${MAX_PUSH_ROWS} rows per request`);
 
 function collectionParam(req: Request): CollectionName {
   const name = String(req.params.collection);
@@ -66,15 +53,16 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
     const { userId } = currentUser(res);
     let checkpoint;
     try {
-      checkpoint = parseCheckpoint(req.query.checkpoint);
+      checkpoint = parseCheckpoint(collection, req.query.checkpoint);
     } catch (err) {
-      throw AppError.badRequest((err as Error).message);
+      if (err instanceof CheckpointError) throw AppError.badRequest(err.message);
+      throw err;
     }
     const limitText = req.query.limit ?? String(DEFAULT_PULL_LIMIT);
     const limit = typeof limitText === 'string' && /^\d{1,5}$/.test(limitText) ? Number(limitText) : NaN;
     if (!(limit >= 1 && limit <= MAX_PULL_LIMIT)) throw AppError.badRequest(`limit must be a whole number from 1 to ${MAX_PULL_LIMIT}.`);
     const out = await replication.pull(userId, collection, checkpoint, limit);
-    res.json({ documents: out.documents, checkpoint: out.checkpoint ? `${out.checkpoint.seq}:${out.checkpoint.id}` : null });
+    res.json({ documents: out.documents, checkpoint: encodeCheckpoint(out.checkpoint) });
   });
 
   router.post('/replication/:collection/push', auth, async (req, res) => {
@@ -83,7 +71,7 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
     if (COLLECTIONS[collection].serverOwned) {
       throw AppError.forbidden(`"${collection}" is written only by the server; clients may pull it but not push to it.`, 'server-owned-collection');
     }
-    const body = pushBody.safeParse(req.body);
+    const body = pushBodySchema.safeParse(req.body);
     if (!body.success) throw AppError.validation(body.error);
     const result = await replication.push(userId, collection, body.data, { ip: clientIp(req), userAgent: req.get('user-agent') ?? '' });
     if (result.written > 0) {

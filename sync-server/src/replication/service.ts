@@ -1,61 +1,17 @@
 import { COLLECTIONS, replicatedDocValidator, type CollectionName } from '@mymidas/shared/schema';
+import { idKind, type PullCheckpoint as Checkpoint, type PushAnswer as PushResult, type PushRow, type Refusal, type WireDoc } from '@mymidas/shared/protocol';
 import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
 import { auditDataChanges, type DataAction, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, Sql, SqlValue } from '../store/database.ts';
 import { openDoc, piiColumns, piiSelectList, sealDoc } from '../store/documents.ts';
 
-/** A replicated document as it crosses the wire: the collection's fields plus RxDB's `_deleted`. */
-export type WireDoc = Record<string, unknown> & { id: string; _deleted: boolean };
-
-/** Pull position: the server-assigned sequence of the last document seen, with its id as tie-break. */
-export interface Checkpoint {
-  seq: number;
-  id: string;
-}
-
-export interface PushRow {
-  assumedMasterState?: Record<string, unknown> | null;
-  newDocumentState: Record<string, unknown>;
-}
-
-export interface Refusal {
-  /** Position of the row in the pushed batch. */
-  index: number;
-  id: string | null;
-  reason: 'invalid' | 'id-taken';
-  detail: string;
-  errors?: { path: string; message: string }[];
-}
-
-export interface PushResult {
-  /** RxDB's conflicts: the current master state of each row whose assumedMasterState was stale. */
-  conflicts: WireDoc[];
-  /** Rows not written; the rest of the batch is unaffected. */
-  refused: Refusal[];
-  /** Number of rows whose new state was written. */
-  written: number;
-}
+export type { PullCheckpoint as Checkpoint, PushAnswer as PushResult, PushRow, Refusal, WireDoc } from '@mymidas/shared/protocol';
 
 /** Soft-deleted rows are kept this long so every device pulls the deletion before it disappears. */
 export const DELETED_RETENTION_DAYS = 90;
 
 const MAX_ID = '00000000-0000-0000-0000-000000000000';
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function parseCheckpoint(text: unknown): Checkpoint | null {
-  if (text === undefined || text === '') return null;
-  if (typeof text !== 'string') throw new Error('checkpoint must be "<seq>:<id>"');
-  // Ids are UUIDs, except quotes ("price:VWRL:2026-01-02", "fx:GBP/EUR:…"), whose ids are text.
-  const m = /^(\d{1,15}):([0-9a-f-]{36}|(?:price|fx):[!-~]{1,74})$/.exec(text);
-  if (!m) throw new Error('checkpoint must be "<seq>:<id>" as returned by a previous pull');
-  return { seq: Number(m[1]), id: m[2]! };
-}
-
-/** The id column's SQL type (postgres/init/003_collections.sql): uuid, except quotes' text ids. */
-function idType(collection: CollectionName): 'uuid' | 'text' {
-  return collection === 'quotes' ? 'text' : 'uuid';
-}
 
 function selectList(collection: CollectionName): string {
   return ['id', 'seq', 'deleted', 'doc', ...piiSelectList(collection)].join(', ');
@@ -73,7 +29,7 @@ export const PULL_PLANNER_SETTINGS = "SELECT set_config('enable_bitmapscan', 'of
 /** The pull's SELECT (parameters: user id, checkpoint seq, checkpoint id, limit). */
 export function pullQuery(collection: CollectionName): string {
   return `SELECT ${selectList(collection)} FROM ${collection}
-          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idType(collection)}) ORDER BY seq, id LIMIT $4`;
+          WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idKind(collection)}) ORDER BY seq, id LIMIT $4`;
 }
 
 function toWire(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): WireDoc {
@@ -89,9 +45,8 @@ export class ReplicationService {
   constructor(private readonly deps: { db: Database; cipher: FieldCipher }) {}
 
   async pull(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: WireDoc[]; checkpoint: Checkpoint | null }> {
-    const from = { ...(after ?? { seq: 0, id: MAX_ID }) };
-    // Seqs are unique, so a quote-style id sent for a uuid table can only mean "after this seq".
-    if (idType(collection) === 'uuid' && !UUID_TEXT.test(from.id)) from.id = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    // The route parsed `after` for this collection (parseCheckpoint), so its id has the column's type.
+    const from = after ?? { seq: 0, id: MAX_ID };
     const rows = await this.deps.db.withUser(userId, async (sql) => {
       await sql.query(PULL_PLANNER_SETTINGS);
       return sql.query<Record<string, unknown>>(pullQuery(collection), [userId, from.seq, from.id, limit]);
@@ -145,7 +100,7 @@ export class ReplicationService {
   private async pushBatch(sql: Sql, userId: string, collection: CollectionName, candidates: readonly Candidate[], result: PushResult, changes: { action: DataAction; id: string }[]): Promise<void> {
     if (candidates.length === 0) return;
     const found = await sql.query<Record<string, unknown>>(
-      `SELECT ${selectList(collection)} FROM ${collection} WHERE id = ANY($1::${idType(collection)}[]) ORDER BY id FOR UPDATE`,
+      `SELECT ${selectList(collection)} FROM ${collection} WHERE id = ANY($1::${idKind(collection)}[]) ORDER BY id FOR UPDATE`,
       [candidates.map((c) => c.next.id)],
     );
     const masters = new Map(found.rows.map((r) => [String(r.id), toWire(this.deps.cipher, collection, r)]));
