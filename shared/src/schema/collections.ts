@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../protocol/limits.ts';
 import { calendarDate, calendarMonth, currency, decimalText, hlc, id, instant, minorUnits, optionalRef, shortText } from './fields.ts';
 
 /**
@@ -103,13 +104,12 @@ export const recurringRuleSchema = z.object({
   skippedDates: z.array(calendarDate()).max(500),
 });
 
-export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
 export const attachmentSchema = z.object({
   ...base,
   transactionId: id(),
   fileName: shortText(255),
   mimeType: z.enum(ATTACHMENT_TYPES),
-  size: z.number().int().min(1).max(10 * 1024 * 1024),
+  size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   uploadedAt: instant().nullable(),
 });

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { MAX_ATTACHMENT_BYTES, sniffAttachmentType as sniffType } from '@mymidas/shared/protocol';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../http/app.ts';
 import { ReplicationService } from '../replication/service.ts';
 import type { Services } from '../services.ts';
 import { openTestServices, signedInUser, testBackends } from '../testing/harness.ts';
-import { MAX_ATTACHMENT_BYTES, sniffType } from './magic.ts';
 
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR receipt from Corner Shop')]);
 const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);

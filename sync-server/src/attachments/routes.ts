@@ -1,15 +1,15 @@
+import { ACCEPTED_ATTACHMENT_TEXT, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_TEXT, sniffAttachmentType } from '@mymidas/shared/protocol';
 import express, { Router, type RequestHandler } from 'express';
 import { currentUser, requireUser } from '../auth/require-user.ts';
 import { AppError } from '../http/errors.ts';
 import { clientIp } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
-import { MAX_ATTACHMENT_BYTES, sniffType } from './magic.ts';
 import { AttachmentStore } from './store.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const tooLarge = (): AppError =>
-  new AppError(413, 'attachment-too-large', 'The attachment is too large', `An attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB.`, { maxBytes: MAX_ATTACHMENT_BYTES });
+  new AppError(413, 'attachment-too-large', 'The attachment is too large', `An attachment may be at most ${MAX_ATTACHMENT_TEXT}.`, { maxBytes: MAX_ATTACHMENT_BYTES });
 
 /** Reads the raw body (any declared type: only the bytes decide), turning the size error into a clear 413. */
 function rawBody(): RequestHandler {
@@ -41,9 +41,9 @@ export function attachmentRoutes(services: Services): Router {
     const { userId } = currentUser(res);
     const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength) : new Uint8Array();
     if (bytes.length === 0) throw AppError.badRequest('Send the file bytes as the request body.');
-    const type = sniffType(bytes);
+    const type = sniffAttachmentType(bytes);
     if (!type) {
-      throw new AppError(415, 'unsupported-attachment-type', 'This file type is not accepted', 'Attachments must be JPEG, PNG, WebP or PDF files; the content of this file is none of them.', { accepted: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] });
+      throw new AppError(415, 'unsupported-attachment-type', 'This file type is not accepted', `Attachments must be ${ACCEPTED_ATTACHMENT_TEXT} files; the content of this file is none of them.`, { accepted: ATTACHMENT_TYPES });
     }
     const outcome = await store.put(userId, id, type, bytes, { ip: clientIp(req), userAgent: req.get('user-agent') ?? '' });
     if (outcome === 'taken') throw AppError.conflict('This attachment id is already used, with different content. Attachments cannot be replaced; upload under a new id.', 'attachment-exists');

@@ -1,7 +1,7 @@
+import type { AttachmentType } from '@mymidas/shared/protocol';
 import { auditDataChanges, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database } from '../store/database.ts';
-import type { AttachmentType } from './magic.ts';
 
 const TABLE = 'attachment_blobs';
 const FIELD = 'content';

@@ -1,7 +1,6 @@
+import { PROBLEM_CONTENT_TYPE, problemType, type Problem } from '@mymidas/shared/protocol';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
-
-const TYPE_BASE = 'https://mymidas.app/problems/';
 
 /** The one error type: everything a client may see is in here, nothing else leaks. */
 export class AppError extends Error {
@@ -38,19 +37,8 @@ export class AppError extends Error {
   }
 }
 
-export function problemType(type: string): string {
-  return TYPE_BASE + type;
-}
-
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  [key: string]: unknown;
-}
-
-export function problemBody(err: AppError): ProblemBody {
+/** The problem+json body of an error, in the shape `@mymidas/shared/protocol` reads on the client. */
+export function problemBody(err: AppError): Problem {
   return { type: problemType(err.type), title: err.title, status: err.status, ...(err.detail ? { detail: err.detail } : {}), ...err.extra };
 }
 
@@ -84,6 +72,6 @@ export function errorHandler(log: (msg: string, err: unknown) => void): ErrorReq
       app = new AppError(500, 'internal', 'Something went wrong', 'The server could not complete the request.');
     }
     for (const [k, v] of Object.entries(app.headers)) res.setHeader(k, v);
-    res.status(app.status).type('application/problem+json').send(JSON.stringify(problemBody(app)));
+    res.status(app.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(app)));
   };
 }
