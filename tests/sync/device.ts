@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { CollectionName } from '@mymidas/shared/schema';
 import type { Replica } from '../../client/src/db/database.ts';
 import { DeviceClock } from '../../client/src/sync/clock.ts';
-import { createSyncEngine, type OnlineSource, type SyncEngine, type SyncStatusSink } from '../../client/src/sync/sync-engine.ts';
+import { createSyncEngine, type OnlineSource, type SyncEngine, type SyncProblemKind, type SyncStatusSink } from '../../client/src/sync/sync-engine.ts';
 import { openNodeReplica } from '../../client/src/sync/test-replica.ts';
 import type { TestSyncServer } from './server.ts';
 
@@ -21,7 +21,14 @@ export class StatusLog implements SyncStatusSink {
   setQueued(n: number) { this.queued = n; }
   syncStarted(n: number) { this.inFlight = n; this.lastError = null; this.events.push(`started ${n}`); }
   syncFinished(at: string, stillQueued = 0) { this.inFlight = 0; this.queued = stillQueued; this.lastSyncedAt = at; this.events.push(`finished ${stillQueued}`); }
-  syncFailed(message: string) { this.inFlight = 0; this.lastError = message; this.events.push(`failed: ${message}`); }
+  /** The kind of each failure reported, in order (see SyncStatusSink.syncFailed). */
+  readonly problems: { kind: SyncProblemKind; retryAt: string | null }[] = [];
+  syncFailed(message: string, kind: SyncProblemKind = 'error', retryAt: string | null = null) {
+    this.inFlight = 0;
+    this.lastError = message;
+    this.events.push(`failed: ${message}`);
+    this.problems.push({ kind, retryAt });
+  }
   setConflicts(n: number) { this.conflicts = n; }
   setServerReachable(v: boolean) { this.serverReachable = v; }
   /** Every progress report of documents received, in order. */
@@ -58,6 +65,8 @@ export interface DeviceOptions {
   readonly bootstrap?: boolean;
   /** Fails this request as a dropped connection would, when it returns true (called with the URL and the count of pulls so far). */
   readonly failRequest?: (url: string, pulls: number) => boolean;
+  /** Replaces the server's answer to a request (a misbehaving server or proxy); called with the URL and the real answer. */
+  readonly rewrite?: (url: string, res: Response) => Response | Promise<Response>;
   /** Runs on the fresh replica before the engine is created (e.g. to plant stored state). */
   readonly beforeEngine?: (replica: Replica) => Promise<void>;
 }
@@ -91,7 +100,8 @@ export class Device {
         this.pulls.push(url);
         if (options.failRequest?.(url, this.pulls.length)) throw new TypeError('fetch failed (simulated dropped connection)');
       }
-      const res = await fetch(input, init);
+      const real = await fetch(input, init);
+      const res = options.rewrite ? await options.rewrite(url, real) : real;
       if (push && res.ok) {
         const rows = JSON.parse(String(init?.body)) as { assumedMasterState?: Record<string, unknown>; newDocumentState: Record<string, unknown> }[];
         const answer = (await res.clone().json()) as { conflicts: Record<string, unknown>[] };

@@ -20,6 +20,18 @@ describe('sync status', () => {
     expect(describeSync({ ...base, online: false, received: 500 }).state).toBe('offline');
   });
 
+  it('says when the server asked the device to wait, instead of a count that does not move', () => {
+    const message = 'The server asked this device to slow down; sync resumes in 30 s.';
+    const v = describeSync({ ...base, received: 4_000, problem: { kind: 'rate-limited', message, retryAt: '2026-11-25T08:00:30Z' } });
+    expect(v).toMatchObject({ state: 'waiting', label: 'Slowed down by server', compact: 'Waiting', tone: 'warn', description: message });
+    expect(describeSync({ ...base, online: false, problem: { kind: 'rate-limited', message } }).state).toBe('offline');
+  });
+
+  it('says sync stopped when a collection stopped advancing, even after the rest finished', () => {
+    const v = describeSync({ ...base, problem: { kind: 'stalled', message: 'Sync of quotes stopped: …' } });
+    expect(v).toMatchObject({ state: 'stalled', label: 'Sync stopped', tone: 'alert', description: 'Sync of quotes stopped: …' });
+  });
+
   it('shows offline with the number of queued changes, even when also signed out', () => {
     const v = describeSync({ ...base, online: false, signedIn: false, queued: 2 });
     expect(v).toMatchObject({ state: 'offline', label: 'Offline · 2 queued', compact: 'Offline · 2' });

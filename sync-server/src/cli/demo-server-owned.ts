@@ -37,6 +37,18 @@ export interface ServerOwnedResult {
   written: Record<string, number>;
 }
 
+/** Stores server-owned documents of one user as the server's jobs do; ids already present are kept as they are. */
+export async function writeServerOwned(deps: { db: Database; cipher: FieldCipher }, userId: string, collection: CollectionName, docs: readonly Record<string, unknown>[]): Promise<number> {
+  const validator = replicatedDocValidator(collection);
+  for (const doc of docs) {
+    const checked = validator.safeParse({ ...doc, _deleted: false });
+    if (!checked.success) throw new Error(`invalid ${collection} document ${String(doc.id)}: ${checked.error.message}`);
+  }
+  let written = 0;
+  for (let start = 0; start < docs.length; start += BATCH) written += await insertBatch(deps.db, deps.cipher, userId, collection, docs.slice(start, start + BATCH));
+  return written;
+}
+
 async function insertBatch(db: Database, cipher: FieldCipher, userId: string, collection: CollectionName, docs: readonly Record<string, unknown>[]): Promise<number> {
   const cols = piiColumns(collection);
   const names = ['id', 'user_id', 'deleted', 'doc', ...cols];
