@@ -16,7 +16,7 @@ import { createMergeConflictHandler } from './merge-handler.ts';
 import { createPendingQueue } from './pending-queue.ts';
 import { ReadAhead } from './read-ahead.ts';
 import {
-  createTransport, SyncAuthError, SyncHttpError, SyncNetworkError, SyncProtocolError,
+  createTransport, SyncAuthError, SyncHttpError, SyncNetworkError,
   type PullCheckpoint, type Refusal, type TokenSource, type Transport,
 } from './transport.ts';
 
@@ -61,7 +61,7 @@ export type SyncProblemKind = 'rate-limited' | 'stalled' | 'error';
  * A pull answered with documents but a checkpoint that did not move past the one asked for: asking again
  * would get the same page for ever, so the engine stops pulling that collection and says so.
  */
-export class SyncStalledError extends SyncProtocolError {
+export class SyncStalledError extends Error {
   override readonly name = 'SyncStalledError';
   constructor(readonly collection: CollectionName, checkpoint: PullCheckpoint) {
     super(`Sync of ${collection} stopped: the server sent the page after ${checkpoint.seq}:${checkpoint.id} again without moving on. Nothing was lost; reload the app to try again, and report it if it persists.`);
