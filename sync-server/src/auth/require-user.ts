@@ -15,6 +15,12 @@ export function currentUser(res: Response): AuthedLocals {
   return { userId: locals.userId, familyId: locals.familyId };
 }
 
+/** Whether the session (refresh family) is still live: not logged out, not ended by a password change. */
+export async function sessionIsLive(db: Database, userId: string, familyId: string): Promise<boolean> {
+  const live = await db.withUser(userId, (sql) => sql.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1', [familyId]));
+  return live.rows.length > 0;
+}
+
 /**
  * Bearer access token → res.locals.userId. The session's refresh family must still be live, so a
  * logout or a password change ends access at once rather than when the 15-minute token expires.
@@ -26,10 +32,7 @@ export function requireUser(deps: { keys: TokenKeys; db: Database }): RequestHan
     if (!m) return next(AppError.unauthorized('Send the access token as "Authorization: Bearer <token>".'));
     try {
       const claims = await verifyAccessToken(deps.keys, m[1]!);
-      const live = await deps.db.withUser(claims.userId, (sql) =>
-        sql.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1', [claims.familyId]),
-      );
-      if (live.rows.length === 0) return next(AppError.unauthorized('This session has ended. Sign in again.', 'session-ended'));
+      if (!(await sessionIsLive(deps.db, claims.userId, claims.familyId))) return next(AppError.unauthorized('This session has ended. Sign in again.', 'session-ended'));
       res.locals.userId = claims.userId;
       res.locals.familyId = claims.familyId;
       next();

@@ -4,23 +4,20 @@ import { AppError } from '../http/errors.ts';
 import type { LimitStore } from '../limits/store.ts';
 import type { Services } from '../services.ts';
 import type { Sql } from '../store/database.ts';
+import { AccountLockout, DEFAULT_LOCKOUT, lockLengthMs, type Lockout, type PendingAttempt } from './lockout.ts';
 import { dummyHash, hashPassword, needsRehash, passwordProblem, verifyPassword, type HashParams } from './passwords.ts';
+import { sessionEventsFor } from './session-events.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from './tokens.ts';
 import { hashBackupCode, matchTotp, newBackupCodes, newTotpSecret, normaliseBackupCode, otpauthUri } from './totp.ts';
 
 export const REFRESH_TOKEN_DAYS = 7;
-/** A refresh token used again within this many ms (parallel tabs) is tolerated, not treated as theft. */
+/**
+ * A refresh token used again within this many ms (a parallel tab) may mint ONE sibling token; any further
+ * use, or a use after the grace, is treated as theft.
+ */
 export const REFRESH_GRACE_MS = 10_000;
 
-export interface Lockout {
-  /** Failures before the first lock, per account and per IP. */
-  accountThreshold: number;
-  ipThreshold: number;
-  baseLockMs: number;
-  maxLockMs: number;
-  failureMemoryMs: number;
-}
-export const DEFAULT_LOCKOUT: Lockout = { accountThreshold: 5, ipThreshold: 20, baseLockMs: 30_000, maxLockMs: 3_600_000, failureMemoryMs: 900_000 };
+export { DEFAULT_LOCKOUT, type Lockout };
 
 export interface AuthDeps {
   services: Services;
@@ -28,6 +25,8 @@ export interface AuthDeps {
   hashParams?: HashParams;
   lockout?: Lockout;
   refreshGraceMs?: number;
+  /** ms since the epoch; tests move it to walk through lock periods. */
+  clock?: () => number;
 }
 
 export interface ClientInfo {
@@ -50,8 +49,17 @@ function tokenHash(token: string): string {
 
 export class AuthService {
   private readonly lockout: Lockout;
+  private readonly accounts: AccountLockout;
+  private readonly clock: () => number;
   constructor(private readonly deps: AuthDeps) {
     this.lockout = deps.lockout ?? DEFAULT_LOCKOUT;
+    this.clock = deps.clock ?? Date.now;
+    this.accounts = new AccountLockout(deps.services.db, this.lockout, this.clock);
+  }
+
+  /** Tells this process's SSE streams of the user to check their session now. */
+  private revoked(userId: string): void {
+    sessionEventsFor(this.deps.services.db).revoked(userId);
   }
 
   private get db() {
@@ -82,29 +90,41 @@ export class AuthService {
     return { id, email: email.toLowerCase() };
   }
 
-  private async lockedUntil(email: string, ip: string): Promise<number> {
-    const { limits } = this.deps;
-    return Math.max(await limits.get(`lock:acct:${email.toLowerCase()}`), await limits.get(`lock:ip:${ip}`));
+  private async ipLockedUntil(ip: string): Promise<number> {
+    return this.deps.limits.get(`lock:ip:${ip}`);
   }
 
-  private async registerFailure(email: string, ip: string): Promise<boolean> {
+  /**
+   * Counts a failure against the client's IP (in the limit store: a sliding window, not refreshed by later
+   * failures, and never while that IP is locked). The account's failures are counted by AccountLockout.
+   */
+  private async registerIpFailure(ip: string): Promise<boolean> {
     const { limits } = this.deps;
     const l = this.lockout;
-    let locked = false;
-    for (const [key, threshold] of [[`acct:${email.toLowerCase()}`, l.accountThreshold], [`ip:${ip}`, l.ipThreshold]] as const) {
-      const n = await limits.incr(`fail:${key}`, l.failureMemoryMs);
-      if (n >= threshold) {
-        const ms = Math.min(l.maxLockMs, l.baseLockMs * 2 ** (n - threshold));
-        await limits.setUntil(`lock:${key}`, Date.now() + ms);
-        locked = true;
-      }
-    }
-    return locked;
+    const now = this.clock();
+    const cap = l.ipThreshold + 16;
+    const w = await limits.hit(`fail:ip:${ip}`, cap, l.failureMemoryMs, now);
+    const n = w.allowed ? cap - w.remaining : cap;
+    const ms = lockLengthMs(l, n, l.ipThreshold);
+    if (ms > 0) await limits.setUntil(`lock:ip:${ip}`, now + ms);
+    return ms > 0;
+  }
+
+  private async refuse(userId: string | null, reason: string, nowLocked: boolean, client: ClientInfo): Promise<never> {
+    await this.db.withUser(userId, async (sql) => {
+      await audit(sql, { userId, action: 'auth.login.fail', details: { reason }, ...client });
+      if (nowLocked) await audit(sql, { userId, action: 'auth.lockout', ...client });
+    });
+    throw invalidCredentials();
   }
 
   /**
    * Password first, always at full Argon2 cost (a dummy hash for unknown e-mails, and also when locked),
    * so an unknown user, a wrong password and a locked account look the same in body and timing.
+   *
+   * Lockout (lockout.ts): per account by user id in PostgreSQL, per IP in the limit store. While either is
+   * locked nothing is counted and every attempt gets the wrong-password answer, except one way back in for
+   * the owner: the right password together with an unused backup code (when two-factor sign-in is on).
    */
   async login(email: string, password: string, totp: string | undefined, client: ClientInfo): Promise<Session> {
     const found = (
@@ -112,28 +132,42 @@ export class AuthService {
         sql.query<{ id: string; password_hash: string; totp_enabled: boolean }>('SELECT id, password_hash, totp_enabled FROM auth_find_user($1)', [email]),
       )
     ).rows[0];
+    const ipLocked = (await this.ipLockedUntil(client.ip)) > this.clock();
+    // Counted before the (slow) password check, so parallel guesses cannot outrun the count.
+    const start = found && !ipLocked ? await this.accounts.begin(found.id) : undefined;
     const ok = await verifyPassword(found?.password_hash ?? (await dummyHash(this.deps.hashParams)), password);
-    const locked = (await this.lockedUntil(email, client.ip)) > Date.now();
-    if (!found || !ok || locked) {
-      const nowLocked = await this.registerFailure(email, client.ip);
-      const reason = locked ? 'locked' : !found ? 'unknown-user' : 'wrong-password';
-      await this.db.withUser(found?.id ?? null, async (sql) => {
-        await audit(sql, { userId: found?.id ?? null, action: 'auth.login.fail', details: { reason }, ...client });
-        if (nowLocked && !locked) await audit(sql, { userId: found?.id ?? null, action: 'auth.lockout', ...client });
-      });
-      throw invalidCredentials();
+    const locked = ipLocked || start?.locked === true;
+    const attempt: PendingAttempt | undefined = start && !start.locked ? start.attempt : undefined;
+
+    if (locked) {
+      if (found && ok && found.totp_enabled && totp && normaliseBackupCode(totp) && (await this.useBackupCode(found.id, totp, client))) {
+        await this.accounts.clear(found.id);
+        await this.db.withUser(found.id, (sql) => audit(sql, { userId: found.id, action: 'auth.lockout.backup-code', ...client }));
+        return this.finishLogin(found, password, client);
+      }
+      return this.refuse(found?.id ?? null, 'locked', false, client);
+    }
+    if (!found || !ok) {
+      const ipNowLocked = await this.registerIpFailure(client.ip);
+      return this.refuse(found?.id ?? null, found ? 'wrong-password' : 'unknown-user', ipNowLocked || (attempt?.setUntil ?? 0) > 0, client);
     }
     if (found.totp_enabled) {
       if (!totp) {
+        // The right password asked for its second factor: not a failure.
+        if (attempt) await this.accounts.forgive(attempt);
         throw new AppError(401, 'totp-required', 'Second factor needed', 'Enter the 6-digit code from your authenticator app, or a backup code.');
       }
       const accepted = await this.checkSecondFactor(found.id, totp, client);
       if (!accepted) {
-        await this.registerFailure(email, client.ip);
+        await this.registerIpFailure(client.ip);
         throw new AppError(401, 'invalid-totp', 'Sign-in failed', 'The code is wrong or was already used.');
       }
     }
-    await this.deps.limits.del(`fail:acct:${email.toLowerCase()}`, `lock:acct:${email.toLowerCase()}`);
+    await this.accounts.clear(found.id);
+    return this.finishLogin(found, password, client);
+  }
+
+  private async finishLogin(found: { id: string; password_hash: string }, password: string, client: ClientInfo): Promise<Session> {
     if (needsRehash(found.password_hash, this.deps.hashParams)) {
       const fresh = await hashPassword(password, this.deps.hashParams);
       await this.db.withUser(found.id, (sql) => sql.query('UPDATE users SET password_hash = $2 WHERE id = $1', [found.id, fresh]));
@@ -142,6 +176,30 @@ export class AuthService {
       const session = await this.startFamily(sql, found.id, client);
       await audit(sql, { userId: found.id, action: 'auth.login.ok', entity: 'session', entityId: session.familyId, ...client });
       return session;
+    });
+  }
+
+  /** Lifts an account's sign-in lock (operator console: `unlock`). Returns whether there was anything to lift. */
+  async unlock(email: string, client: ClientInfo): Promise<{ userId: string; wasLocked: boolean } | null> {
+    const found = (await this.db.withUser(null, (sql) => sql.query<{ id: string }>('SELECT id FROM auth_find_user($1)', [email]))).rows[0];
+    if (!found) return null;
+    const wasLocked = (await this.accounts.lockedUntil(found.id)) > this.clock();
+    await this.db.withUser(found.id, async (sql) => {
+      await this.accounts.clear(found.id, sql);
+      await audit(sql, { userId: found.id, action: 'auth.unlock', details: { wasLocked }, ...client });
+    });
+    return { userId: found.id, wasLocked };
+  }
+
+  /** A backup code alone (never a 6-digit TOTP code, which is guessable): the owner's way past a lock. */
+  private async useBackupCode(userId: string, code: string, client: ClientInfo): Promise<boolean> {
+    const backup = normaliseBackupCode(code);
+    if (!backup) return false;
+    return this.db.withUser(userId, async (sql) => {
+      const used = await sql.query('UPDATE backup_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id', [userId, hashBackupCode(backup)]);
+      if (!used.rows.length) return false;
+      await audit(sql, { userId, action: 'auth.backup-code.used', ...client });
+      return true;
     });
   }
 
@@ -185,8 +243,9 @@ export class AuthService {
   }
 
   /**
-   * Rotates the refresh token. A token already used more than REFRESH_GRACE_MS ago means it was stolen
-   * (or replayed): the whole family is revoked and the event audited.
+   * Rotates the refresh token. A token used once before, within REFRESH_GRACE_MS, may mint one sibling
+   * (two tabs refreshing at once); any other second use — after the grace, or a third use — means it was
+   * stolen (or replayed): the whole family is revoked and the event audited.
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
     const hash = tokenHash(refreshToken);
@@ -194,25 +253,30 @@ export class AuthService {
     if (!owner) throw AppError.unauthorized('The session has ended. Sign in again.', 'session-ended');
     const result = await this.db.withUser(owner, async (sql) => {
       const row = (
-        await sql.query<{ id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean }>(
-          'SELECT id, family_id, used_at, revoked_at, expires_at < now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+        await sql.query<{ id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean; grace_sibling: string | null }>(
+          'SELECT id, family_id, used_at, revoked_at, expires_at < now() AS expired, grace_sibling FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
           [hash],
         )
       ).rows[0];
       if (!row || row.revoked_at || row.expired) return { kind: 'ended' as const };
-      if (row.used_at && Date.now() - new Date(row.used_at).getTime() > (this.deps.refreshGraceMs ?? REFRESH_GRACE_MS)) {
+      const late = row.used_at !== null && Date.now() - new Date(row.used_at).getTime() > (this.deps.refreshGraceMs ?? REFRESH_GRACE_MS);
+      if (row.used_at && (late || row.grace_sibling)) {
         await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
-        await audit(sql, { userId: owner, action: 'auth.refresh.reuse-detected', entity: 'session', entityId: row.family_id, ...client });
+        await audit(sql, { userId: owner, action: 'auth.refresh.reuse-detected', entity: 'session', entityId: row.family_id, details: { withinGrace: !late }, ...client });
         return { kind: 'reuse' as const };
       }
       const next = await this.issueToken(sql, owner, row.family_id, client);
       if (!row.used_at) await sql.query('UPDATE refresh_tokens SET used_at = now(), replaced_by = $2 WHERE id = $1', [row.id, next.id]);
+      else await sql.query('UPDATE refresh_tokens SET grace_sibling = $2 WHERE id = $1', [row.id, next.id]);
       await audit(sql, { userId: owner, action: row.used_at ? 'auth.refresh.concurrent' : 'auth.refresh', entity: 'session', entityId: row.family_id, ...client });
       const accessToken = await signAccessToken(this.deps.services.keys, { userId: owner, familyId: row.family_id });
       return { kind: 'ok' as const, session: { accessToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshToken: next.token, userId: owner } };
     });
     if (result.kind === 'ok') return result.session;
-    if (result.kind === 'reuse') throw AppError.unauthorized('This sign-in was used twice, so every session of it has been ended. Sign in again.', 'refresh-reuse');
+    if (result.kind === 'reuse') {
+      this.revoked(owner);
+      throw AppError.unauthorized('This sign-in was used twice, so every session of it has been ended. Sign in again.', 'refresh-reuse');
+    }
     throw AppError.unauthorized('The session has ended. Sign in again.', 'session-ended');
   }
 
@@ -225,6 +289,7 @@ export class AuthService {
       const fam = await sql.query<{ family_id: string }>('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL RETURNING family_id', [hash]);
       await audit(sql, { userId: owner, action: 'auth.logout', entity: 'session', entityId: fam.rows[0]?.family_id, ...client });
     });
+    this.revoked(owner);
   }
 
   /** Ends every session of the user, or every one but `keepFamily`. */
@@ -238,6 +303,7 @@ export class AuthService {
       const n = await this.revokeSessions(sql, userId);
       await audit(sql, { userId, action: 'auth.logout-all', details: { sessions: n }, ...client });
     });
+    this.revoked(userId);
   }
 
   async changePassword(userId: string, familyId: string, current: string, next: string, client: ClientInfo): Promise<void> {
@@ -252,6 +318,7 @@ export class AuthService {
       const n = await this.revokeSessions(sql, userId, familyId);
       await audit(sql, { userId, action: 'auth.password.changed', details: { otherSessionsEnded: n }, ...client });
     });
+    this.revoked(userId);
   }
 
   async me(userId: string): Promise<{ id: string; email: string; totpEnabled: boolean; createdAt: string }> {
@@ -283,6 +350,9 @@ export class AuthService {
       const n = await this.revokeSessions(sql, userId, familyId);
       await audit(sql, { userId, action: 'auth.totp.enabled', details: { otherSessionsEnded: n }, ...client });
       return { backupCodes: codes };
+    }).then((r) => {
+      this.revoked(userId);
+      return r;
     });
   }
 
@@ -296,5 +366,6 @@ export class AuthService {
       const n = await this.revokeSessions(sql, userId, familyId);
       await audit(sql, { userId, action: 'auth.totp.disabled', details: { otherSessionsEnded: n }, ...client });
     });
+    this.revoked(userId);
   }
 }

@@ -9,6 +9,7 @@ import { openServices } from '../services.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
 import { createBackup, restoreBackup } from '../backup/backup.ts';
 import { mkdirSync } from 'node:fs';
+import { unlockAccount } from '../auth/unlock.ts';
 
 /**
  * Operator commands. Thin wrappers in scripts/ call these:
@@ -17,8 +18,9 @@ import { mkdirSync } from 'node:fs';
  *   key-census                     how many envelopes each key id still seals
  *   backup [--dir D] / restore F   encrypted backup (BACKUP_PASSPHRASE) and all-or-nothing restore
  *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
+ *   unlock EMAIL [--ip ADDR]       lift the account's sign-in lockout (and that IP's); exit 4 if no such account
  */
-const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit|backup|restore> [options]`;
+const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit|backup|restore|unlock> [options]`;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -146,7 +148,25 @@ async function restore(): Promise<void> {
   }
 }
 
+async function unlock(): Promise<void> {
+  const email = process.argv[3];
+  if (!email || email.startsWith('--')) throw new Error('usage: unlock <email> [--ip ADDRESS]');
+  const services = await openServices(loadConfig(process.env));
+  try {
+    const r = await unlockAccount(services, email, arg('--ip'));
+    if (!r.account) {
+      console.error(`no account has the e-mail ${email}`);
+      process.exitCode = 4;
+      return;
+    }
+    console.log(`${email}: ${r.account.wasLocked ? 'sign-in lock lifted' : 'was not locked'}; failed attempts forgotten${r.ip ? `; IP ${r.ip} unlocked` : ''}`);
+  } finally {
+    await services.close();
+  }
+}
+
 const commands: Record<string, () => Promise<void>> = {
+  unlock,
   backup,
   restore, 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
 const cmd = process.argv[2];

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CURRENCY_CODE } from '@mymidas/shared/money';
@@ -40,6 +41,7 @@ const envSchema = z.object({
   BASE_CURRENCY: z.string().regex(CURRENCY_CODE, 'must be an ISO 4217 code such as GBP').default('GBP'),
   ALLOW_REGISTRATION: bool.default(false),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUST_PROXY: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
   DATA_DIR: z.string().default('data'),
   SECRETS_DIR: z.string().default('secrets'),
@@ -59,7 +61,10 @@ export interface Config {
   backupPassphrase?: string;
   baseCurrency: string;
   allowRegistration: boolean;
+  /** How many proxy hops' X-Forwarded-For entries to believe (0: none; the socket address is the client). */
   trustProxyHops: number;
+  /** Or: believe X-Forwarded-For only from these addresses/CIDRs (or loopback, linklocal, uniquelocal). */
+  trustedProxies: string[];
   corsOrigins: string[];
   dataDir: string;
   secretsDir: string;
@@ -87,6 +92,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
   let redisUrl = e.REDIS_URL;
   if (!redisUrl && e.REDIS_PASSWORD) redisUrl = `redis://:${encodeURIComponent(e.REDIS_PASSWORD)}@${e.REDIS_HOST}:6379`;
 
+  const trustedProxies = (e.TRUST_PROXY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of trustedProxies) {
+    if (!isProxyAddress(p)) problems.push(`TRUST_PROXY: "${p}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
+  }
+  if (trustedProxies.length && e.TRUST_PROXY_HOPS > 0) problems.push('TRUST_PROXY and TRUST_PROXY_HOPS: set one or the other, not both');
+
   const previous = (e.ENCRYPTION_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   previous.forEach((k, i) => {
     if (!key32.safeParse(k).success) problems.push(`ENCRYPTION_KEY_PREVIOUS[${i}]: must be 32 random bytes as 64 hex characters or base64`);
@@ -112,9 +123,22 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     baseCurrency: e.BASE_CURRENCY,
     allowRegistration: e.ALLOW_REGISTRATION,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    trustedProxies,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     dataDir: resolve(cwd, e.DATA_DIR),
     secretsDir: resolve(cwd, e.SECRETS_DIR),
     clientDist: resolve(cwd, e.CLIENT_DIST),
   };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An entry Express's 'trust proxy' list accepts: a named range, an address, or address/prefix-length. */
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [addr, prefix, ...rest] = entry.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

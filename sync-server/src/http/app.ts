@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Services } from '../services.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from '../health/routes.ts';
-import { replicationRoutes } from '../replication/routes.ts';
+import { replicationRoutes, type ReplicationRouteOptions } from '../replication/routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
 import { demoRoutes } from '../cli/demo-server-owned.ts';
 
@@ -22,6 +22,10 @@ export interface AppOptions {
   hashParams?: HashParams;
   lockout?: Lockout;
   refreshGraceMs?: number;
+  /** The sign-in lockout's clock (ms since the epoch); tests move it forward. */
+  clock?: () => number;
+  /** SSE stream settings (session re-check interval, streams per user). */
+  replication?: ReplicationRouteOptions;
 }
 
 /** Builds the Express app from its dependencies; starting it is start.ts's job. */
@@ -29,15 +33,18 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   const log = opts.log ?? ((msg, err) => console.error(msg, err));
   const app = express();
   app.disable('x-powered-by');
-  // Exactly the configured number of proxy hops, so X-Forwarded-For cannot be spoofed past them.
-  app.set('trust proxy', services.config.trustProxyHops);
+  // X-Forwarded-For is believed only as configured: none by default (the socket address is the client),
+  // else exactly TRUST_PROXY_HOPS hops, or only from the TRUST_PROXY addresses. req.ip is what limits,
+  // lockouts and the audit log use (limits/rate-limit.ts clientIp).
+  const { trustedProxies, trustProxyHops } = services.config;
+  app.set('trust proxy', trustedProxies.length ? trustedProxies : trustProxyHops);
 
   app.use(securityHeaders({ production: services.config.environment === 'production' }));
   app.use(permissionsPolicy);
   app.use(cors(services.config.corsOrigins));
 
   const policies: RatePolicies = { ...DEFAULT_POLICIES, ...opts.policies };
-  const auth = new AuthService({ services, limits: services.limits, ...(opts.hashParams ? { hashParams: opts.hashParams } : {}), ...(opts.lockout ? { lockout: opts.lockout } : {}), ...(opts.refreshGraceMs !== undefined ? { refreshGraceMs: opts.refreshGraceMs } : {}) });
+  const auth = new AuthService({ services, limits: services.limits, ...(opts.hashParams ? { hashParams: opts.hashParams } : {}), ...(opts.lockout ? { lockout: opts.lockout } : {}), ...(opts.refreshGraceMs !== undefined ? { refreshGraceMs: opts.refreshGraceMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -48,7 +55,7 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   api.use(cookieParser());
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
-  api.use(replicationRoutes(services), attachmentRoutes(services));
+  api.use(replicationRoutes(services, opts.replication), attachmentRoutes(services));
   // `npm run demo` asks for the demo's prices and FX rates here; never offered in production (cli/demo-server-owned.ts).
   if (services.config.environment !== 'production') api.use(demoRoutes(services));
   api.use(authRoutes({ services, auth, limits: services.limits, policies }));

@@ -24,45 +24,103 @@ export interface LimitStore {
   close(): Promise<void>;
 }
 
+export interface MemoryLimitOptions {
+  /** Keys kept at most; past it, expired keys are swept and then the least recently used dropped. */
+  maxKeys?: number;
+  /** Operations between sweeps of expired keys. */
+  sweepEvery?: number;
+}
+
+interface Entry {
+  /** Sliding-window log of hit times (only for `hit` keys). */
+  log?: number[];
+  /** Counter value, or the lock's end for `setUntil`. */
+  value: number;
+  /** When the key is worthless: the window after its last hit, or the counter's TTL. */
+  expires: number;
+}
+
+/**
+ * The in-process store: one map whose keys expire (swept every `sweepEvery` operations) and whose size
+ * is capped (least recently used dropped first), so a flood of distinct keys — many client addresses —
+ * cannot grow the server's memory without bound. Per-account sign-in lockout is not kept here (it is
+ * in PostgreSQL, auth/lockout.ts), so dropping a key can at worst forget one client's rate-limit log.
+ */
 export class MemoryLimitStore implements LimitStore {
   readonly kind = 'memory' as const;
-  private readonly logs = new Map<string, number[]>();
-  private readonly counters = new Map<string, { value: number; expires: number }>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxKeys: number;
+  private readonly sweepEvery: number;
+  private ops = 0;
+
+  constructor(opts: MemoryLimitOptions = {}) {
+    this.maxKeys = opts.maxKeys ?? 100_000;
+    this.sweepEvery = opts.sweepEvery ?? 1_000;
+  }
+
+  /** Keys held now (tests and health checks). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.expires <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Stores `e` as the most recently used key, then keeps the map within its bounds. */
+  private put(key: string, e: Entry, now: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    if (++this.ops >= this.sweepEvery || this.entries.size > this.maxKeys) this.sweep(now);
+  }
+
+  private sweep(now: number): void {
+    this.ops = 0;
+    for (const [k, e] of this.entries) if (e.expires <= now) this.entries.delete(k);
+    // Map order is least recently used first.
+    for (const k of this.entries.keys()) {
+      if (this.entries.size <= this.maxKeys) break;
+      this.entries.delete(k);
+    }
+  }
 
   async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<WindowResult> {
-    const log = (this.logs.get(key) ?? []).filter((t) => t > now - windowMs);
+    const log = (this.live(key, now)?.log ?? []).filter((t) => t > now - windowMs);
     const allowed = log.length < limit;
     if (allowed) log.push(now);
-    this.logs.set(key, log);
     const oldest = log[0] ?? now;
+    this.put(key, { log, value: log.length, expires: (log.at(-1) ?? now) + windowMs }, now);
     return { allowed, limit, remaining: Math.max(0, limit - log.length), resetMs: Math.max(0, oldest + windowMs - now) };
   }
 
   async incr(key: string, ttlMs: number): Promise<number> {
     const now = Date.now();
-    const cur = this.counters.get(key);
-    const value = cur && cur.expires > now ? cur.value + 1 : 1;
-    this.counters.set(key, { value, expires: now + ttlMs });
+    const value = (this.live(key, now)?.value ?? 0) + 1;
+    this.put(key, { value, expires: now + ttlMs }, now);
     return value;
   }
 
   async get(key: string): Promise<number> {
-    const cur = this.counters.get(key);
-    return cur && cur.expires > Date.now() ? cur.value : 0;
+    return this.live(key, Date.now())?.value ?? 0;
   }
 
   async setUntil(key: string, untilMs: number): Promise<void> {
-    this.counters.set(key, { value: untilMs, expires: untilMs });
+    this.put(key, { value: untilMs, expires: untilMs }, Date.now());
   }
 
   async del(...keys: string[]): Promise<void> {
-    for (const k of keys) {
-      this.logs.delete(k);
-      this.counters.delete(k);
-    }
+    for (const k of keys) this.entries.delete(k);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
 }
 
 // Atomic sliding-window log: drop hits older than the window, count, add if under the limit.

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { COLLECTIONS, isCollectionName, type CollectionName } from '@mymidas/shared/schema';
 import { CheckpointError, DEFAULT_PULL_LIMIT, encodeCheckpoint, MAX_PULL_LIMIT, parseCheckpoint, pushBodySchema } from '@mymidas/shared/protocol';
-import { currentUser, requireUser } from '../auth/require-user.ts';
+import { currentUser, requireUser, sessionIsLive } from '../auth/require-user.ts';
+import { sessionEventsFor } from '../auth/session-events.ts';
 import { AppError } from '../http/errors.ts';
 import { clientIp } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
@@ -12,7 +13,13 @@ export interface ReplicationRouteOptions {
   bus?: ChangeBus;
   /** Milliseconds between SSE keep-alive comments. */
   keepAliveMs?: number;
+  /** Milliseconds between checks that a stream's session is still live (revocations by another process). */
+  sessionCheckMs?: number;
+  /** Open streams one user may hold on this server process; one more is refused with 429. */
+  maxStreamsPerUser?: number;
 }
+
+export const MAX_STREAMS_PER_USER = 10;
 
 function collectionParam(req: Request): CollectionName {
   const name = String(req.params.collection);
@@ -26,10 +33,18 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
   const bus = opts.bus ?? busFor(services);
   const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
   const keepAliveMs = opts.keepAliveMs ?? 25_000;
+  const sessionCheckMs = opts.sessionCheckMs ?? 15_000;
+  const maxStreams = opts.maxStreamsPerUser ?? MAX_STREAMS_PER_USER;
   const auth = requireUser({ keys: services.keys, db: services.db });
+  const openStreams = new Map<string, number>();
 
   router.get('/replication/stream', auth, (req: Request, res: Response) => {
-    const { userId } = currentUser(res);
+    const { userId, familyId } = currentUser(res);
+    const open = openStreams.get(userId) ?? 0;
+    if (open >= maxStreams) {
+      throw new AppError(429, 'too-many-streams', 'Too many open streams', `At most ${maxStreams} change streams may be open at once for one account. Close a tab or device and try again.`, {}, { 'Retry-After': '30' });
+    }
+    openStreams.set(userId, open + 1);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -42,10 +57,35 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
       res.write(`event: changed\ndata: ${JSON.stringify({ collections: hint.collections })}\n\n`);
     });
     const timer = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
-    req.on('close', () => {
+    // A stream ends with its session: sign-out, password change, "sign out everywhere", refresh reuse.
+    // This process's revocations are heard at once; another process's at the next periodic check.
+    let closed = false;
+    const checkSession = () => {
+      if (closed) return;
+      sessionIsLive(services.db, userId, familyId).then(
+        (live) => {
+          if (live || closed) return;
+          res.write('event: session-ended\ndata: {}\n\n');
+          res.end();
+          cleanup();
+        },
+        () => undefined, // a failed check (database briefly away) is retried at the next interval
+      );
+    };
+    const offRevoked = sessionEventsFor(services.db).onRevoked(userId, checkSession);
+    const sessionTimer = setInterval(checkSession, sessionCheckMs);
+    const cleanup = () => {
+      if (closed) return;
+      closed = true;
       clearInterval(timer);
+      clearInterval(sessionTimer);
+      offRevoked();
       unsubscribe();
-    });
+      const left = (openStreams.get(userId) ?? 1) - 1;
+      if (left > 0) openStreams.set(userId, left);
+      else openStreams.delete(userId);
+    };
+    req.on('close', cleanup);
   });
 
   router.get('/replication/:collection/pull', auth, async (req, res) => {
