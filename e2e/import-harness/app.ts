@@ -8,7 +8,8 @@ import type { ReplicaPort } from '../../client/src/app/replica-port.ts';
 import { openReplica } from '../../client/src/db/database.ts';
 import ImportPage from '../../client/src/features/import/ImportPage.vue';
 import { freshDrafts, planImport } from '../../client/src/features/import/import-plan.ts';
-import { commitImport, importStamper, readExistingHashes } from '../../client/src/features/import/import-store.ts';
+import { commitImport, readExistingHashes } from '../../client/src/features/import/import-store.ts';
+import { replicaClock } from '../../client/src/sync/clock.ts';
 import { applyTheme } from '../../client/src/stores/theme.ts';
 import { DEFAULT_THEME, isThemeId } from '../../client/src/themes/themes.ts';
 import '../../client/src/themes/base.css';
@@ -61,7 +62,7 @@ async function start() {
     const drafts = freshDrafts(plan);
     await commitImport(db, {
       accountId: ACCOUNT_ID, fileName: 'StarlingStatement_2024-02.csv', format: parse.format, total: drafts.length, duplicates: 0, skipped: 0,
-      takeDrafts: async (o, n) => drafts.slice(o, o + n), stamper: await importStamper(db), now: () => new Date('2024-03-03T09:30:00Z'),
+      takeDrafts: async (o, n) => drafts.slice(o, o + n), stamper: await replicaClock(db), now: () => new Date('2024-03-03T09:30:00Z'),
     });
   }
   const port: ReplicaPort = {

@@ -4,7 +4,8 @@ import type { Account } from '@mymidas/shared/schema';
 import { openReplica } from '../../client/src/db/database.ts';
 import type { Replica } from '../../client/src/db/database.ts';
 import { largeStarlingCsv } from '../lib/large-statement.ts';
-import { commitImport, importStamper, readExistingHashes, undoImport } from '../../client/src/features/import/import-store.ts';
+import { commitImport, readExistingHashes, undoImport } from '../../client/src/features/import/import-store.ts';
+import { replicaClock } from '../../client/src/sync/clock.ts';
 import { startImportWorker } from '../../client/src/workers/import-client.ts';
 import type { ImportProgress } from '../../client/src/workers/import-handlers.ts';
 import type { FreezeReport, ImportHarness, ImportRun, MainThreadControl } from '../lib/import-harness-api.ts';
@@ -135,7 +136,7 @@ const harness: ImportHarness = {
         const batch = await commitImport(db, {
           accountId: ACCOUNT_ID, fileName, format: summary.format, total: plan.counts.fresh, duplicates: plan.counts.duplicates, skipped: plan.counts.skipped,
           takeDrafts: (o, n) => worker.api.importDrafts(o, n),
-          stamper: await importStamper(db),
+          stamper: await replicaClock(db),
         });
         batchId = batch.id;
         written = batch.transactionIds.length;
@@ -150,7 +151,7 @@ const harness: ImportHarness = {
   },
   async undo(batchId) {
     const { db } = need();
-    const removed = await undoImport(db, batchId, await importStamper(db));
+    const removed = await undoImport(db, batchId, await replicaClock(db));
     return { removed, accountTotal: await accountTotal() };
   },
   async close() {

@@ -65,8 +65,9 @@ export interface Replica {
 }
 
 /**
- * Schema indexes the replica's IndexedDB tables leave out (lean-dexie.ts): `transactions.hlc` serves only
- * the import stamper's fallback (no session clock: harness pages and tests), and would otherwise be one
+ * Schema indexes the replica's IndexedDB tables leave out (lean-dexie.ts): no query of the client orders
+ * or filters transactions by `hlc` (the device clock observes the stamps of the documents it edits), and
+ * the index would otherwise be one
  * more record written with each of a new device's 100,000 transactions.
  */
 export const REPLICA_UNINDEXED = { transactions: [['hlc']] } as const satisfies LeanDexieSettings['unindexed'];

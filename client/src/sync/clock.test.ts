@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareStamps } from '@mymidas/shared/sync';
-import { DeviceClock, nextStamp, setDeviceClock, stampDoc } from './clock.ts';
+import { openTestReplica } from '../testing/test-replica.ts';
+import { CLOCK_DOC, DeviceClock, nextStamp, replicaClock, setDeviceClock, stampAfter, stampDoc } from './clock.ts';
 
 describe('device clock', () => {
   it('issues strictly increasing stamps even when the wall clock goes back', () => {
@@ -36,5 +37,53 @@ describe('device clock', () => {
     setDeviceClock(new DeviceClock({ node: 'dev-a', now: () => 1_750_000_000_000 }));
     expect(stampDoc({ id: 'x', amount: 1 })).toEqual({ id: 'x', amount: 1, hlc: '1750000000000:0000:dev-a' });
     setDeviceClock(null);
+  });
+});
+
+describe('the clock of an open replica', () => {
+  it('is one instance per database, on the device id as node, so every writer stamps from the same clock', async () => {
+    const db = await openTestReplica();
+    try {
+      const [a, b] = await Promise.all([replicaClock(db), replicaClock(db)]);
+      expect(a).toBe(b);
+      expect(a.node).toBe('0193aaaa-bbbb-7ccc-8ddd-eeeeffff0000');
+      const stamps = [await stampAfter(db), a.nextStamp(), await stampAfter(db), b.nextStamp()];
+      for (let i = 1; i < stamps.length; i++) expect(compareStamps(stamps[i - 1]!, stamps[i]!)).toBe(-1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stamps an edit after the edited documents\' stamps, even ones from a device whose clock runs ahead', async () => {
+    const db = await openTestReplica();
+    try {
+      const ahead = `${Date.now() + 3_600_000}:0007:other-device`;
+      const stamp = await stampAfter(db, null, '1764000000000:0000:test', ahead, undefined);
+      expect(compareStamps(ahead, stamp)).toBe(-1);
+      expect(compareStamps(stamp, await stampAfter(db))).toBe(-1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('resumes after the last stamp it saved, so stamps never run backwards across a reload', async () => {
+    const db = await openTestReplica();
+    try {
+      const saved = `${Date.now() + 3_600_000}:00ff:0193aaaa-bbbb-7ccc-8ddd-eeeeffff0000`;
+      await db.upsertLocal(CLOCK_DOC, { last: saved });
+      expect(compareStamps(saved, await stampAfter(db))).toBe(-1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses a replica without a device record', async () => {
+    const db = await openTestReplica();
+    try {
+      await (await db.getLocal('device'))?.remove();
+      await expect(replicaClock(db)).rejects.toThrow(/device record/);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -1,13 +1,17 @@
 import { formatHlc, HlcError, initialHlc, parseHlc, receive, tick, type Hlc } from '@mymidas/shared/sync';
+import { readDeviceState, type ReplicaDatabase } from '../db/database.ts';
 
 /**
- * This device's hybrid logical clock (rules in shared/src/sync/hlc.ts). Every local edit of a replicated
- * document carries a fresh stamp in its `hlc` field; pulled documents move the clock past their stamps,
- * so the next local edit sorts after everything this device has seen.
+ * This device's hybrid logical clock (rules in @mymidas/shared/sync, hlc.ts), the one clock that stamps
+ * every local edit of a replicated document. Each edit carries a fresh stamp in its `hlc` field; pulled
+ * documents and the documents being edited move the clock past their stamps, so the next local edit
+ * sorts after everything this device has seen.
  *
- * Screens use `stampDoc(doc)` / `nextStamp()`, which act on the clock of the unlocked replica
- * (installed by the session wiring, see session-sync.ts). The replication engine and tests hold their
- * own DeviceClock instances.
+ * There is one clock per open replica (`replicaClock(db)`): its node id is the device id, it resumes
+ * from the last stamp it saved in the replica, and it saves its latest stamp as it goes. The session
+ * wiring (session-sync.ts) installs that same clock for the sync engine and for `stampDoc`/`nextStamp`;
+ * code that has the database at hand (harness pages, tests, screens opened before sync starts) asks
+ * for it with `replicaClock(db)` or `stampAfter(db, ...)` and gets the same instance.
  */
 export interface DeviceClockOptions {
   /** Node id: this device's id (lower-case UUID). */
@@ -98,4 +102,50 @@ export function nextStamp(): string {
 /** A copy of `doc` stamped for a local edit on this device: `collection.insert(stampDoc({...}))`, `doc.incrementalPatch(stampDoc({ amount }))`. */
 export function stampDoc<D extends object>(doc: D): D & { hlc: string } {
   return deviceClock().stampDoc(doc);
+}
+
+/** Local document holding the clock's last stamp, so it never runs backwards across reloads. */
+export const CLOCK_DOC = 'sync-clock';
+const CLOCK_SAVE_MS = 2_000;
+
+const replicaClocks = new WeakMap<ReplicaDatabase, Promise<DeviceClock>>();
+
+async function openReplicaClock(db: ReplicaDatabase): Promise<DeviceClock> {
+  const device = await readDeviceState(db, 'device');
+  if (!device) throw new Error('This replica has no device record.');
+  const stored = await db.getLocal<{ last: string }>(CLOCK_DOC);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let latest = '';
+  return new DeviceClock({
+    node: device.deviceId,
+    last: stored ? (stored.toJSON().data as { last: string }).last : null,
+    onChange(stamp) {
+      latest = stamp;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        if (!db.closed) void db.upsertLocal(CLOCK_DOC, { last: latest }).catch(() => undefined);
+      }, CLOCK_SAVE_MS);
+    },
+  });
+}
+
+/** The clock of an open replica: the same instance for every caller while the database is open. */
+export function replicaClock(db: ReplicaDatabase): Promise<DeviceClock> {
+  let clock = replicaClocks.get(db);
+  if (!clock) {
+    clock = openReplicaClock(db);
+    replicaClocks.set(db, clock);
+    clock.catch(() => replicaClocks.delete(db));
+  }
+  return clock;
+}
+
+/**
+ * The stamp for a local edit of documents whose current stamps are `previous` (none for a new
+ * document): the replica's clock observes each of them first, so the edit sorts after them.
+ */
+export async function stampAfter(db: ReplicaDatabase, ...previous: (string | null | undefined)[]): Promise<string> {
+  const clock = await replicaClock(db);
+  for (const p of previous) if (p) clock.observe(p);
+  return clock.nextStamp();
 }

@@ -1,8 +1,8 @@
 import { watch } from 'vue';
 import type { ReplicaPort } from '../app/replica-port.ts';
-import { readDeviceState, type ReplicaDatabase } from '../db/database.ts';
+import type { ReplicaDatabase } from '../db/database.ts';
 import type { SessionState } from '../stores/session.ts';
-import { DeviceClock, setDeviceClock } from './clock.ts';
+import { replicaClock, setDeviceClock } from './clock.ts';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncStatusSink } from './sync-engine.ts';
 
 /**
@@ -25,30 +25,6 @@ export interface SessionSyncOptions {
   /** Replaced in tests. */
   readonly createEngine?: (options: SyncEngineOptions) => SyncEngine;
   readonly engineOptions?: Partial<SyncEngineOptions>;
-}
-
-/** Local document holding the clock's last stamp, so it never runs backwards across reloads. */
-const CLOCK_DOC = 'sync-clock';
-const CLOCK_SAVE_MS = 2_000;
-
-async function deviceClockFor(db: ReplicaDatabase): Promise<DeviceClock> {
-  const device = await readDeviceState(db, 'device');
-  if (!device) throw new Error('This replica has no device record.');
-  const stored = await db.getLocal<{ last: string }>(CLOCK_DOC);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let latest = '';
-  const clock: DeviceClock = new DeviceClock({
-    node: device.deviceId,
-    last: stored ? (stored.toJSON().data as { last: string }).last : null,
-    onChange(stamp) {
-      latest = stamp;
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        if (!db.closed) void db.upsertLocal(CLOCK_DOC, { last: latest }).catch(() => undefined);
-      }, CLOCK_SAVE_MS);
-    },
-  });
-  return clock;
 }
 
 /** Starts following the replica and the session; returns a function that stops everything. */
@@ -86,7 +62,7 @@ export function startSessionSync(options: SessionSyncOptions): () => void {
       await previous?.stop();
       setDeviceClock(null);
       if (!db || db.closed) return;
-      const clock = await deviceClockFor(db);
+      const clock = await replicaClock(db);
       setDeviceClock(clock);
       engine = create({
         db,

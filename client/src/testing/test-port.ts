@@ -1,5 +1,5 @@
-import type { ReplicaPort } from '../../app/replica-port.ts';
-import type { ReplicaDatabase } from '../../db/database.ts';
+import type { ReplicaPort } from '../app/replica-port.ts';
+import type { ReplicaDatabase } from '../db/database.ts';
 
 /** A replica port that hands out one already-open test database (component tests). */
 export function portFor(db: ReplicaDatabase): ReplicaPort {

@@ -1,8 +1,8 @@
 import { createRxDatabase, type RxStorage } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { Account, Category, Transaction } from '@mymidas/shared/schema';
-import { createReplicaStorage, replicaSchemas, type ReplicaCollections, type ReplicaDatabase } from '../../db/database.ts';
-import { DataKeyHolder } from '../../db/encrypted-storage.ts';
+import { createReplicaStorage, replicaSchemas, type ReplicaCollections, type ReplicaDatabase } from '../db/database.ts';
+import { DataKeyHolder } from '../db/encrypted-storage.ts';
 
 /**
  * A replica for unit tests: the real storage stack (AES-GCM wrapper over key compression) and the

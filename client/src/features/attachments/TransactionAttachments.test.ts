@@ -9,8 +9,8 @@ import { openAttachmentCache, type AttachmentCache } from './attachment-cache.ts
 import { ATTACHMENT_DEPS } from './attachment-deps.ts';
 import type { AttachmentDeps } from './attachment-service.ts';
 import TransactionAttachments from './TransactionAttachments.vue';
-import { portFor, until as untilWith } from './test-port.ts';
-import { account, openTestReplica, testUuid, transaction } from './test-replica.ts';
+import { portFor, until as untilWith } from '../../testing/test-port.ts';
+import { account, openTestReplica, testUuid, transaction } from '../../testing/test-replica.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7, 7, 7]);
 const TX = testUuid(10);

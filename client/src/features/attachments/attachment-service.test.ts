@@ -4,7 +4,7 @@ import type { ReplicaDatabase } from '../../db/database.ts';
 import { openAttachmentCache, type AttachmentCache } from './attachment-cache.ts';
 import { AttachmentFileError, checkAttachmentBytes, cleanFileName, sha256Hex, sniffAttachmentType } from './attachment-files.ts';
 import { addAttachment, openAttachment, removeAttachment, uploadAttachment, uploadPending, type AttachmentDeps } from './attachment-service.ts';
-import { account, openTestReplica, testUuid, transaction } from './test-replica.ts';
+import { account, openTestReplica, testUuid, transaction } from '../../testing/test-replica.ts';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% receipt\n');

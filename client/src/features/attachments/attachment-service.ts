@@ -3,7 +3,8 @@ import { API_BASE, ApiNetworkError, ApiProblemError, type Problem } from '../../
 import type { ReplicaDatabase } from '../../db/database.ts';
 import type { AttachmentCache, CachedFile } from './attachment-cache.ts';
 import { AttachmentFileError, checkAttachmentBytes, cleanFileName, sha256Hex } from './attachment-files.ts';
-import { newId, stampAfter } from './replica-stamp.ts';
+import { newId } from '../../db/ids.ts';
+import { stampAfter } from '../../sync/clock.ts';
 
 /**
  * Receipts and documents of a transaction. The metadata document goes into the replicated

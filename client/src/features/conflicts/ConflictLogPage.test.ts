@@ -6,7 +6,7 @@ import { REPLICA_PORT } from '../../app/injection.ts';
 import type { Replica } from '../../db/database.ts';
 import { listConflicts, recordConflicts } from '../../sync/conflict-log.ts';
 import { openNodeReplica } from '../../sync/test-replica.ts';
-import { portFor, until as untilWith } from '../attachments/test-port.ts';
+import { portFor, until as untilWith } from '../../testing/test-port.ts';
 import ConflictLogPage from './ConflictLogPage.vue';
 
 const until = (check: () => boolean, what: string) => untilWith(check, what, flushPromises);

@@ -3,12 +3,13 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { Account, Transaction } from '@mymidas/shared/schema';
 import { openReplica } from '../../db/database.ts';
 import type { Replica } from '../../db/database.ts';
-import { DeviceClock, setDeviceClock } from '../../sync/clock.ts';
+import { compareStamps } from '@mymidas/shared/sync';
+import { replicaClock, setDeviceClock } from '../../sync/clock.ts';
 import { createImportHandlers } from '../../workers/import-handlers.ts';
 import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { mappingFromForm, suggestMapping } from './column-mapping.ts';
 import {
-  ImportCancelledError, ImportWriteError, commitImport, importStamper, listBatches, loadMapping, readBatch, readExistingHashes,
+  ImportCancelledError, ImportWriteError, commitImport, listBatches, loadMapping, readBatch, readExistingHashes,
   readOpenAccounts, saveMapping, undoImport,
 } from './import-store.ts';
 
@@ -56,7 +57,7 @@ async function runImport(text: string, options: { signal?: AbortSignal; chunkSiz
       if (options.failAt !== undefined && offset >= options.failAt) throw new ImportWriteError('disk full');
       return worker.importDrafts(offset, count);
     },
-    stamper: await importStamper(db),
+    stamper: await replicaClock(db),
     chunkSize: options.chunkSize,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -91,7 +92,7 @@ describe('committing an import as one batch', { timeout: 60_000 }, () => {
     const { batch } = await runImport(largeStarlingCsv(700, 9).text);
     const second = await runImport(`Date,Counter Party,Reference,Type,Amount (GBP)\n01/01/2030,Later,LATER,CONTACTLESS,-1.00\n`);
     expect((await listBatches(replica.db)).map((b) => b.id)).toEqual([second.batch?.id, batch?.id]);
-    const stamper = await importStamper(replica.db);
+    const stamper = await replicaClock(replica.db);
     const removed = await undoImport(replica.db, batch!.id, stamper, undefined, 300);
     expect(removed).toBe(700);
     const left = await allTransactions();
@@ -101,6 +102,26 @@ describe('committing an import as one batch', { timeout: 60_000 }, () => {
     await expect(undoImport(replica.db, batch!.id, stamper)).rejects.toBeInstanceOf(ImportWriteError);
     // Removed rows no longer count as imported.
     expect((await runImport(largeStarlingCsv(700, 9).text)).plan.counts.fresh).toBe(700);
+  });
+
+  it('stamps each removal of an undo after the removed document\'s own stamp (an edit synced from a device whose clock runs ahead)', async () => {
+    const { batch } = await runImport(largeStarlingCsv(3, 2).text);
+    const ahead = `${Date.now() + 3_600_000}:0003:other-device`;
+    const edited = await replica.db.transactions.findOne(batch!.transactionIds[1]!).exec();
+    await edited!.incrementalPatch({ hlc: ahead });
+    const clock = await replicaClock(replica.db);
+    const pairs: { seen: string; stamp?: string }[] = [];
+    await undoImport(replica.db, batch!.id, {
+      observe: (stamp) => (pairs.push({ seen: String(stamp) }), clock.observe(stamp)),
+      nextStamp: () => {
+        const stamp = clock.nextStamp();
+        pairs[pairs.length - 1]!.stamp = stamp;
+        return stamp;
+      },
+    });
+    expect(pairs.map((p) => p.seen)).toContain(ahead);
+    expect(pairs).toHaveLength(3);
+    for (const { seen, stamp } of pairs) expect(compareStamps(seen, stamp!)).toBe(-1);
   });
 
   it('removes what it wrote when a chunk fails, leaving nothing behind', async () => {
@@ -121,7 +142,7 @@ describe('committing an import as one batch', { timeout: 60_000 }, () => {
     await expect(commitImport(db, {
       accountId: ACCOUNT, fileName: 's.csv', format: 'starling', total: plan.counts.fresh, duplicates: 0, skipped: 0,
       takeDrafts: async (o, c) => worker.importDrafts(o, c),
-      stamper: await importStamper(db),
+      stamper: await replicaClock(db),
       onProgress: () => {
         chunks++;
         if (chunks === 2) controller.abort();
@@ -135,18 +156,22 @@ describe('committing an import as one batch', { timeout: 60_000 }, () => {
 });
 
 describe('stamps', { timeout: 60_000 }, () => {
-  it('come from the device clock of the unlocked replica when the session runs one', async () => {
-    setDeviceClock(new DeviceClock({ node: '0190f5a2-aaaa-7000-8000-00000000000f', now: () => 1_800_000_000_000 }));
+  it('come from the replica\'s device clock, the one the session installs for sync', async () => {
+    const clock = await replicaClock(replica.db);
+    setDeviceClock(clock);
     try {
+      const before = clock.nextStamp();
       const { batch } = await runImport(largeStarlingCsv(3, 1).text);
       const stamps = (await allTransactions()).filter((d) => batch?.transactionIds.includes(d.id)).map((d) => d.hlc).sort();
-      expect(stamps).toEqual(['1800000000000:0000:0190f5a2-aaaa-7000-8000-00000000000f', '1800000000000:0001:0190f5a2-aaaa-7000-8000-00000000000f', '1800000000000:0002:0190f5a2-aaaa-7000-8000-00000000000f']);
+      expect(stamps).toHaveLength(3);
+      expect(stamps.every((s) => s > before && s.endsWith(`:${replica.deviceId}`))).toBe(true);
+      expect(clock.last).toBe(stamps[2]);
     } finally {
       setDeviceClock(null);
     }
   });
 
-  it('otherwise start past the newest stamp in the replica, on this device\'s node', async () => {
+  it('sort after the replica\'s earlier edits, on this device\'s node', async () => {
     const { batch } = await runImport(largeStarlingCsv(2, 1).text);
     const docs = (await allTransactions()).filter((d) => batch?.transactionIds.includes(d.id));
     expect(docs.every((d) => d.hlc > manual.hlc && d.hlc.endsWith(`:${replica.deviceId}`))).toBe(true);

@@ -2,11 +2,9 @@ import type { ColumnMappingInput, ImportFormat } from '@mymidas/shared/import';
 import { ColumnMappingSchema } from '@mymidas/shared/import';
 import type { Account, CategorisationRule, Transaction } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { readDeviceState } from '../../db/database.ts';
 import { bulkWriteChunked } from '../../sync/chunked-write.ts';
-import { deviceClock } from '../../sync/clock.ts';
-import { createImportStamper } from './import-clock.ts';
-import type { ImportStamper } from './import-clock.ts';
+import { newId as uuidv7 } from '../../db/ids.ts';
+import type { DeviceClock } from '../../sync/clock.ts';
 import { mappingDocId } from './column-mapping.ts';
 import type { ImportDraft } from './import-plan.ts';
 
@@ -86,21 +84,10 @@ export async function saveMapping(db: ReplicaDatabase, accountId: string, mappin
 }
 
 /**
- * The stamps for an import's writes: the device clock of the unlocked replica (client/src/sync/clock.ts)
- * when the session runs one; otherwise (harness pages, tests) a clock started past the newest stamp
- * among the replica's transactions.
+ * What stamps an import's writes: the replica's device clock (`replicaClock(db)` in client/src/sync/clock.ts).
+ * A removal observes the removed document's stamp first, so it sorts after it.
  */
-export async function importStamper(db: ReplicaDatabase): Promise<ImportStamper> {
-  try {
-    const clock = deviceClock();
-    return { stamp: () => clock.nextStamp() };
-  } catch {
-    // No session clock running.
-  }
-  const device = await readDeviceState(db, 'device');
-  const newest = await db.transactions.findOne({ selector: {}, sort: [{ hlc: 'desc' }] }).exec();
-  return createImportStamper(device?.deviceId ?? 'device', newest?.hlc ?? null);
-}
+export type ImportStamper = Pick<DeviceClock, 'nextStamp' | 'observe'>;
 
 async function readIndex(db: ReplicaDatabase): Promise<string[]> {
   const doc = await db.getLocal<{ ids: string[] }>(BATCH_INDEX);
@@ -154,7 +141,11 @@ async function removeIds(db: ReplicaDatabase, ids: readonly string[], stamper: I
     const docs = [...found.values()];
     if (docs.length > 0) {
       // Stamp the removal so it replicates as this device's latest edit, then remove.
-      const stamped = docs.map((d) => ({ ...(d.toMutableJSON() as Transaction), hlc: stamper.stamp() }));
+      const stamped = docs.map((d) => {
+        const doc = d.toMutableJSON() as Transaction;
+        stamper.observe(doc.hlc);
+        return { ...doc, hlc: stamper.nextStamp() };
+      });
       const up = await db.transactions.bulkUpsert(stamped);
       if (up.error.length > 0) throw new ImportWriteError(`Could not remove ${up.error.length} transactions of the import`);
       const gone = await db.transactions.bulkRemove(docs.map((d) => d.primary));
@@ -172,7 +163,7 @@ async function removeIds(db: ReplicaDatabase, ids: readonly string[], stamper: I
  */
 export async function commitImport(db: ReplicaDatabase, request: CommitRequest): Promise<ImportBatchRecord> {
   const chunkSize = request.chunkSize ?? WRITE_CHUNK;
-  const newId = request.newId ?? (() => globalThis.crypto.randomUUID());
+  const newId = request.newId ?? (() => uuidv7());
   const ids = Array.from({ length: request.total }, () => newId());
   const batchId = newId();
   const base: ImportBatchRecord = {
@@ -196,7 +187,7 @@ export async function commitImport(db: ReplicaDatabase, request: CommitRequest):
       const want = Math.min(piece, request.total - offset);
       const drafts = await request.takeDrafts(offset, want);
       if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} rows at ${offset}, got ${drafts.length}`);
-      const docs: Transaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.stamp() }));
+      const docs: Transaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.nextStamp() }));
       attempted = offset + docs.length;
       const result = await bulkWriteChunked(db.transactions, docs, {
         chunkSize,

@@ -11,8 +11,9 @@ import { formFromMapping, guessDateFormat, mappingFitsColumns, mappingFromForm, 
 import type { MappingForm } from './column-mapping.ts';
 import type { PreviewFilter, PreviewPage } from './import-plan.ts';
 import {
-  ImportCancelledError, commitImport, importStamper, listBatches, loadMapping, readExistingHashes, readOpenAccounts, readRules, saveMapping, undoImport,
+  ImportCancelledError, commitImport, listBatches, loadMapping, readExistingHashes, readOpenAccounts, readRules, saveMapping, undoImport,
 } from './import-store.ts';
+import { replicaClock } from '../../sync/clock.ts';
 import type { ImportBatchRecord, ImportBatchSummary } from './import-store.ts';
 
 /**
@@ -241,7 +242,7 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
         duplicates: counts.duplicates,
         skipped: counts.skipped,
         takeDrafts: (o, n) => api().importDrafts(o, n),
-        stamper: await importStamper(d),
+        stamper: await replicaClock(d),
         signal: writeAbort.signal,
         onProgress: (done, total) => {
           progress.value = { label: 'Saving transactions', done, total };
@@ -301,7 +302,7 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
     undoing.value = batchId;
     status.value = 'Undoing the import…';
     try {
-      const removed = await undoImport(d, batchId, await importStamper(d), (done, total) => {
+      const removed = await undoImport(d, batchId, await replicaClock(d), (done, total) => {
         progress.value = { label: 'Removing the imported transactions', done, total };
       });
       status.value = `Import undone: ${removed} transactions removed.`;

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_TYPES, accountSchema, transactionSchema } from '@mymidas/shared/schema';
 import type { Account, Transaction } from '@mymidas/shared/schema';
-import { compareStamps } from '@mymidas/shared/sync';
 import { ACCOUNT_TYPE_GROUPS, ACCOUNT_TYPE_LABELS, CREDIT_TYPES, groupAccountsByType, isLiability, nextSortOrder, reorderAccounts, sortAccounts } from './accounts-model.ts';
 import { CATEGORY_ICONS, categoryIconPath } from './category-icons.ts';
-import { createStamper, nodeIdFor } from './clock.ts';
 import { CATEGORY_TREE } from '../../../../shared/src/demo/catalogue.ts';
 import { amountInputText, money, parseAmountInput, todayLocal } from './format.ts';
-import { uuidv7 } from './ids.ts';
 import { describeAction, undoPlan } from './undo.ts';
 
 function acc(n: number, over: Partial<Account> = {}): Account {
@@ -44,31 +41,6 @@ describe('reordering', () => {
     expect(reorderAccounts(list, list[2]!.id, 1)).toEqual([]);
     expect(nextSortOrder(list)).toBe(30);
     expect(nextSortOrder([])).toBe(0);
-  });
-});
-
-describe('ids and clock', () => {
-  it('makes valid, distinct, time-ordered UUIDv7 ids', () => {
-    const a = uuidv7(1_764_000_000_000);
-    const b = uuidv7(1_764_000_000_001);
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(a < b).toBe(true);
-    expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000);
-  });
-
-  it('stamps strictly increasing HLC stamps, even when the wall clock stands still or goes back, and moves past observed stamps', () => {
-    let now = 1_764_000_000_000;
-    const s = createStamper('0193a1b2-0000-7000-8000-00000000abcd', () => now);
-    const first = s.stamp();
-    const second = s.stamp();
-    now -= 5000;
-    const third = s.stamp();
-    expect(compareStamps(first, second)).toBe(-1);
-    expect(compareStamps(second, third)).toBe(-1);
-    s.observe('1764000009999:0003:other-device');
-    expect(compareStamps('1764000009999:0003:other-device', s.stamp())).toBe(-1);
-    s.observe('not a stamp');
-    expect(nodeIdFor('ABC_def')).toBe('abcdef');
   });
 });
 

@@ -11,12 +11,10 @@ import { compileRule, learnMerchantCategories } from '@mymidas/shared/ledger/rul
 import type { CompiledRule, MerchantModel } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
-import { deviceClock } from '../../sync/clock.ts';
+import { replicaClock, type DeviceClock } from '../../sync/clock.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
-import { createStamper } from './clock.ts';
-import type { Stamper } from './clock.ts';
 import { todayLocal } from './format.ts';
-import { uuidv7 } from './ids.ts';
+import { newId as uuidv7 } from '../../db/ids.ts';
 import { readRows, stripInternal } from './replica-read.ts';
 import { undoPlan } from './undo.ts';
 import type { TransactionChange, UndoEntry } from './undo.ts';
@@ -62,7 +60,7 @@ export const useLedgerStore = defineStore('ledger', () => {
   let txLoading: Promise<void> | null = null;
 
   const lastAction = shallowRef<UndoEntry | null>(null);
-  let stamper: Stamper | null = null;
+  let stamper: DeviceClock | null = null;
   let subs: Subscription[] = [];
   let openDb: ReplicaDatabase | null = null;
 
@@ -86,9 +84,9 @@ export const useLedgerStore = defineStore('ledger', () => {
 
   async function start(db: ReplicaDatabase) {
     openDb = db;
-    const device = await db.getLocal<{ deviceId: string }>('device');
+    const clock = await replicaClock(db);
     if (openDb !== db) return;
-    stamper = createStamper((device?.toJSON().data as { deviceId?: string } | undefined)?.deviceId ?? uuidv7());
+    stamper = clock;
     subs.push(
       db.accounts.find().$.subscribe((docs) => {
         const list = docs.map((d) => d.toMutableJSON() as Account);
@@ -128,26 +126,10 @@ export const useLedgerStore = defineStore('ledger', () => {
     return db;
   }
 
-  /**
-   * The stamp for a local edit: the device clock of client/src/sync once the session has installed
-   * it, else this store's own clock on the same node id. Each clock observes the other's stamps, so
-   * stamps keep increasing when sync starts or stops.
-   */
+  /** The stamp for a local edit: the replica's device clock (client/src/sync/clock.ts), the one sync uses. */
   function stamp(): string {
     if (!stamper) throw new Error('The replica is still opening.');
-    let shared: ReturnType<typeof deviceClock> | null = null;
-    try {
-      shared = deviceClock();
-    } catch {
-      shared = null;
-    }
-    if (shared) {
-      shared.observe(stamper.stamp());
-      const s = shared.nextStamp();
-      stamper.observe(s);
-      return s;
-    }
-    return stamper.stamp();
+    return stamper.nextStamp();
   }
 
   const accounts = computed(() => sortAccounts(accountsRaw.value));

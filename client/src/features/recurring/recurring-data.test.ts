@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecurringRule } from '@mymidas/shared/schema';
 import type { RecurringRuleDraft } from '../../../../shared/src/ledger/recurring.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { account, openTestReplica, testUuid } from '../attachments/test-replica.ts';
+import { account, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import {
   confirmRecurring, createRecurring, editAllFuture, editThisOne, loadRecurring, occurrenceTransactionId, postDueRecurring, skipRecurring, updateRecurring,
 } from './recurring-data.ts';

@@ -5,7 +5,8 @@ import {
 import type { OccurrenceChanges, RecurringRuleDraft, SeriesChanges, TransactionDraft, UpcomingOccurrence } from '../../../../shared/src/ledger/recurring.ts';
 import { addDays } from '../../../../shared/src/ledger/calendar.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { nameBasedId, newId, stampAfter } from '../attachments/replica-stamp.ts';
+import { nameBasedId, newId } from '../../db/ids.ts';
+import { stampAfter } from '../../sync/clock.ts';
 import { expandOptionsFor } from './schedule.ts';
 
 /*

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { account, category, openTestReplica, testUuid, transaction } from '../attachments/test-replica.ts';
+import { account, category, openTestReplica, testUuid, transaction } from '../../testing/test-replica.ts';
 import { describeActions, describeConditions } from './rule-summary.ts';
 import {
   applyRulesOnEntry, createRule, createRuleFromTransaction, deleteRule, loadRules, moveRule, previewRule, reorderRules, setRuleEnabled, updateRule,

@@ -5,7 +5,8 @@ import {
 } from '../../../../shared/src/ledger/rules.ts';
 import type { CompiledRule, MerchantCategory, MerchantModel, RuleDraft, RuleFromTransactionOptions } from '../../../../shared/src/ledger/rules.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { newId, stampAfter } from '../attachments/replica-stamp.ts';
+import { newId } from '../../db/ids.ts';
+import { stampAfter } from '../../sync/clock.ts';
 
 /*
  * Categorisation rules on the device: the rule documents (the `rules` collection, conditions and

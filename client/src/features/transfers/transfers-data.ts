@@ -6,7 +6,8 @@ import type { FxRate, FxRates } from '../../../../shared/src/ledger/fx.ts';
 import { confirmTransfer, detectTransfers, rejectSuggestion, transferLegs, TransferError } from '../../../../shared/src/ledger/transfers.ts';
 import type { CrossCurrencyOptions, TransferLeg, TransferSuggestion } from '../../../../shared/src/ledger/transfers.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import { newId, stampAfter } from '../attachments/replica-stamp.ts';
+import { newId } from '../../db/ids.ts';
+import { stampAfter } from '../../sync/clock.ts';
 
 /*
  * Transfers on the device: recording one (both legs in one write), and reviewing the pairs that
