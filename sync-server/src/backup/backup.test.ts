@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, verifyAuditChain } from '../audit/audit.ts';
 import { readDocs, upsertDoc } from '../store/documents.ts';
 import { createUser, openTestDatabase, testBackends, testCipher, type TestDatabase } from '../testing/harness.ts';
-import { BackupError, createBackup, openBackup, restoreBackup } from './backup.ts';
+import { BackupError, createBackup, openBackup, restoreBackup, sealBackup, type Dump } from './backup.ts';
 
 const cipher = testCipher();
 const PASSPHRASE = 'correct horse battery staple 99';
@@ -43,6 +43,41 @@ describe.each(testBackends())('backup and restore on %s', (backend) => {
     const damaged = new Uint8Array(file);
     damaged[damaged.length - 40]! ^= 1;
     expect(() => openBackup(damaged, PASSPHRASE)).toThrow(/wrong passphrase, or the file is damaged/);
+  });
+
+  it('refuses a crafted backup whose header names a column that is not the table\'s own, and writes nothing', async () => {
+    const tamper = (edit: (dump: Dump) => void) => {
+      const dump = openBackup(file, PASSPHRASE);
+      edit(dump);
+      return sealBackup(dump, PASSPHRASE);
+    };
+    const injection = 'id") VALUES (gen_random_uuid()); DROP TABLE refresh_tokens; --';
+    const crafted = [
+      tamper((d) => {
+        d.tables.users!.columns[0] = injection;
+      }),
+      tamper((d) => {
+        d.tables.transactions!.columns.push('is_admin');
+        for (const row of d.tables.transactions!.rows) row.push(true);
+      }),
+      tamper((d) => {
+        d.tables.users!.columns.push(d.tables.users!.columns[0]!);
+        for (const row of d.tables.users!.rows) row.push(row[0]);
+      }),
+      tamper((d) => {
+        d.tables['pg_authid'] = { columns: ['rolname'], rows: [['evil']] };
+      }),
+      tamper((d) => {
+        d.tables.accounts = { columns: ['id'], rows: [['a', 'b']] };
+      }),
+    ];
+    for (const bad of crafted) await expect(restoreBackup(target.db, bad, PASSPHRASE)).rejects.toThrow(BackupError);
+    const left = await target.db.asOwner((sql) =>
+      sql.query<{ users: number; txns: number; tokens: string | null }>(
+        `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM transactions) AS txns, to_regclass('refresh_tokens')::text AS tokens`,
+      ),
+    );
+    expect(left.rows[0]).toEqual({ users: 0, txns: 0, tokens: 'refresh_tokens' });
   });
 
   it('restores every row into an empty instance, PII readable with the same key, audit chain intact', async () => {

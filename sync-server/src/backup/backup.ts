@@ -20,7 +20,8 @@ export const BACKUP_TABLES = [
   'rules', 'audit_logs',
 ] as const;
 
-interface Dump {
+/** A backup's decrypted content. */
+export interface Dump {
   format: 'mymidas-backup';
   version: number;
   createdAt: string;
@@ -53,6 +54,11 @@ export class BackupError extends Error {
   }
 }
 
+/** A column name known to be one of the table's own, quoted as an identifier. */
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 async function columnsOf(sql: Sql, table: string): Promise<string[]> {
   const res = await sql.query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
@@ -67,13 +73,18 @@ export async function createBackup(db: Database, passphrase: string): Promise<Ui
     const tables: Dump['tables'] = {};
     for (const t of BACKUP_TABLES) {
       const columns = await columnsOf(sql, t);
-      const res = await sql.query<Record<string, unknown>>(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${t} ORDER BY 1`);
+      const res = await sql.query<Record<string, unknown>>(`SELECT ${columns.map(quoteIdent).join(', ')} FROM ${t} ORDER BY 1`);
       tables[t] = { columns, rows: res.rows.map((r) => columns.map((c) => encodeValue(r[c]))) };
     }
     const migrations = (await sql.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).rows.map((r) => r.name);
     const seq = (await sql.query<{ v: number }>('SELECT last_value AS v FROM replication_seq')).rows[0]!.v;
     return { format: 'mymidas-backup', version: VERSION, createdAt: new Date().toISOString(), migrations, sequence: seq, tables } satisfies Dump;
   });
+  return sealBackup(dump, passphrase);
+}
+
+/** Encrypts a backup's content under the passphrase (the file format above). */
+export function sealBackup(dump: Dump, passphrase: string): Uint8Array {
   const plain = gzipSync(Buffer.from(JSON.stringify(dump), 'utf8'));
   const salt = randomBytes(16);
   const iv = randomBytes(12);
@@ -102,8 +113,24 @@ export function openBackup(file: Uint8Array, passphrase: string): Dump {
     throw new BackupError('cannot open the backup: wrong passphrase, or the file is damaged');
   }
   const dump = JSON.parse(gunzipSync(plain).toString('utf8')) as Dump;
-  if (dump.format !== 'mymidas-backup') throw new BackupError('backup content is not recognised');
+  if (dump.format !== 'mymidas-backup' || !Array.isArray(dump.migrations) || typeof dump.tables !== 'object' || dump.tables === null) {
+    throw new BackupError('backup content is not recognised');
+  }
   return dump;
+}
+
+function checkTablePart(table: string, part: unknown, columns: ReadonlySet<string>): void {
+  const p = part as { columns?: unknown; rows?: unknown };
+  if (typeof part !== 'object' || part === null || !Array.isArray(p.columns) || !Array.isArray(p.rows)) {
+    throw new BackupError(`the backup's table ${table} is malformed`);
+  }
+  const names = p.columns as unknown[];
+  const bad = names.filter((c) => typeof c !== 'string' || !columns.has(c));
+  if (bad.length) throw new BackupError(`the backup's table ${table} names columns it does not have: ${bad.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (new Set(names).size !== names.length) throw new BackupError(`the backup's table ${table} names a column twice`);
+  if (!(p.rows as unknown[]).every((r) => Array.isArray(r) && r.length === names.length)) {
+    throw new BackupError(`the backup's table ${table} has a row whose width does not match its columns`);
+  }
 }
 
 /**
@@ -118,6 +145,15 @@ export async function restoreBackup(db: Database, file: Uint8Array, passphrase: 
     const applied = new Set((await sql.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
     const missing = dump.migrations.filter((m) => !applied.has(m));
     if (missing.length) throw new BackupError(`the backup was made by a newer version (migrations ${missing.join(', ')}); upgrade first`);
+    // The file's table and column names are data: each must be one of the live schema's own before any
+    // of them is put into a statement, and a file that names anything else restores nothing.
+    const known = new Set<string>(BACKUP_TABLES);
+    const unknownTables = Object.keys(dump.tables ?? {}).filter((t) => !known.has(t));
+    if (unknownTables.length) throw new BackupError(`the backup names tables this version does not have: ${unknownTables.map((t) => JSON.stringify(t)).join(', ')}`);
+    for (const t of BACKUP_TABLES) {
+      const part = dump.tables[t];
+      if (part) checkTablePart(t, part, new Set(await columnsOf(sql, t)));
+    }
     // Restored rows keep their seq and audit hashes exactly: the stamping triggers are off for this
     // transaction only (ALTER TABLE is transactional), so a failure leaves them on.
     for (const t of BACKUP_TABLES) await sql.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
@@ -129,7 +165,7 @@ export async function restoreBackup(db: Database, file: Uint8Array, passphrase: 
       const identity = t === 'audit_logs' ? ' OVERRIDING SYSTEM VALUE' : '';
       for (const row of part.rows) {
         await sql.query(
-          `INSERT INTO ${t} (${cols.map((c) => `"${c}"`).join(', ')})${identity} VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+          `INSERT INTO ${t} (${cols.map(quoteIdent).join(', ')})${identity} VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
           row.map(decodeValue),
         );
         rows++;
