@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
-import { accountSchema, categorySchema, transactionSchema } from '@mymidas/shared/schema';
+import { accountSchema, categorySchema } from '@mymidas/shared/schema';
 import type { Account, CategorisationRule, Category, Quote, Settings, Transaction } from '@mymidas/shared/schema';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import type { ConvertedBalance, NetWorth } from '@mymidas/shared/ledger/balances';
@@ -16,8 +16,9 @@ import { nextSortOrder, sortAccounts } from './accounts-model.ts';
 import { todayLocal } from './format.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
 import { readRows, stripInternal } from './replica-read.ts';
-import { undoPlan } from './undo.ts';
-import type { TransactionChange, UndoEntry } from './undo.ts';
+import { ledgerWrites } from './ledger-writes.ts';
+import type { CommitResult, LedgerChange, LedgerWrites } from './ledger-writes.ts';
+import type { UndoEntry } from './undo.ts';
 
 /**
  * Shared reactive data of the ledger screens (accounts, categories, transactions) over the unlocked
@@ -25,7 +26,8 @@ import type { TransactionChange, UndoEntry } from './undo.ts';
  * once into memory (PII decrypted only here, never queried in RxDB) and kept current from the
  * collection's change stream, so filters and search run over plain arrays.
  *
- * Every write stamps `hlc`; transaction writes remember the last action so it can be undone.
+ * Every write stamps `hlc`. Transaction writes go through ledger-writes.ts, the one write path every
+ * screen uses (checked, stamped, undoable); `lastAction` is that path's "Undo".
  */
 
 export type AccountDraft = Omit<Account, 'id' | 'hlc' | 'sortOrder'> & { sortOrder?: number };
@@ -59,7 +61,6 @@ export const useLedgerStore = defineStore('ledger', () => {
   const txLoadMs = ref<number | null>(null);
   let txLoading: Promise<void> | null = null;
 
-  const lastAction = shallowRef<UndoEntry | null>(null);
   let stamper: DeviceClock | null = null;
   let subs: Subscription[] = [];
   let openDb: ReplicaDatabase | null = null;
@@ -73,7 +74,6 @@ export const useLedgerStore = defineStore('ledger', () => {
     txVersion.value += 1;
     txState.value = 'idle';
     txLoading = null;
-    lastAction.value = null;
     accountsReady.value = false;
     accountsRaw.value = [];
     categories.value = [];
@@ -271,67 +271,36 @@ export const useLedgerStore = defineStore('ledger', () => {
     return doc;
   }
 
-  // ---------- transaction writes (undoable) ----------
-  async function writeTransactions(upserts: readonly Transaction[], removes: readonly string[]) {
-    const db = requireDb();
-    if (upserts.length > 0) {
-      const res = await db.transactions.bulkUpsert([...upserts]);
-      if (res.error.length > 0) throw new Error(`Could not save ${res.error.length} transaction(s): ${JSON.stringify(res.error[0]?.status)}`);
-    }
-    if (removes.length > 0) {
-      // A delete is an edit too: it carries a fresh stamp (RxDB's remove() would keep the old one).
-      const docs = await db.transactions.findByIds([...removes]).exec();
-      for (const doc of docs.values()) {
-        const s = stamp();
-        await doc.incrementalModify((data) => {
-          const out = data as Transaction & { _deleted: boolean };
-          out.hlc = s;
-          out._deleted = true;
-          return out;
-        });
-      }
-    }
-    if (txState.value === 'ready') applyRows(upserts, removes);
+  // ---------- transaction writes (undoable), through the one write path ----------
+  const writes = computed<LedgerWrites | null>(() => (dbRef.value ? ledgerWrites(dbRef.value) : null));
+  /** The action "Undo" reverts, whichever screen made it. */
+  const lastAction = computed<UndoEntry | null>(() => writes.value?.lastAction.value ?? null);
+
+  function requireWrites(): LedgerWrites {
+    return ledgerWrites(requireDb());
+  }
+
+  function applyResult(result: CommitResult) {
+    if (txState.value === 'ready') applyRows(result.saved, result.removed);
   }
 
   /**
-   * Writes one user action: each change's `after` is validated, stamped and saved (null = delete).
-   * Returns the saved documents. The action becomes the one "Undo" reverts.
+   * Writes one user action through ledger-writes.ts: each change's `after` is checked (schema and
+   * ledger rules), stamped and saved (null = delete). Returns the saved documents. The action
+   * becomes the one "Undo" reverts.
    */
-  async function commit(label: string, changes: readonly TransactionChange[]): Promise<Transaction[]> {
-    const saved: Transaction[] = [];
-    const removes: string[] = [];
-    const done: TransactionChange[] = [];
-    for (const c of changes) {
-      if (c.after === null) {
-        if (c.before) {
-          removes.push(c.before.id);
-          done.push(c);
-        }
-        continue;
-      }
-      const doc = transactionSchema.parse({ ...c.after, hlc: stamp() });
-      saved.push(doc);
-      done.push({ before: c.before, after: doc });
-    }
-    await writeTransactions(saved, removes);
-    lastAction.value = { label, changes: done };
-    return saved;
-  }
-
-  function newTransaction(draft: TransactionDraft): Transaction {
-    return transactionSchema.parse({ ...draft, id: draft.id ?? uuidv7(), hlc: stamp() });
+  async function commit(label: string, changes: readonly LedgerChange[]): Promise<Transaction[]> {
+    const result = await requireWrites().commit(label, changes);
+    applyResult(result);
+    return [...result.saved];
   }
 
   /** Reverts the last action; returns its label, or null when there was nothing to undo. */
   async function undo(): Promise<string | null> {
-    const entry = lastAction.value;
-    if (!entry) return null;
-    const plan = undoPlan(entry);
-    const restore = plan.restore.map((t) => ({ ...t, hlc: stamp() }));
-    await writeTransactions(restore, plan.remove);
-    lastAction.value = null;
-    return entry.label;
+    const done = await requireWrites().undo();
+    if (!done) return null;
+    applyResult(done.result);
+    return done.label;
   }
 
   function transactionById(id: string): Transaction | undefined {
@@ -345,6 +314,6 @@ export const useLedgerStore = defineStore('ledger', () => {
     transactions, txState, txError, txVersion, txLoadMs, ensureTransactions, newestTransactions, transactionById,
     balances, lastAction, rules, compiledRules, merchantModel,
     createAccount, updateAccount, reorderAccounts, saveCategory,
-    newTransaction, commit, undo, stamp,
+    commit, undo, stamp,
   };
 });

@@ -1,4 +1,4 @@
-import type { Transaction } from '@mymidas/shared/schema';
+import type { RecurringRule, Transaction } from '@mymidas/shared/schema';
 
 /**
  * One user action on transactions, as the list of documents it touched: `before` is the document
@@ -9,9 +9,16 @@ export interface TransactionChange {
   readonly after: Transaction | null;
 }
 
+/** A recurring rule the same action changed (posting an occurrence moves the rule on). */
+export interface RecurringRuleChange {
+  readonly before: RecurringRule | null;
+  readonly after: RecurringRule | null;
+}
+
 export interface UndoEntry {
   readonly label: string;
   readonly changes: readonly TransactionChange[];
+  readonly recurring?: readonly RecurringRuleChange[];
 }
 
 /**
@@ -28,6 +35,14 @@ export function undoPlan(entry: UndoEntry): { restore: Transaction[]; remove: st
     } else restore.push(c.before);
   }
   return { restore, remove };
+}
+
+/** The changes that undo an action: each change reversed (what was created goes, what was changed or deleted comes back). */
+export function reverseChanges(entry: UndoEntry): { changes: TransactionChange[]; recurring: RecurringRuleChange[] } {
+  return {
+    changes: entry.changes.map((c) => ({ before: c.after, after: c.before })),
+    recurring: (entry.recurring ?? []).map((c) => ({ before: c.after, after: c.before })),
+  };
 }
 
 /** A short sentence for the status line after an action, e.g. "Deleted 3 transactions". */

@@ -7,6 +7,7 @@ import { addDays } from '../../../../shared/src/ledger/calendar.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { nameBasedId, newId } from '../../db/ids.ts';
 import { stampAfter } from '../../sync/clock.ts';
+import { ledgerWrites } from '../ledger-data/ledger-writes.ts';
 import { expandOptionsFor } from './schedule.ts';
 
 /*
@@ -53,16 +54,23 @@ async function replaceRule(db: ReplicaDatabase, rule: RecurringRule): Promise<vo
   await doc.incrementalModify((d) => ({ ...d, ...rule, hlc }));
 }
 
-/** Saves the transaction drafts of occurrences under their stable ids; ones already there are left alone. */
-async function saveOccurrences(db: ReplicaDatabase, ruleId: string, drafts: readonly TransactionDraft[]): Promise<number> {
-  if (drafts.length === 0) return 0;
-  const hlc = await stampAfter(db);
-  const docs: Transaction[] = [];
-  for (const d of drafts) docs.push({ ...d, id: await occurrenceTransactionId(ruleId, d.date), hlc });
-  const result = await db.transactions.bulkInsert(docs);
-  const unexpected = result.error.filter((e) => e.status !== 409);
-  if (unexpected.length > 0) throw new Error(`Could not save ${unexpected.length} occurrence(s) of the rule.`);
-  return result.success.length;
+/**
+ * Saves the transaction drafts of occurrences under their stable ids, and the rule as it is after
+ * posting them, as one action through the ledger's write path (ledger-writes.ts: checked — e.g. a
+ * closed account is refused — and stamped). Occurrences already stored are left alone. Returns how
+ * many transactions were written.
+ */
+async function postOccurrences(
+  db: ReplicaDatabase, rule: RecurringRule, drafts: readonly TransactionDraft[], movedOn: RecurringRule | null, options: { label: string; undoable: boolean },
+): Promise<number> {
+  const changes = [];
+  for (const d of drafts) changes.push({ before: null, after: { ...d, id: await occurrenceTransactionId(rule.id, d.date) } });
+  const { saved } = await ledgerWrites(db).commit(options.label, changes, {
+    keepExisting: true,
+    undoable: options.undoable,
+    recurring: movedOn ? [{ before: rule, after: movedOn }] : [],
+  });
+  return saved.length;
 }
 
 export interface PostingSummary {
@@ -89,11 +97,10 @@ export async function postDueRecurring(db: ReplicaDatabase, today: string): Prom
         const r = postDueOccurrences(rule, today, expandOptionsFor(rule.rrule));
         if (r.awaitingConfirmation.length > 0) awaiting.push({ rule, dates: r.awaitingConfirmation.map((o) => o.date) });
         if (r.drafts.length === 0) continue;
-        posted += await saveOccurrences(db, rule.id, r.drafts);
-        const doc = await docOf(db, rule.id);
-        if (doc.lastPostedDate === null || (r.rule.lastPostedDate !== null && r.rule.lastPostedDate > doc.lastPostedDate)) {
-          await doc.incrementalPatch({ lastPostedDate: r.rule.lastPostedDate, hlc: await stampAfter(db, doc.hlc) });
-        }
+        const current = (await docOf(db, rule.id)).toMutableJSON() as RecurringRule;
+        const moves = current.lastPostedDate === null || (r.rule.lastPostedDate !== null && r.rule.lastPostedDate > current.lastPostedDate);
+        // Posted on their own, not by the user: they do not become the action "Undo" reverts.
+        posted += await postOccurrences(db, current, r.drafts, moves ? { ...current, lastPostedDate: r.rule.lastPostedDate } : null, { label: `Posted ${rule.name}`, undoable: false });
       } catch (e) {
         failed.push({ rule, message: (e as Error).message });
       }
@@ -107,8 +114,8 @@ export async function postDueRecurring(db: ReplicaDatabase, today: string): Prom
 /** The user confirms the earliest due occurrence: its transaction is saved and the rule moves on. */
 export async function confirmRecurring(db: ReplicaDatabase, rule: RecurringRule, date: string): Promise<Transaction> {
   const r = confirmOccurrence(rule, date, expandOptionsFor(rule.rrule));
-  await saveOccurrences(db, rule.id, [r.draft]);
-  await replaceRule(db, r.rule);
+  // One undoable action: undo removes the transaction and puts the occurrence back as due.
+  await postOccurrences(db, rule, [r.draft], r.rule, { label: `Posted ${rule.name}`, undoable: true });
   const saved = await db.transactions.findOne(await occurrenceTransactionId(rule.id, date)).exec();
   if (!saved) throw new Error('The occurrence was not saved.');
   return saved.toMutableJSON() as Transaction;

@@ -129,6 +129,22 @@ describe('screens', () => {
     expect(legs).toEqual([-10_000, 11_400]);
   });
 
+  it('the form undoes the transfer it just recorded: both legs go', async () => {
+    const accounts = (await db.accounts.find().exec()).map((d) => d.toMutableJSON()).sort((a, b) => a.sortOrder - b.sortOrder);
+    const w = mount(RecordTransferForm, { props: { db, accounts, rates: new Map() }, global: { plugins: [createPinia()] } });
+    await w.findAll('select')[1]!.setValue(SAVER);
+    await w.get('input[inputmode="decimal"]').setValue('25.00');
+    expect(w.findAll('button').some((b) => b.text() === 'Undo transfer')).toBe(false);
+    await w.get('form').trigger('submit');
+    await until(() => w.findAll('button').some((b) => b.text() === 'Undo transfer'), 'the undo button');
+    expect((await db.transactions.find().exec()).map((d) => d.amount).sort((a, b) => a - b)).toEqual([-2_500, 2_500]);
+    await w.findAll('button').find((b) => b.text() === 'Undo transfer')!.trigger('click');
+    await until(() => w.emitted('undone') !== undefined, 'undone');
+    expect(w.get('[role="status"]').text()).toBe('Transfer undone: both legs removed.');
+    expect(await db.transactions.find().exec()).toEqual([]);
+    expect(w.findAll('button').some((b) => b.text() === 'Undo transfer')).toBe(false);
+  });
+
   it('the page lists suggestions and confirms one from the keyboard', async () => {
     const today = todayLocal();
     await db.transactions.bulkInsert([

@@ -7,7 +7,7 @@ import { confirmTransfer, detectTransfers, rejectSuggestion, transferLegs, Trans
 import type { CrossCurrencyOptions, TransferLeg, TransferSuggestion } from '../../../../shared/src/ledger/transfers.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
-import { stampAfter } from '../../sync/clock.ts';
+import { ledgerWrites } from '../ledger-data/ledger-writes.ts';
 
 /*
  * Transfers on the device: recording one (both legs in one write), and reviewing the pairs that
@@ -46,11 +46,14 @@ export interface RecordTransferInput {
   readonly categoryId?: string | null;
 }
 
-/** Records a transfer: both legs, linked to each other, saved in one bulk write. */
+/**
+ * Records a transfer: both legs, linked to each other, through the ledger's one write path
+ * (ledger-writes.ts), which refuses a closed account, checks that the legs agree, writes both or
+ * neither, and makes the transfer the action "Undo" reverts.
+ */
 export async function recordTransfer(db: ReplicaDatabase, input: RecordTransferInput): Promise<[Transaction, Transaction]> {
   const [from, to] = await Promise.all([db.accounts.findOne(input.fromAccountId).exec(), db.accounts.findOne(input.toAccountId).exec()]);
   if (!from || !to) throw new TransferError('Choose two existing accounts.');
-  if (from.closed || to.closed) throw new TransferError('One of the accounts is closed: reopen it first.');
   let categoryId = input.categoryId;
   if (categoryId === undefined) {
     const cats = (await db.categories.find().exec()).map((c) => c.toMutableJSON() as Category);
@@ -66,16 +69,9 @@ export async function recordTransfer(db: ReplicaDatabase, input: RecordTransferI
     categoryId,
     ids: [newId(), newId()],
   });
-  const hlc = await stampAfter(db);
-  const docs: [Transaction, Transaction] = [{ ...legs[0], hlc }, { ...legs[1], hlc }];
-  const result = await db.transactions.bulkInsert(docs);
-  if (result.error.length > 0) {
-    // Never leave one leg alone.
-    const saved = result.success.map((d) => d.id);
-    await db.transactions.bulkRemove(saved);
-    throw new TransferError(`The transfer could not be saved: ${result.error[0]?.status ?? 'write refused'}`);
-  }
-  return docs;
+  const { saved } = await ledgerWrites(db).commit('Transfer recorded', legs.map((after) => ({ before: null, after })));
+  const byId = new Map(saved.map((t) => [t.id, t]));
+  return [byId.get(legs[0].id)!, byId.get(legs[1].id)!];
 }
 
 /* ---------- detection review ---------- */
@@ -156,10 +152,10 @@ export async function confirmSuggestion(db: ReplicaDatabase, s: Pick<TransferSug
   const rates = await loadFxRates(db);
   const cross = crossCurrencyFrom(rates, options.toleranceBps ?? 150);
   const [na, nb] = confirmTransfer(a.toMutableJSON() as Transaction, b.toMutableJSON() as Transaction, transferCategory(cats)?.id ?? null, cross ? { crossCurrency: cross } : {});
-  const hlc = await stampAfter(db, a.hlc, b.hlc);
-  await a.incrementalPatch({ transferId: na.transferId, categoryId: na.categoryId, hlc });
-  await b.incrementalPatch({ transferId: nb.transferId, categoryId: nb.categoryId, hlc });
-  return [{ ...na, hlc }, { ...nb, hlc }];
+  const before: [Transaction, Transaction] = [a.toMutableJSON() as Transaction, b.toMutableJSON() as Transaction];
+  const { saved } = await ledgerWrites(db).commit('Linked as a transfer', [{ before: before[0], after: na }, { before: before[1], after: nb }]);
+  const byId = new Map(saved.map((t) => [t.id, t]));
+  return [byId.get(na.id)!, byId.get(nb.id)!];
 }
 
 /** Remembers that a pair is not a transfer, so it is never suggested again on this device. */
