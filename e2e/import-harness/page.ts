@@ -6,8 +6,8 @@ import type { Replica } from '../../client/src/db/database.ts';
 import { largeStarlingCsv } from '../lib/large-statement.ts';
 import { commitImport, readExistingHashes, undoImport } from '../../client/src/features/import/import-store.ts';
 import { replicaClock } from '../../client/src/sync/clock.ts';
-import { startImportWorker } from '../../client/src/workers/import-client.ts';
-import type { ImportProgress } from '../../client/src/workers/import-handlers.ts';
+import { startImportWorker } from '../../client/src/features/import/import-worker-client.ts';
+import type { ImportProgress } from '../../client/src/features/import/import-worker-handlers.ts';
 import type { FreezeReport, ImportHarness, ImportRun, MainThreadControl } from '../lib/import-harness-api.ts';
 
 /** The browser side of the import tests: the import worker and store on a real encrypted replica. */

@@ -1,5 +1,5 @@
-import { startComputeWorker } from '../../client/src/workers/compute-client.ts';
-import type { ComputeWorker } from '../../client/src/workers/compute-client.ts';
+import { startComputeWorker } from '../../client/src/compute/compute-client.ts';
+import type { ComputeWorker } from '../../client/src/compute/compute-client.ts';
 import { syntheticLedger } from '../../shared/src/snapshot/__fixtures__/synthetic-ledger.ts';
 import type { SnapshotDoc } from '../../shared/src/snapshot/snapshot.ts';
 import { SNAPSHOT_HARNESS_GLOBAL } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';

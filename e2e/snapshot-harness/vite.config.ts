@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 
 /**
- * The snapshot harness page (index.html): the compute worker from client/src/workers built by vite, with
+ * The snapshot harness page (index.html): the compute worker (client/src/compute) built by vite, with
  * a JSON-only API on window.snapshotHarness for the browser test and the snapshot benchmark.
  * Built with vite's JS API by e2e/lib/harness-site.ts (build.outDir is a temp dir).
  */

@@ -2,7 +2,7 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { describe, expect, it } from 'vitest';
 import type { ReplicaDatabase } from '../db/database.ts';
-import type { ComputeSession, ComputeStatus } from './compute-session.ts';
+import type { ComputeSession, ComputeStatus } from '../compute/compute-session.ts';
 import { useComputeStore } from './compute-store.ts';
 import { REPLICA_PORT } from './injection.ts';
 import type { ReplicaPort } from './replica-port.ts';

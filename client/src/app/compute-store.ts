@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { inject, shallowRef } from 'vue';
 import type { ReplicaDatabase } from '../db/database.ts';
 import { REPLICA_PORT } from './injection.ts';
-import type { ComputeSession, ComputeStatus } from './compute-session.ts';
+import type { ComputeSession, ComputeStatus } from '../compute/compute-session.ts';
 
 export interface ComputeStoreOptions {
   /** Starts the session for an unlocked replica; tests pass their own. */
@@ -11,7 +11,7 @@ export interface ComputeStoreOptions {
 
 async function startForReplica(db: ReplicaDatabase): Promise<ComputeSession> {
   // database.ts is loaded already (the replica is open); importing here keeps RxDB out of the shell chunk.
-  const [{ deviceDataKey }, { startComputeSession }] = await Promise.all([import('../db/database.ts'), import('./compute-session.ts')]);
+  const [{ deviceDataKey }, { startComputeSession }] = await Promise.all([import('../db/database.ts'), import('../compute/compute-session.ts')]);
   return startComputeSession({ db, key: deviceDataKey(db) });
 }
 

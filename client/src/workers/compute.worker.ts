@@ -1,5 +1,5 @@
 import { expose } from 'comlink';
-import { createComputeHandlers } from './compute-handlers.ts';
+import { createComputeHandlers } from '../compute/registry.ts';
 
-/** The compute worker: owns the snapshot in memory and answers through the combined handlers. */
+/** The compute worker: owns the snapshot in memory and answers with every compute area's handlers (compute/registry.ts). */
 expose(createComputeHandlers());

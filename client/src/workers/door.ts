@@ -1,14 +1,17 @@
 /**
- * The typed door into the compute worker (STYLE rule 5). Each feature exports an interface of its
- * handlers and a factory; compute.worker.ts combines them with combineHandlers, which refuses a name
- * registered twice; the UI talks to the combined type through a Comlink proxy (compute-client.ts).
+ * The typed door into a worker (STYLE rule 5). Handlers live with what they serve — the compute areas in
+ * client/src/compute/ (combined by compute/registry.ts), the import feature's in
+ * features/import/import-worker-handlers.ts — and each `*.worker.ts` here only exposes them with Comlink.
+ * combineHandlers refuses a name registered twice; the UI talks to the combined type through a Comlink
+ * proxy (compute/compute-client.ts, features/import/import-worker-client.ts).
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handler arguments are each feature's own business
 export type Handler = (...args: any[]) => unknown;
 export type HandlerGroup = Record<string, Handler>;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** `A | B` → `A & B`: the combined type of several handler groups. */
+export type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
 export class DuplicateHandlerError extends Error {
   override readonly name = 'DuplicateHandlerError';
@@ -19,8 +22,8 @@ export function combineHandlers<G extends object[]>(...groups: G): UnionToInters
   const combined: HandlerGroup = {};
   for (const group of groups) {
     for (const [name, handler] of Object.entries(group) as [string, unknown][]) {
-      if (Object.hasOwn(combined, name)) throw new DuplicateHandlerError(`compute worker handler "${name}" is registered twice`);
-      if (typeof handler !== 'function') throw new TypeError(`compute worker handler "${name}" is not a function`);
+      if (Object.hasOwn(combined, name)) throw new DuplicateHandlerError(`worker handler "${name}" is registered twice`);
+      if (typeof handler !== 'function') throw new TypeError(`worker handler "${name}" is not a function`);
       combined[name] = handler as Handler;
     }
   }

@@ -4,7 +4,7 @@ import type { Conversion } from '@mymidas/shared/ledger/balances';
 import { convertMinor, minor } from '@mymidas/shared/money';
 import { LIABILITY_TYPES } from '@mymidas/shared/schema';
 import type { Account, Category } from '@mymidas/shared/schema';
-import type { Overview } from '../../workers/snapshot-engine.ts';
+import type { Overview } from '../../compute/snapshot/snapshot-engine.ts';
 
 /**
  * The dashboard's arithmetic on what the worker answered: a few dozen accounts and categories, never

@@ -7,7 +7,7 @@ import type { Account, Category, Quote, Settings } from '@mymidas/shared/schema'
 import { useComputeStore } from '../../app/compute-store.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
-import type { Overview } from '../../workers/snapshot-engine.ts';
+import type { Overview } from '../../compute/snapshot/snapshot-engine.ts';
 import { accountRows, fxSeriesFor, monthFigures, netWorthOf, shiftMonth, todayIn } from './dashboard-model.ts';
 import type { AccountRow, MonthFigures, NetWorthFigures } from './dashboard-model.ts';
 

@@ -1,7 +1,7 @@
 import { ref, shallowRef, toValue, watch } from 'vue';
 import type { MaybeRefOrGetter, Ref, ShallowRef } from 'vue';
 import type { Transaction } from '@mymidas/shared/schema';
-import type { ComputeSession } from '../../app/compute-session.ts';
+import type { ComputeSession } from '../../compute/compute-session.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 
 export interface RecentPage {

@@ -5,7 +5,7 @@ import { openReplica } from '../../db/database.ts';
 import type { Replica } from '../../db/database.ts';
 import { compareStamps } from '@mymidas/shared/sync';
 import { replicaClock, setDeviceClock } from '../../sync/clock.ts';
-import { createImportHandlers } from '../../workers/import-handlers.ts';
+import { createImportHandlers } from './import-worker-handlers.ts';
 import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { mappingFromForm, suggestMapping } from './column-mapping.ts';
 import {
