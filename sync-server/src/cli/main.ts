@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/config.ts';
 import { generateJwtKeyPair, kidOf } from '../config/local-secrets.ts';
 import { envelopeCensus, rotateKeys } from '../crypto/rotate-keys.ts';
-import { parseKey } from '../crypto/field-cipher.ts';
+import { newKeyFrom, refuseKeyInArgv } from '../crypto/rotate-keys-cli.ts';
 import { openServices } from '../services.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
 import { createBackup, restoreBackup } from '../backup/backup.ts';
@@ -14,7 +14,7 @@ import { unlockAccount } from '../auth/unlock.ts';
 /**
  * Operator commands. Thin wrappers in scripts/ call these:
  *   gen-secrets [--env-file .env]  write JWT keys to secrets/ and print/append fresh passwords and keys
- *   rotate-keys [--new-key HEX]    re-seal every PII field under a new key (resumable; see docs/operations.md)
+ *   rotate-keys [--new-key-file F] re-seal every PII field under a new key (resumable; see docs/operations.md)
  *   key-census                     how many envelopes each key id still seals
  *   backup [--dir D] / restore F   encrypted backup (BACKUP_PASSPHRASE) and all-or-nothing restore
  *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
@@ -62,6 +62,7 @@ async function genSecrets(): Promise<void> {
  * both keys on disk, and running the command again finishes the job.
  */
 async function rotate(): Promise<void> {
+  refuseKeyInArgv(process.argv);
   const config = loadConfig(process.env);
   if (config.encryptionKey) {
     if (!config.previousEncryptionKeys.length) {
@@ -75,8 +76,7 @@ async function rotate(): Promise<void> {
     const resuming = existsSync(previous) && process.argv.includes('--resume');
     if (!resuming) {
       const oldKey = readFileSync(current, 'utf8').trim();
-      const newKey = arg('--new-key') ?? randomBytes(32).toString('hex');
-      parseKey(newKey);
+      const newKey = newKeyFrom(process.argv, process.env);
       const known = existsSync(previous) ? readFileSync(previous, 'utf8').split('\n').filter(Boolean) : [];
       writeFileSync(previous + '.tmp', [...new Set([oldKey, ...known])].join('\n') + '\n', { mode: 0o600 });
       renameSync(previous + '.tmp', previous);
