@@ -5,6 +5,7 @@ import { loadSecrets, type Secrets } from './config/local-secrets.ts';
 import { FieldCipher, parseKey } from './crypto/field-cipher.ts';
 import type { Database } from './store/database.ts';
 import { migrate, type MigratableDatabase } from './store/migrate.ts';
+import { sealClearFields } from './store/seal-clear-fields.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
 import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
 import { tokenKeys, type TokenKeys } from './auth/tokens.ts';
@@ -53,11 +54,14 @@ export async function openServices(config: Config, opts: { db?: MigratableDataba
   const db = opts.db ?? (await openDatabase(config));
   const limits = opts.limits ?? openLimitStore(config.redisUrl);
   await migrate(db, config.databaseUrl && config.dbAppPassword ? { appPassword: config.dbAppPassword } : {});
+  const cipher = cipherFrom(secrets);
+  // PII values stored in clear before their field was sealed: sealed before any request is served.
+  await sealClearFields(db, cipher);
   return {
     config,
     secrets,
     db,
-    cipher: cipherFrom(secrets),
+    cipher,
     keys: tokenKeys(secrets.jwtPrivateKeyPem, secrets.jwtPublicKeyPem, secrets.jwtKid),
     version: appVersion(),
     limiterBackend: limits.kind,

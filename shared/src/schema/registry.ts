@@ -12,9 +12,17 @@ interface CollectionSpec<S extends z.ZodType> {
   /** RxDB collection name and the Postgres table name. */
   readonly name: string;
   readonly schema: S;
-  /** Bump with a migration strategy when the schema changes shape. */
+  /**
+   * Bump with a migration strategy (client/src/db/database.ts) when the schema changes shape, or when a
+   * field joins `pii` (the RxDB schema's `encrypted` list is part of its identity).
+   */
   readonly version: number;
-  /** Top-level fields encrypted in the replica and in Postgres. Never indexed or queried. */
+  /**
+   * Top-level fields encrypted in the replica and in Postgres. Never indexed or queried. Everything else is
+   * in clear on the server and the device; docs/security.md lists each such field and why. A field added
+   * here needs its bytea column (a new postgres/init migration): the server seals values written before at
+   * start (sync-server/src/store/seal-clear-fields.ts).
+   */
   readonly pii: readonly string[];
   /** RxDB indexes (each field must be required and not PII). */
   readonly indexes: readonly (string | readonly string[])[];
@@ -28,22 +36,22 @@ function spec<S extends z.ZodType>(s: CollectionSpec<S>): CollectionSpec<S> {
 
 export const COLLECTIONS = {
   accounts: spec({ name: 'accounts', schema: accountSchema, version: 0, pii: ['name', 'institution', 'accountRef', 'notes'], indexes: ['sortOrder'], serverOwned: false }),
-  categories: spec({ name: 'categories', schema: categorySchema, version: 0, pii: [], indexes: ['sortOrder'], serverOwned: false }),
+  categories: spec({ name: 'categories', schema: categorySchema, version: 1, pii: ['name', 'icon'], indexes: ['sortOrder'], serverOwned: false }),
   transactions: spec({
-    name: 'transactions', schema: transactionSchema, version: 0,
-    pii: ['merchant', 'description', 'notes'],
+    name: 'transactions', schema: transactionSchema, version: 1,
+    pii: ['merchant', 'description', 'notes', 'tags', 'splits', 'importHash'],
     indexes: ['date', ['accountId', 'date'], 'hlc'],
     serverOwned: false,
   }),
   budgets: spec({ name: 'budgets', schema: budgetSchema, version: 0, pii: [], indexes: [['month', 'categoryId']], serverOwned: false }),
   recurring_rules: spec({ name: 'recurring_rules', schema: recurringRuleSchema, version: 0, pii: ['name', 'payee'], indexes: [], serverOwned: false }),
-  attachments: spec({ name: 'attachments', schema: attachmentSchema, version: 0, pii: ['fileName'], indexes: ['transactionId'], serverOwned: false }),
-  assets: spec({ name: 'assets', schema: assetSchema, version: 0, pii: [], indexes: ['symbol'], serverOwned: false }),
+  attachments: spec({ name: 'attachments', schema: attachmentSchema, version: 1, pii: ['fileName', 'sha256'], indexes: ['transactionId'], serverOwned: false }),
+  assets: spec({ name: 'assets', schema: assetSchema, version: 1, pii: ['name', 'isin'], indexes: ['symbol'], serverOwned: false }),
   investment_transactions: spec({ name: 'investment_transactions', schema: investmentTransactionSchema, version: 0, pii: ['notes'], indexes: [['assetId', 'date'], 'date'], serverOwned: false }),
   quotes: spec({ name: 'quotes', schema: quoteSchema, version: 0, pii: [], indexes: [['series', 'date']], serverOwned: true }),
   net_worth_snapshots: spec({ name: 'net_worth_snapshots', schema: netWorthSnapshotSchema, version: 0, pii: [], indexes: ['date'], serverOwned: true }),
   settings: spec({ name: 'settings', schema: settingsSchema, version: 0, pii: [], indexes: [], serverOwned: false }),
-  rules: spec({ name: 'rules', schema: categorisationRuleSchema, version: 0, pii: ['conditions', 'actions'], indexes: ['priority'], serverOwned: false }),
+  rules: spec({ name: 'rules', schema: categorisationRuleSchema, version: 1, pii: ['name', 'conditions', 'actions'], indexes: ['priority'], serverOwned: false }),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

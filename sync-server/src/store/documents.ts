@@ -46,10 +46,16 @@ export function sealDoc(cipher: FieldCipher, collection: CollectionName, doc: Re
   return { plain, sealed };
 }
 
+/**
+ * The document a row holds. A PII field still present in `doc` was written before that field was sealed
+ * (this code never writes one there) and is the row's latest value for it: it is served as it is, until
+ * `sealClearFields` (store/seal-clear-fields.ts) moves it into its column.
+ */
 export function openDoc(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): Record<string, unknown> {
   const id = String(row.id);
   const doc = { ...(row.doc as Record<string, unknown>) };
   for (const field of COLLECTIONS[collection].pii) {
+    if (Object.hasOwn(doc, field)) continue;
     const env = envelopeBytes(row[columnOf(field)]);
     doc[field] = env ? JSON.parse(cipher.decrypt(env, collection, id, columnOf(field))) : null;
   }

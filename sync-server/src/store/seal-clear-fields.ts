@@ -1,0 +1,62 @@
+import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
+import type { FieldCipher } from '../crypto/field-cipher.ts';
+import type { Database, SqlValue } from './database.ts';
+import { columnOf } from './documents.ts';
+
+export interface ClearFieldProgress {
+  collection: CollectionName;
+  userId: string;
+  /** Rows whose clear PII values this batch sealed. */
+  sealed: number;
+}
+
+export interface SealClearFieldsOptions {
+  batchSize?: number;
+  /** Called after each committed batch (tests use it to simulate a crash part-way). */
+  onBatch?: (p: ClearFieldProgress) => void | Promise<void>;
+}
+
+/**
+ * Moves PII values still held in clear in a row's `doc` into their sealed columns. A field that joins a
+ * collection's `pii` list (the shared registry) was stored in `doc` by every earlier write; the migration
+ * that added its column (postgres/init/006_seal_free_text.sql) cannot seal, as SQL never sees the key.
+ * The server runs this at every start, after the migrations (services.ts).
+ *
+ * Same pattern as key rotation (crypto/rotate-keys.ts): small batches, each its own transaction as the
+ * runtime role with one user's id (RLS applies), rows locked `FOR UPDATE`. Only rows whose `doc` still holds
+ * a PII key are selected, so an interrupted run is resumed by running it again and a finished one does
+ * nothing. The values do not change, so no row takes a new pull sequence number (`app.reseal`), and clients
+ * are served the same documents before, during and after (store/documents.ts `openDoc`).
+ */
+export async function sealClearFields(db: Database, cipher: FieldCipher, opts: SealClearFieldsOptions = {}): Promise<{ sealed: number }> {
+  const batchSize = opts.batchSize ?? 500;
+  const users = (await db.asOwner((sql) => sql.query<{ id: string }>('SELECT id FROM users ORDER BY id'))).rows.map((r) => r.id);
+  let total = 0;
+  for (const collection of COLLECTION_NAMES) {
+    const fields = [...COLLECTIONS[collection].pii];
+    if (fields.length === 0) continue;
+    for (const userId of users) {
+      for (;;) {
+        const n = await db.withUser(userId, async (sql) => {
+          await sql.query(`SELECT set_config('app.reseal', 'on', true)`);
+          const rows = await sql.query<{ id: unknown; doc: Record<string, unknown> }>(
+            `SELECT id, doc FROM ${collection} WHERE doc ?| $1::text[] ORDER BY id LIMIT ${batchSize} FOR UPDATE`,
+            [fields],
+          );
+          for (const row of rows.rows) {
+            const id = String(row.id);
+            const present = fields.filter((f) => Object.hasOwn(row.doc, f));
+            const sealed: SqlValue[] = present.map((f) => cipher.encrypt(JSON.stringify(row.doc[f] ?? null), collection, id, columnOf(f)));
+            const sets = present.map((f, i) => `${columnOf(f)} = $${i + 3}`);
+            await sql.query(`UPDATE ${collection} SET doc = doc - $2::text[], ${sets.join(', ')} WHERE id = $1`, [id, present, ...sealed]);
+          }
+          return rows.rows.length;
+        });
+        if (n === 0) break;
+        total += n;
+        await opts.onBatch?.({ collection, userId, sealed: n });
+      }
+    }
+  }
+  return { sealed: total };
+}
