@@ -1,8 +1,9 @@
-import { addRxPlugin, createRxDatabase } from 'rxdb';
-import type { RxCollection, RxDatabase, RxJsonSchema, RxStorage } from 'rxdb';
+import { addRxPlugin, createRevision, createRxDatabase, getPrimaryKeyOfInternalDocument, hasEncryption, INTERNAL_CONTEXT_COLLECTION, isBulkWriteConflictError, now, writeSingle } from 'rxdb';
+import type { InternalStoreCollectionDocType, MigrationStrategies, RxCollection, RxDatabase, RxDocumentData, RxJsonSchema, RxStorage } from 'rxdb';
 import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
-import { COLLECTION_NAMES, toRxJsonSchema } from '@mymidas/shared/schema';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { COLLECTION_NAMES, COLLECTIONS, toRxJsonSchema } from '@mymidas/shared/schema';
 import type { CollectionName, DocOf } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from './encrypted-storage.ts';
 import type { EncryptionCounters } from './encrypted-storage.ts';
@@ -23,6 +24,7 @@ import { getLeanDexieStorage, type LeanDexieSettings } from './lean-dexie.ts';
  */
 
 addRxPlugin(RxDBLocalDocumentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export const DEFAULT_DATABASE_NAME = 'mymidas';
 
@@ -78,13 +80,80 @@ export function createReplicaStorage(keys: DataKeyHolder, options: Pick<OpenRepl
   return encryptedStorage({ storage: wrappedKeyCompressionStorage({ storage: base }), keys, counters: options.counters });
 }
 
-/** The RxDB schema of each collection, derived from the shared zod model. */
-export function replicaSchemas(keyCompression: boolean, names: readonly CollectionName[] = COLLECTION_NAMES): { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } } {
-  const out: Record<string, { schema: RxJsonSchema<unknown> }> = {};
+/** A version whose only change is more fields in `pii`: the document is the same; RxDB's migration rewrites it through the storage, which seals them. */
+const sealMoreFields = <T>(doc: T): T => doc;
+
+/**
+ * RxDB migration strategies: entry `n` turns a document of version n-1 into one of version n. RxDB keeps a
+ * collection's schema (its `encrypted` list included) with its data, so a field joining `pii` bumps the
+ * version. Version 1 (issue 19) sealed transactions' tags, split lines and import hash, categories' name
+ * and icon, rules' name, assets' name and ISIN, and attachments' content hash.
+ */
+export const REPLICA_MIGRATIONS: { readonly [N in CollectionName]?: MigrationStrategies } = {
+  transactions: { 1: sealMoreFields },
+  categories: { 1: sealMoreFields },
+  rules: { 1: sealMoreFields },
+  assets: { 1: sealMoreFields },
+  attachments: { 1: sealMoreFields },
+};
+
+/** Documents per batch when a replica migrates (RxDB's default, 10, makes 100,000 transactions crawl). */
+const MIGRATION_BATCH_SIZE = 500;
+
+type ReplicaCollectionCreators = { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>>; migrationStrategies: MigrationStrategies; autoMigrate: boolean } };
+
+/**
+ * The RxDB schema of each collection, derived from the shared zod model, with its migration strategies.
+ * `autoMigrate: false` leaves an older replica's migration to the caller (openReplica runs it in larger batches).
+ */
+export function replicaSchemas(keyCompression: boolean, names: readonly CollectionName[] = COLLECTION_NAMES, autoMigrate = true): ReplicaCollectionCreators {
+  const out: Record<string, { schema: RxJsonSchema<unknown>; migrationStrategies: MigrationStrategies; autoMigrate: boolean }> = {};
   for (const name of names) {
-    out[name] = { schema: { ...toRxJsonSchema(name), keyCompression } as unknown as RxJsonSchema<unknown> };
+    out[name] = { schema: { ...toRxJsonSchema(name), keyCompression } as unknown as RxJsonSchema<unknown>, migrationStrategies: { ...REPLICA_MIGRATIONS[name] }, autoMigrate };
   }
-  return out as { [N in CollectionName]: { schema: RxJsonSchema<DocOf<N>> } };
+  return out as ReplicaCollectionCreators;
+}
+
+/**
+ * RxDB migrates a collection's replication meta storages (the server state each document was last synced
+ * from) with the encryption they had. A collection that had no sealed field kept them in clear, and would
+ * keep them so: the names they hold would stay readable, and the replication, which seals them now, could
+ * not read them. So, before such a collection migrates, they are removed. Nothing in them is the only copy
+ * of anything: the next sync pulls that collection again (categories and assets are small) and RxDB stores
+ * them anew; a document edited before that is pushed without a base and merged (docs/sync-protocol.md).
+ */
+async function dropClearReplicationMeta(db: ReplicaDatabase, names: readonly CollectionName[]): Promise<void> {
+  for (const name of names) {
+    if (COLLECTIONS[name].pii.length === 0) continue;
+    for (let version = 0; version < COLLECTIONS[name].version; version++) {
+      const id = getPrimaryKeyOfInternalDocument(`${name}-${version}`, INTERNAL_CONTEXT_COLLECTION);
+      for (;;) {
+        const [stored] = (await db.internalStore.findDocumentsById([id], false)) as unknown as RxDocumentData<InternalStoreCollectionDocType>[];
+        const clear = stored?.data.connectedStorages.filter((c) => !hasEncryption(c.schema)) ?? [];
+        if (!stored || clear.length === 0) break;
+        for (const c of clear) {
+          const instance = await db.storage.createStorageInstance({
+            databaseName: db.name, collectionName: c.collectionName, schema: c.schema, options: {},
+            multiInstance: db.multiInstance, databaseInstanceToken: db.token, devMode: false,
+          });
+          await instance.remove();
+        }
+        const next: RxDocumentData<InternalStoreCollectionDocType> = {
+          ...stored,
+          data: { ...stored.data, connectedStorages: stored.data.connectedStorages.filter((c) => hasEncryption(c.schema)) },
+          _rev: createRevision(db.token, stored),
+          _meta: { ...stored._meta, lwt: now() },
+        };
+        try {
+          await writeSingle(db.internalStore, { previous: stored, document: next }, 'mymidas-drop-clear-replication-meta');
+          break;
+        } catch (error) {
+          // Another tab changed the record meanwhile: read it again.
+          if (!isBulkWriteConflictError(error)) throw error;
+        }
+      }
+    }
+  }
 }
 
 export async function readDeviceState<K extends DeviceStateId>(db: ReplicaDatabase, id: K): Promise<DeviceState[K] | null> {
@@ -173,7 +242,11 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
     const device = await readDeviceState(db, 'device');
     if (!device) throw new ReplicaError('KEY_RECORD_INVALID', 'The device record is missing although a device key exists.');
     deviceId = device.deviceId;
-    await db.addCollections(replicaSchemas(keyCompression, options.collections));
+    const names = options.collections ?? COLLECTION_NAMES;
+    await dropClearReplicationMeta(db, names);
+    // Migrated here rather than by addCollections, in batches large enough for 100,000 transactions.
+    await db.addCollections(replicaSchemas(keyCompression, names, false));
+    await Promise.all(Object.values(db.collections).map((c: RxCollection) => c.migratePromise(MIGRATION_BATCH_SIZE)));
     deviceKeys.set(db, keys);
   } catch (error) {
     try {

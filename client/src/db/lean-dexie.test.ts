@@ -2,6 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase, type MangoQuery, type RxCollection, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '@mymidas/shared/schema';
 import { openNodeReplica } from '../sync/test-replica.ts';
 import { getLeanDexieStorage, LEAN_DEXIE_VERSION, type LeanDexieSettings } from './lean-dexie.ts';
 
@@ -144,7 +145,7 @@ describe('lean Dexie storage', () => {
   it('the replica’s transactions table: four IndexedDB records a document (as many as a raw insert with the same schema indexes), no hlc index, and the newest-stamp query still right', async () => {
     const replica = await openNodeReplica({ collections: ['transactions'] });
     try {
-      const { indexes } = await docsStore(replica.indexedDB, 'rxdb-dexie-mymidas--0--transactions');
+      const { indexes } = await docsStore(replica.indexedDB, `rxdb-dexie-mymidas--${COLLECTIONS.transactions.version}--transactions`);
       expect(indexes).toHaveLength(3);
       expect(indexes.some((i) => i.includes('hlc'))).toBe(false);
       expect(indexes).toContain('[_meta.lwt+id]');
