@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Category, Transaction } from '../schema/registry.ts';
 import { makeAccount, makeTx, testId } from './__fixtures__/ledger-data.ts';
-import { LedgerEditError, affectsBalance, categorisable, checkLedgerEdit, mirrorTransferEdit, withTransferPartners } from './edits.ts';
+import { LedgerEditError, MAX_TAGS, affectsBalance, categorisable, checkLedgerEdit, mirrorTransferEdit, retag, withTransferPartners } from './edits.ts';
 import type { EditContext, LedgerChange } from './edits.ts';
 import { transferLegs } from './transfers.ts';
 
@@ -133,5 +133,14 @@ describe('helpers', () => {
     const plain = makeTx({ id: testId(1, 3), accountId: current.id, amount: -1 });
     const split = makeTx({ id: testId(2, 3), accountId: current.id, amount: -2, splits: [{ id: testId(1, 4), categoryId: null, amount: -1, memo: null }, { id: testId(2, 4), categoryId: null, amount: -1, memo: null }] });
     expect(categorisable([out, plain, split])).toEqual([plain]);
+  });
+
+  it('retag adds without duplicates up to the limit, removes, and says when nothing changes', () => {
+    expect(retag(['a'], ['b', 'a', 'b'], 'add')).toEqual(['a', 'b']);
+    expect(retag(['a', 'b'], ['a'], 'remove')).toEqual(['b']);
+    expect(retag(['a'], ['a'], 'add')).toBeNull();
+    expect(retag(['a'], ['z'], 'remove')).toBeNull();
+    const full = Array.from({ length: MAX_TAGS }, (_, i) => `t${i}`);
+    expect(retag(full, ['more'], 'add')).toBeNull();
   });
 });

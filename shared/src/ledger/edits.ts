@@ -166,3 +166,15 @@ export function mirrorTransferEdit(edited: TransactionDoc, other: Transaction): 
 export function categorisable(rows: readonly Transaction[]): Transaction[] {
   return rows.filter((t) => t.transferId === null && t.splits.length === 0);
 }
+
+/** The most tags one transaction carries (the schema's limit). */
+export const MAX_TAGS = 20;
+
+/**
+ * A transaction's tags after adding or removing `wanted`: added tags go after the existing ones
+ * (no duplicates, at most MAX_TAGS). Null when the tags would not change.
+ */
+export function retag(tags: readonly string[], wanted: readonly string[], mode: 'add' | 'remove'): string[] | null {
+  const next = mode === 'add' ? [...tags, ...wanted.filter((w, i) => !tags.includes(w) && wanted.indexOf(w) === i)].slice(0, MAX_TAGS) : tags.filter((x) => !wanted.includes(x));
+  return next.length === tags.length && next.every((x, i) => x === tags[i]) ? null : next;
+}
