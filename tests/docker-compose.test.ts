@@ -1,5 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -17,6 +20,8 @@ interface Service {
   volumes?: string[];
   environment?: Record<string, string>;
   command?: string[];
+  entrypoint?: string[];
+  healthcheck?: { test?: string[] | string };
 }
 const compose = parse(readFileSync(composeFile, 'utf8')) as { services: Record<string, Service>; networks: Record<string, { internal?: boolean }> };
 
@@ -68,7 +73,7 @@ describe('docker-compose.yml', () => {
     expect(compose.networks.internal!.internal).toBe(true);
     expect(compose.services.postgres!.volumes).toContain('./postgres/init:/docker-entrypoint-initdb.d:ro');
     expect(compose.services.redis!.volumes).toContain('./redis/redis.conf:/usr/local/etc/redis/redis.conf:ro');
-    expect(compose.services.redis!.command).toContain('--requirepass');
+    expect(compose.services.redis!.volumes).toContain('./redis/start-redis.sh:/usr/local/etc/redis/start-redis.sh:ro');
   });
 
   it('publishes 8090 on loopback only and trusts no X-Forwarded-For unless told to', () => {
@@ -103,5 +108,96 @@ describe('docker-compose.yml', () => {
     const res = spawnSync('docker-compose', ['-f', composeFile, 'config', '--quiet'], { env, encoding: 'utf8' });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/gen-secrets/);
+  });
+});
+
+/** What compose would put in each service's process arguments and healthcheck, every string of them. */
+function argvStrings(services: Record<string, Service>): string[] {
+  return Object.values(services).flatMap((svc) => {
+    const test = svc.healthcheck?.test;
+    return [...(svc.command ?? []), ...(svc.entrypoint ?? []), ...(Array.isArray(test) ? test : test ? [test] : [])];
+  });
+}
+
+describe('secrets in docker-compose.yml', () => {
+  const secrets = { DB_PASSWORD: 'Sentinel-db-0000', DB_APP_PASSWORD: 'Sentinel-app-1111', REDIS_PASSWORD: 'Sentinel-redis-2222', ENCRYPTION_KEY: 'e'.repeat(64), BACKUP_PASSPHRASE: 'Sentinel-backup-3333' };
+
+  it('puts no secret in any command, entrypoint or healthcheck argument', () => {
+    const strings = argvStrings(compose.services).map((v) => interpolate(v, secrets));
+    expect(strings.length).toBeGreaterThan(0);
+    for (const value of Object.values(secrets)) expect(strings.filter((v) => v.includes(value))).toEqual([]);
+    expect(strings.join(' ')).not.toMatch(/--requirepass|redis-cli[^|]*\s-a\s/);
+    // As the compose tool itself resolves the file, when one is installed.
+    if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0) return;
+    const resolved = parse(execFileSync('docker-compose', ['-f', composeFile, 'config'], { env: { PATH: process.env.PATH ?? '', ...secrets }, encoding: 'utf8' })) as { services: Record<string, Service> };
+    const real = argvStrings(resolved.services);
+    for (const value of Object.values(secrets)) expect(real.filter((v) => v.includes(value))).toEqual([]);
+  });
+});
+
+describe('redis/start-redis.sh', () => {
+  const script = `${root}redis/start-redis.sh`;
+  const password = 'Start-redis-test-pw_0123456789';
+
+  async function freePort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+
+  /** Sends one line of RESP inline commands and returns what Redis answered. */
+  function talk(port: number, lines: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let out = '';
+      socket.on('data', (d) => {
+        out += d.toString('utf8');
+        if (out.split('\r\n').length > lines.length) socket.end();
+      });
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+      socket.write(lines.map((l) => `${l}\r\n`).join(''));
+    });
+  }
+
+  it.runIf(spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0)(
+    'starts Redis with the password required but in no process argument, from a file only its owner can read',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mymidas-redis-'));
+      const port = await freePort();
+      writeFileSync(join(dir, 'base.conf'), `port ${port}\nbind 127.0.0.1\nsave ""\nappendonly no\n`);
+      // Stands in for the image's entrypoint (which only drops to the redis user before the same exec).
+      writeFileSync(join(dir, 'entrypoint.sh'), '#!/bin/sh\nexec "$@"\n', { mode: 0o755 });
+      const child = spawn('sh', [script], {
+        env: { PATH: process.env.PATH ?? '', REDIS_PASSWORD: password, REDIS_RUNTIME_DIR: join(dir, 'run'), REDIS_BASE_CONF: join(dir, 'base.conf'), REDIS_ENTRYPOINT: join(dir, 'entrypoint.sh') },
+        stdio: 'ignore',
+      });
+      try {
+        let answer = '';
+        for (let i = 0; i < 100 && !answer; i++) {
+          answer = await talk(port, ['PING']).catch(() => '');
+          if (!answer) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(answer).toMatch(/^-NOAUTH/);
+        expect(await talk(port, [`AUTH ${password}`, 'PING'])).toBe('+OK\r\n+PONG\r\n');
+        const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+        expect(argv).toMatch(/redis-server/);
+        expect(argv).not.toContain(password);
+        expect(readFileSync(`/proc/${child.pid}/environ`, 'utf8')).not.toContain(password);
+        expect(statSync(join(dir, 'run', 'redis.conf')).mode & 0o077).toBe(0);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    },
+  );
+
+  it('refuses to start without a password, or with one that could break out of the config line', () => {
+    for (const REDIS_PASSWORD of ['', 'pw\nrename-command AUTH ""', 'has "quotes" in it']) {
+      const res = spawnSync('sh', [script], { env: { PATH: process.env.PATH ?? '', REDIS_PASSWORD, REDIS_ENTRYPOINT: 'false', REDIS_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'mymidas-redis-')) }, encoding: 'utf8' });
+      expect(res.status).toBe(78);
+      expect(res.stderr).toMatch(/REDIS_PASSWORD/);
+    }
   });
 });
