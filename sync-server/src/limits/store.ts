@@ -52,10 +52,12 @@ export class MemoryLimitStore implements LimitStore {
   private readonly maxKeys: number;
   private readonly sweepEvery: number;
   private ops = 0;
+  private sweepAfter: number;
 
   constructor(opts: MemoryLimitOptions = {}) {
     this.maxKeys = opts.maxKeys ?? 100_000;
     this.sweepEvery = opts.sweepEvery ?? 1_000;
+    this.sweepAfter = this.sweepEvery;
   }
 
   /** Keys held now (tests and health checks). */
@@ -73,21 +75,25 @@ export class MemoryLimitStore implements LimitStore {
     return e;
   }
 
-  /** Stores `e` as the most recently used key, then keeps the map within its bounds. */
+  /**
+   * Stores `e` as the most recently used key, then keeps the map within its bounds: past the cap the least
+   * recently used key goes (Map order is least recently used first; O(1)), and expired keys are swept once
+   * every max(sweepEvery, size after the last sweep) operations: O(1) per operation however big the map.
+   */
   private put(key: string, e: Entry, now: number): void {
     this.entries.delete(key);
     this.entries.set(key, e);
-    if (++this.ops >= this.sweepEvery || this.entries.size > this.maxKeys) this.sweep(now);
+    for (const k of this.entries.keys()) {
+      if (this.entries.size <= this.maxKeys) break;
+      this.entries.delete(k);
+    }
+    if (++this.ops >= this.sweepAfter) this.sweep(now);
   }
 
   private sweep(now: number): void {
     this.ops = 0;
     for (const [k, e] of this.entries) if (e.expires <= now) this.entries.delete(k);
-    // Map order is least recently used first.
-    for (const k of this.entries.keys()) {
-      if (this.entries.size <= this.maxKeys) break;
-      this.entries.delete(k);
-    }
+    this.sweepAfter = Math.max(this.sweepEvery, this.entries.size);
   }
 
   async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<WindowResult> {
