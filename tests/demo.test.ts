@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { collectHousehold } from '@mymidas/shared/demo';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword, loadDemo, type DemoProgress } from '../sync-server/src/cli/demo-load.ts';
 import { passwordProblem } from '../sync-server/src/auth/passwords.ts';
+import { loadConfig } from '../sync-server/src/config/config.ts';
 import { createApp } from '../sync-server/src/http/app.ts';
 import type { Services } from '../sync-server/src/services.ts';
-import { openTestServices, testBackends } from '../sync-server/src/testing/harness.ts';
+import { openTestServices, signedInUser, testBackends } from '../sync-server/src/testing/harness.ts';
 
 /**
  * `npm run demo` end to end: the loader (sync-server/src/cli/demo-load.ts) against a real server
@@ -34,6 +36,16 @@ describe('demo password', () => {
   });
 });
 
+describe('the demo route switch', () => {
+  it('is off unless ENABLE_DEMO is given, and production refuses to start with it', () => {
+    expect(loadConfig({ ENVIRONMENT: 'test' }, tmpdir()).enableDemo).toBe(false);
+    expect(loadConfig({ ENVIRONMENT: 'test', ENABLE_DEMO: '1' }, tmpdir()).enableDemo).toBe(true);
+    const production = { ENVIRONMENT: 'production', ENCRYPTION_KEY: 'ab'.repeat(32), BACKUP_PASSPHRASE: 'x'.repeat(20), DATABASE_URL: 'postgres://u:p@db/x' };
+    expect(loadConfig(production, tmpdir()).enableDemo).toBe(false);
+    expect(() => loadConfig({ ...production, ENABLE_DEMO: '1' }, tmpdir())).toThrow(/ENABLE_DEMO/);
+  });
+});
+
 describe.each(testBackends())('npm run demo on %s', (backend) => {
   let services: Services;
   let server: Server;
@@ -41,7 +53,8 @@ describe.each(testBackends())('npm run demo on %s', (backend) => {
   const expected = collectHousehold(OPTIONS);
 
   beforeAll(async () => {
-    ({ services } = await openTestServices(backend));
+    // As README says to start it for `npm run demo`: ENABLE_DEMO=1.
+    ({ services } = await openTestServices(backend, { ENABLE_DEMO: '1' }));
     server = createApp(services, { log: () => undefined, hashParams: fastHash }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -116,7 +129,7 @@ describe.each(testBackends())('npm run demo on %s', (backend) => {
     await expect(loadDemo({ url, email: EMAIL, password: 'not the password at all', ...OPTIONS })).rejects.toThrow(/sign-in as demo-owner@example.com failed: 401.*--password/);
   });
 
-  it('the server-owned demo route needs a signed-in user, checks its options, and is not mounted in production', async () => {
+  it('the server-owned demo route needs a signed-in user, checks its options, and is not mounted in production even when enabled', async () => {
     const anon = await fetch(`${url}/api/v1/demo/server-owned`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OPTIONS) });
     expect(anon.status).toBe(401);
     const token = await signIn();
@@ -127,13 +140,28 @@ describe.each(testBackends())('npm run demo on %s', (backend) => {
     const tooFew = await post({ seed: 'x', transactions: 10, years: 1 });
     expect(tooFew.status).toBe(400);
 
-    const production = createApp({ ...services, config: { ...services.config, environment: 'production' } }, { log: () => undefined }).listen(0, '127.0.0.1');
+    const production = createApp({ ...services, config: { ...services.config, environment: 'production', enableDemo: true } }, { log: () => undefined }).listen(0, '127.0.0.1');
     await new Promise((resolve) => production.once('listening', resolve));
     try {
       const res = await post(OPTIONS, `http://127.0.0.1:${(production.address() as AddressInfo).port}`);
       expect(res.status).toBe(404);
     } finally {
       await new Promise((resolve) => production.close(resolve));
+    }
+    // A server started without ENABLE_DEMO (the default, as the switch's own test shows) does not have the
+    // route: a signed-in session gets 404 and nothing is written.
+    const byDefault = createApp({ ...services, config: { ...services.config, enableDemo: false } }, { log: () => undefined }).listen(0, '127.0.0.1');
+    await new Promise((resolve) => byDefault.once('listening', resolve));
+    try {
+      const other = await signedInUser(services);
+      const res = await fetch(`http://127.0.0.1:${(byDefault.address() as AddressInfo).port}/api/v1/demo/server-owned`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${other.token}` }, body: JSON.stringify(OPTIONS),
+      });
+      expect(res.status).toBe(404);
+      const quotes = await services.db.withUser(other.userId, (sql) => sql.query('SELECT id FROM quotes'));
+      expect(quotes.rows).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => byDefault.close(resolve));
     }
     // Server-owned collections stay closed to client pushes.
     const quote = expected.quotes[0]!;

@@ -65,7 +65,7 @@ export async function startAppSite(options: AppSiteOptions = {}): Promise<AppSit
   const shared = process.env[SHARED_CLIENT_DIST_ENV];
   const dist = options.dist ?? shared ?? (await buildClient());
   const owned = !options.dist && !shared;
-  const { services } = await openTestServices('pglite', { CLIENT_DIST: dist });
+  const { services } = await openTestServices('pglite', { CLIENT_DIST: dist, ENABLE_DEMO: '1' });
   const perMinute = options.authPerMinute ?? 200;
   const app = createApp(services, {
     policies: { auth: { name: 'auth', limit: perMinute, windowMs: 60_000 }, totp: { name: 'totp', limit: perMinute, windowMs: 60_000 } },

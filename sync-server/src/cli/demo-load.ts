@@ -222,7 +222,7 @@ export async function loadDemo(options: LoadDemoOptions): Promise<DemoReport> {
     log(`asking the server for ${serverOwnedCount.toLocaleString('en-GB')} prices and FX rates (server-owned; generated there from the same seed)`);
     const res = await api.call('POST', '/demo/server-owned', household);
     if (res.status === 404) {
-      log('WARNING: this server does not offer demo prices (ENVIRONMENT=production): prices and FX rates were not loaded');
+      log('WARNING: this server does not offer demo prices (start it with ENABLE_DEMO=1; never in production): prices and FX rates were not loaded');
     } else if (res.status !== 200) {
       throw new DemoError(`loading the demo prices failed: ${problemText(res.status, res.body)}`);
     } else {

@@ -20,8 +20,9 @@ import { piiColumns, sealDoc } from '../store/documents.ts';
  * Why this is safe: the request carries only generator options, never documents, so a client still cannot
  * write a price of its choosing; the rows go to the signed-in user only, in that user's RLS transaction,
  * under the per-user replication lock (so pulls never skip them); existing ids are left untouched
- * (re-running is a no-op); and the route is mounted only outside production (`ENVIRONMENT=production`
- * answers 404), so a real instance never offers a way to fill an account with invented prices.
+ * (re-running is a no-op); and the route is mounted only when the server was started with ENABLE_DEMO=1,
+ * which production refuses (every other server answers 404), so a real instance never offers a signed-in
+ * session a way to fill its account with invented prices.
  */
 
 /** Rows per INSERT statement and per transaction. */

@@ -5,7 +5,8 @@ import { MAX_DEMO_TRANSACTIONS } from './demo-server-owned.ts';
 /**
  * `npm run demo [-- options]` — fills a running MyMidas with the deterministic demo household (about
  * 100,000 transactions over ten years, 25 accounts, budgets, an investment portfolio with daily prices)
- * through the real HTTP API. Start the server first (`npm start`), then run this in another terminal.
+ * through the real HTTP API. Start the server first with the demo route on (`ENABLE_DEMO=1 npm start`), then
+ * run this in another terminal.
  */
 const USAGE = `usage: npm run demo -- [options]
 
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     const newRows = Object.values(report.written).reduce((s, n) => s + (n ?? 0), 0);
     console.log(`Loaded in ${(report.elapsedMs / 1000).toFixed(1)} s with ${report.requests} requests: ${counts}.`);
     console.log(`${newRows.toLocaleString('en-GB')} documents were new${report.conflicts ? `; ${report.conflicts} already existed with other content and were kept` : ''}.`);
-    if (!report.serverOwnedLoaded) console.log('Prices and FX rates were NOT loaded (the server runs with ENVIRONMENT=production).');
+    if (!report.serverOwnedLoaded) console.log('Prices and FX rates were NOT loaded: restart the server with ENABLE_DEMO=1 (ENABLE_DEMO=1 npm start), then run this again.');
     console.log('');
     console.log(`Sign in at ${url} with`);
     console.log(`  e-mail:   ${email}`);
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
     if (tty) process.stderr.write('\n');
     if (err instanceof DemoError || err instanceof RangeError) {
       console.error(`demo: ${err.message}`);
-      if (err.message.startsWith('cannot reach')) console.error('Start the server first: npm start (or npm run serve), then run npm run demo again.');
+      if (err.message.startsWith('cannot reach')) console.error('Start the server first: ENABLE_DEMO=1 npm start (or ENABLE_DEMO=1 npm run serve), then run npm run demo again.');
       process.exit(1);
     }
     throw err;

@@ -40,6 +40,7 @@ const envSchema = z.object({
   BACKUP_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
   BASE_CURRENCY: z.string().regex(CURRENCY_CODE, 'must be an ISO 4217 code such as GBP').default('GBP'),
   ALLOW_REGISTRATION: bool.default(false),
+  ENABLE_DEMO: bool.default(false),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   TRUST_PROXY: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
@@ -61,6 +62,8 @@ export interface Config {
   backupPassphrase?: string;
   baseCurrency: string;
   allowRegistration: boolean;
+  /** Mounts `POST /api/v1/demo/server-owned` (for `npm run demo`); never in production. */
+  enableDemo: boolean;
   /** How many proxy hops' X-Forwarded-For entries to believe (0: none; the socket address is the client). */
   trustProxyHops: number;
   /** Or: believe X-Forwarded-For only from these addresses/CIDRs (or loopback, linklocal, uniquelocal). */
@@ -107,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     if (!e.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required in production (32 random bytes; scripts/gen-secrets.sh makes one)');
     if (!e.BACKUP_PASSPHRASE) problems.push('BACKUP_PASSPHRASE: required in production (at least 16 characters)');
     if (!databaseUrl) problems.push('DATABASE_URL or DB_PASSWORD: required in production');
+    if (e.ENABLE_DEMO) problems.push('ENABLE_DEMO: the demo data route is never offered in production');
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -122,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     backupPassphrase: e.BACKUP_PASSPHRASE,
     baseCurrency: e.BASE_CURRENCY,
     allowRegistration: e.ALLOW_REGISTRATION,
+    enableDemo: e.ENABLE_DEMO,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     trustedProxies,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

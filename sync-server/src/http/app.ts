@@ -56,8 +56,9 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
   api.use(replicationRoutes(services, opts.replication), attachmentRoutes(services));
-  // `npm run demo` asks for the demo's prices and FX rates here; never offered in production (cli/demo-server-owned.ts).
-  if (services.config.environment !== 'production') api.use(demoRoutes(services));
+  // `npm run demo` asks for the demo's prices and FX rates here: only when the server was started with
+  // ENABLE_DEMO=1, never in production (cli/demo-server-owned.ts). Otherwise the path is a 404.
+  if (services.config.enableDemo && services.config.environment !== 'production') api.use(demoRoutes(services));
   api.use(authRoutes({ services, auth, limits: services.limits, policies }));
   app.use('/api/v1', api);
   app.use('/api', notFoundHandler);
