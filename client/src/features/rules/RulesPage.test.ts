@@ -37,6 +37,7 @@ describe('RulesPage', () => {
       await w.findAll('button').find((b) => b.text() === 'New rule')!.trigger('click');
       const valueInput = w.get('input[placeholder="e.g. tesco"]');
       await valueInput.setValue(word);
+      await until(() => w.findAll('option').some((o) => o.text() === 'Groceries'), 'the category options');
       const cat = w.findAll('select').find((s) => s.findAll('option').some((o) => o.text() === 'Groceries'))!;
       await cat.setValue(GROCERIES);
       await w.get('form').trigger('submit');
@@ -60,6 +61,7 @@ describe('RulesPage', () => {
     const selects = w.findAll('.condition select');
     await selects[1]!.setValue('regex');
     await w.get('.condition input').setValue('(a+)+');
+    await until(() => w.findAll('option').some((o) => o.text() === 'Groceries'), 'the category options');
     await w.findAll('select').find((s) => s.findAll('option').some((o) => o.text() === 'Groceries'))!.setValue(GROCERIES);
     await w.get('form').trigger('submit');
     await until(() => w.find('[role="alert"]').exists(), 'the alert');
