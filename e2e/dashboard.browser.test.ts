@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { todayIn } from '@mymidas/shared/date';
 import type { Transaction } from '@mymidas/shared/schema';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { DASHBOARD_HARNESS_GLOBAL } from './lib/dashboard-harness-api.ts';
@@ -22,9 +23,6 @@ const PASSWORD = 'correct horse battery staple';
 const ARTIFACTS = new URL('./artifacts/dashboard/', import.meta.url).pathname;
 const TIME_ZONE = 'Europe/London';
 
-function todayIn(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 const TODAY = todayIn(TIME_ZONE);
 
 type Method = keyof DashboardHarness;

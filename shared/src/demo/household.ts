@@ -1,3 +1,4 @@
+import { dateOfDay, dayNumber, isCalendarDate } from '../date/date.ts';
 import { occurrencesBetween } from '../ledger/recurring.ts';
 import { convertMinor, valueOf } from '../money/money.ts';
 import type {
@@ -53,16 +54,9 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TRADING_DAYS = 252;
 
 function parseDay(date: string, what: string): number {
-  const m = DATE_RE.exec(date);
-  if (!m) throw new RangeError(`${what} must be a date as YYYY-MM-DD, got "${date}"`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const day = ms / DAY_MS;
-  if (new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`${what} is not a real date: "${date}"`);
-  return day;
-}
-
-function dateOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (!DATE_RE.test(date)) throw new RangeError(`${what} must be a date as YYYY-MM-DD, got "${date}"`);
+  if (!isCalendarDate(date)) throw new RangeError(`${what} is not a real date: "${date}"`);
+  return dayNumber(date);
 }
 
 /** Integer `units` of 10^-dp as decimal text without trailing zeros ("12.5", "3"). */

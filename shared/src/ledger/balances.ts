@@ -2,7 +2,7 @@ import { convertMinor, minor } from '../money/money.ts';
 import type { Minor } from '../money/money.ts';
 import { LIABILITY_TYPES } from '../schema/collections.ts';
 import type { Account, Transaction } from '../schema/registry.ts';
-import { dateToUtc } from './calendar.ts';
+import { dateToUtc } from '../date/date.ts';
 import { lookupRate } from './fx.ts';
 import type { FxRates } from './fx.ts';
 

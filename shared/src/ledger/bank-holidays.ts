@@ -1,4 +1,4 @@
-import { addDays, lastDayOfMonth, weekday } from './calendar.ts';
+import { addDays, lastDayOfMonth, weekday } from '../date/date.ts';
 import { isWorkingDay } from './working-days.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Decimal, currencyExponent } from '../money/money.ts';
 import type { Quote } from '../schema/registry.ts';
-import { dateToUtc } from './calendar.ts';
+import { dateToUtc } from '../date/date.ts';
 
 /**
  * FX rates as decimal text. A series "GBP/USD" with close "1.27" means 1 GBP = 1.27 USD, the way the

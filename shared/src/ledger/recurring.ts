@@ -2,7 +2,7 @@ import * as rruleModule from 'rrule';
 import type { Options as RRuleOptions } from 'rrule';
 import { recurringRuleSchema } from '../schema/collections.ts';
 import type { RecurringRule, Transaction } from '../schema/registry.ts';
-import { addDays, dateToUtc, formatUtcDate } from './calendar.ts';
+import { addDays, dateToUtc, formatUtcDate } from '../date/date.ts';
 import { rollToWorkingDay } from './working-days.ts';
 import type { Roll } from './working-days.ts';
 

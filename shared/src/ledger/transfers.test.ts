@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account, Transaction } from '../schema/registry.ts';
-import { addDays, daysBetween } from './calendar.ts';
+import { addDays, daysBetween } from '../date/date.ts';
 import { makeAccount, makeTx, seededRandom, testId } from './__fixtures__/ledger-data.ts';
 import {
   TransferError, confirmTransfer, detectTransfers, pairKey, rejectSuggestion, transferLegs, unlinkTransfer,

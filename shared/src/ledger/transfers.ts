@@ -1,6 +1,6 @@
 import { convertMinor } from '../money/money.ts';
 import type { Account, Transaction } from '../schema/registry.ts';
-import { addDays, daysBetween } from './calendar.ts';
+import { addDays, daysBetween } from '../date/date.ts';
 import { lookupRate } from './fx.ts';
 import type { FxRates } from './fx.ts';
 import { textSimilarity } from './text.ts';

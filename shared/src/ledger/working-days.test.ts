@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dateToUtc, daysBetween, isCalendarDate, lastDayOfMonth, weekday } from './calendar.ts';
+import { addDays } from '../date/date.ts';
 import { isWorkingDay, lastWorkingDayOfMonth, rollToWorkingDay } from './working-days.ts';
-
-describe('calendar dates', () => {
-  it('parses only real days', () => {
-    expect(dateToUtc('2026-03-29').toISOString()).toBe('2026-03-29T00:00:00.000Z');
-    expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(isCalendarDate('2026-02-29')).toBe(false);
-    expect(isCalendarDate('2026-13-01')).toBe(false);
-    expect(isCalendarDate('26-01-01')).toBe(false);
-    expect(() => dateToUtc('2026-04-31')).toThrow(/No such day/);
-  });
-
-  it('adds days across month ends, leap days and clock changes', () => {
-    expect(addDays('2026-03-28', 1)).toBe('2026-03-29');
-    expect(addDays('2026-03-29', 1)).toBe('2026-03-30');
-    expect(addDays('2026-10-25', 1)).toBe('2026-10-26');
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
-    expect(daysBetween('2026-03-28', '2026-03-31')).toBe(3);
-    expect(daysBetween('2026-03-31', '2026-03-28')).toBe(-3);
-    expect(() => addDays('2026-01-01', 0.5)).toThrow();
-  });
-
-  it('knows weekdays and month ends', () => {
-    expect(weekday('2026-01-01')).toBe(4); // Thursday
-    expect(lastDayOfMonth(2026, 2)).toBe('2026-02-28');
-    expect(lastDayOfMonth(2028, 2)).toBe('2028-02-29');
-    expect(() => lastDayOfMonth(2026, 13)).toThrow();
-  });
-});
 
 describe('working days', () => {
   it('treats weekends and listed holidays as non-working', () => {

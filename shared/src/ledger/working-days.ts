@@ -1,4 +1,4 @@
-import { addDays, lastDayOfMonth, weekday } from './calendar.ts';
+import { addDays, lastDayOfMonth, weekday } from '../date/date.ts';
 
 /**
  * RRULE for "the last weekday (Mon–Fri) of each month". RRULE cannot know bank holidays, so when a

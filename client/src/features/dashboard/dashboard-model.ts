@@ -128,25 +128,3 @@ export function fxSeriesFor(currencies: Iterable<string>, baseCurrency: string):
   return [...out].sort();
 }
 
-/** Today's calendar date in a time zone (the settings' zone; the device's when absent or unknown). */
-export function todayIn(timeZone: string | undefined, now: Date = new Date()): string {
-  try {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-    return `${get('year')}-${get('month')}-${get('day')}`;
-  } catch {
-    return todayIn(undefined, now);
-  }
-}
-
-/** 'YYYY-MM' moved by `delta` months. */
-export function shiftMonth(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
-
-export function monthLabel(month: string, locale = 'en-GB'): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
-}

@@ -1,3 +1,4 @@
+import { dateLabel } from '@mymidas/shared/date';
 import { formatMoney } from '@mymidas/shared/money';
 
 /** Minor units as text for people ("£1,234.56"); the sign is kept. */
@@ -7,6 +8,5 @@ export function moneyText(amount: number, currency: string): string {
 
 /** A date 'YYYY-MM-DD' as "3 Nov 2026". */
 export function dayText(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateLabel(date);
 }

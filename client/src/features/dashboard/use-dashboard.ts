@@ -8,7 +8,8 @@ import { useComputeStore } from '../../app/compute-store.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import type { Overview } from '../../compute/snapshot/snapshot-engine.ts';
-import { accountRows, fxSeriesFor, monthFigures, netWorthOf, shiftMonth, todayIn } from './dashboard-model.ts';
+import { addDays, addMonths, monthOf, todayIn } from '@mymidas/shared/date';
+import { accountRows, fxSeriesFor, monthFigures, netWorthOf } from './dashboard-model.ts';
 import type { AccountRow, MonthFigures, NetWorthFigures } from './dashboard-model.ts';
 
 export type DashboardState =
@@ -45,8 +46,8 @@ export interface UseDashboardReturn {
 const RATE_WINDOWS_DAYS = [14, 400, 100_000];
 
 function daysBefore(date: string, days: number): string {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - days * 86_400_000;
-  return new Date(Math.max(t, Date.UTC(1900, 0, 1))).toISOString().slice(0, 10);
+  const before = addDays(date, -Math.min(days, 1_000_000));
+  return before < '1900-01-01' ? '1900-01-01' : before;
 }
 
 /**
@@ -80,7 +81,7 @@ export function useDashboard(): UseDashboardReturn {
   const settings = shallowRef<Settings | null | undefined>(undefined);
   const view = shallowRef<DashboardView | null>(null);
   const error = ref<string | null>(null);
-  const month = ref(todayIn(undefined).slice(0, 7));
+  const month = ref(monthOf(todayIn(undefined)));
   let monthChosen = false;
   let subscriptions: Subscription[] = [];
 
@@ -126,7 +127,7 @@ export function useDashboard(): UseDashboardReturn {
     if (mine === 1) performance.mark('mymidas:dashboard-request');
     const base = prefs?.baseCurrency ?? 'GBP';
     const today = todayIn(prefs?.timezone);
-    if (!monthChosen) month.value = today.slice(0, 7);
+    if (!monthChosen) month.value = monthOf(today);
     try {
       const [overview, rates] = await Promise.all([
         session.worker.api.overview({
@@ -192,11 +193,11 @@ export function useDashboard(): UseDashboardReturn {
     db,
     previousMonth() {
       monthChosen = true;
-      month.value = shiftMonth(month.value, -1);
+      month.value = addMonths(month.value, -1);
     },
     nextMonth() {
       monthChosen = true;
-      month.value = shiftMonth(month.value, 1);
+      month.value = addMonths(month.value, 1);
     },
   };
 }

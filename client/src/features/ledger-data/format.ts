@@ -1,14 +1,10 @@
+import { dateLabel } from '@mymidas/shared/date';
 import { formatMoney, minorToDecimalString, parseMinor } from '@mymidas/shared/money';
 
-/** Helpers for amounts and dates in forms and lists. Amounts stay integer minor units throughout. */
-
-/** Today's calendar date on this device, as YYYY-MM-DD (never shifted through UTC). */
-export function todayLocal(now: Date = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, '0');
-  const d = String(now.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
-}
+/**
+ * Helpers for amounts and dates in forms and lists. Amounts stay integer minor units throughout; dates
+ * (today, arithmetic, labels) come from @mymidas/shared/date.
+ */
 
 /**
  * Reads what a person typed as an amount ("1,234.50", "£12", "-3.2", " 7 ") into minor units.
@@ -42,11 +38,9 @@ export function money(amount: number, currency: string): string {
   return f(amount);
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** "Wed 25 Nov 2026" for a calendar date (read as a date, not an instant). */
+/** "Wed, 25 Nov 2026" for a calendar date (read as a date, not an instant). */
 export function formatDay(date: string): string {
-  return dayFormat.format(new Date(`${date}T00:00:00Z`));
+  return dateLabel(date, { weekday: true });
 }
 
 export const COMMON_CURRENCIES = ['GBP', 'EUR', 'USD', 'CHF', 'JPY', 'CAD', 'AUD', 'NZD', 'SEK', 'NOK', 'DKK', 'PLN', 'HKD', 'SGD', 'INR', 'ZAR', 'BTC', 'ETH'] as const;

@@ -4,7 +4,8 @@ import type { Account, Transaction } from '@mymidas/shared/schema';
 import { ACCOUNT_TYPE_GROUPS, ACCOUNT_TYPE_LABELS, CREDIT_TYPES, groupAccountsByType, isLiability, nextSortOrder, reorderAccounts, sortAccounts } from './accounts-model.ts';
 import { CATEGORY_ICONS, categoryIconPath } from './category-icons.ts';
 import { CATEGORY_TREE } from '../../../../shared/src/demo/catalogue.ts';
-import { amountInputText, money, parseAmountInput, todayLocal } from './format.ts';
+import { todayLocal } from '@mymidas/shared/date';
+import { amountInputText, money, parseAmountInput } from './format.ts';
 import { describeAction, undoPlan } from './undo.ts';
 
 function acc(n: number, over: Partial<Account> = {}): Account {

@@ -6,14 +6,13 @@ import type { Account, CategorisationRule, Category, Quote, Settings, Transactio
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import type { ConvertedBalance, NetWorth } from '@mymidas/shared/ledger/balances';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
-import { addDays } from '@mymidas/shared/ledger/calendar';
+import { addDays, todayLocal } from '@mymidas/shared/date';
 import { compileRule, learnMerchantCategories } from '@mymidas/shared/ledger/rules';
 import type { CompiledRule, MerchantModel } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import { replicaClock, type DeviceClock } from '../../sync/clock.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
-import { todayLocal } from './format.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
 import { readRows, stripInternal } from './replica-read.ts';
 import { ledgerWrites } from './ledger-writes.ts';

@@ -6,8 +6,7 @@ import { REPLICA_PORT } from '../../app/injection.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import { portFor, until as untilWith } from '../../testing/test-port.ts';
-import { addDays } from '../../../../shared/src/ledger/calendar.ts';
-import { todayLocal } from '../transfers/today.ts';
+import { addDays, todayLocal } from '@mymidas/shared/date';
 import RecurringPage from './RecurringPage.vue';
 import { createRecurring, loadRecurring } from './recurring-data.ts';
 

@@ -3,7 +3,7 @@ import {
   confirmOccurrence, editOccurrence, postDueOccurrences, skipOccurrence, splitRuleAt, upcomingOccurrences, validateRecurringRule,
 } from '../../../../shared/src/ledger/recurring.ts';
 import type { OccurrenceChanges, RecurringRuleDraft, SeriesChanges, TransactionDraft, UpcomingOccurrence } from '../../../../shared/src/ledger/recurring.ts';
-import { addDays } from '../../../../shared/src/ledger/calendar.ts';
+import { addDays } from '@mymidas/shared/date';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { nameBasedId, newId } from '../../db/ids.ts';
 import { stampAfter } from '../../sync/clock.ts';

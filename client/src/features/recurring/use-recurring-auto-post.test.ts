@@ -4,8 +4,7 @@ import { REPLICA_PORT } from '../../app/injection.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import { portFor } from '../../testing/test-port.ts';
-import { addDays } from '../../../../shared/src/ledger/calendar.ts';
-import { todayLocal } from '../transfers/today.ts';
+import { addDays, todayLocal } from '@mymidas/shared/date';
 import { createRecurring } from './recurring-data.ts';
 import { useRecurringAutoPost } from './use-recurring-auto-post.ts';
 

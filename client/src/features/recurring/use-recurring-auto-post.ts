@@ -1,6 +1,6 @@
 import { onScopeDispose, ref, watch } from 'vue';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
-import { todayLocal } from '../transfers/today.ts';
+import { todayLocal } from '@mymidas/shared/date';
 import type { PostingSummary } from './recurring-data.ts';
 
 /**

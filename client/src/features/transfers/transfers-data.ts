@@ -1,6 +1,6 @@
 import { convertMinor } from '@mymidas/shared/money';
 import type { Account, Category, Quote, Transaction } from '@mymidas/shared/schema';
-import { addDays } from '../../../../shared/src/ledger/calendar.ts';
+import { addDays } from '@mymidas/shared/date';
 import { latestFxRates, lookupRate } from '../../../../shared/src/ledger/fx.ts';
 import type { FxRate, FxRates } from '../../../../shared/src/ledger/fx.ts';
 import { confirmTransfer, detectTransfers, rejectSuggestion, transferLegs, TransferError } from '../../../../shared/src/ledger/transfers.ts';
@@ -14,7 +14,7 @@ import { ledgerWrites } from '../ledger-data/ledger-writes.ts';
  * detection (shared/src/ledger/transfers.ts) suggests among unpaired transactions.
  */
 
-export { todayLocal } from './today.ts';
+export { todayLocal } from '@mymidas/shared/date';
 
 /** The category transfers get: the first visible category of kind "transfer", or none. */
 export function transferCategory(categories: readonly Category[]): Category | null {
