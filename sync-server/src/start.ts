@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { createApp } from './http/app.ts';
-import { startPurgeJob } from './replication/purge-job.ts';
+import { AttachmentStore } from './attachments/store.ts';
+import { dailyPurge, startPurgeJob } from './replication/purge-job.ts';
 import { ReplicationService } from './replication/service.ts';
 import { openServices } from './services.ts';
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     console.log(`MyMidas ${services.version} listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} — storage: ${where}`);
   });
   const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
-  const stopPurge = startPurgeJob({ purge: () => replication.purgeDeleted() });
+  const stopPurge = startPurgeJob({ purge: dailyPurge(replication, new AttachmentStore({ db: services.db, cipher: services.cipher })) });
   const stop = (): void => {
     stopPurge();
     server.close(() => void services.close().then(() => process.exit(0)));

@@ -33,7 +33,7 @@ function idParam(raw: unknown): string {
 /** POST/GET /attachments/:id — bytes outside the document stream, sealed at rest (docs/sync-protocol.md). */
 export function attachmentRoutes(services: Services): Router {
   const router = Router();
-  const store = new AttachmentStore({ db: services.db, cipher: services.cipher });
+  const store = new AttachmentStore({ db: services.db, cipher: services.cipher, quotaBytes: services.config.attachmentQuotaBytes });
   const auth = requireUser({ keys: services.keys, db: services.db });
 
   router.post('/attachments/:id', auth, rawBody(), async (req, res) => {
@@ -46,6 +46,9 @@ export function attachmentRoutes(services: Services): Router {
       throw new AppError(415, 'unsupported-attachment-type', 'This file type is not accepted', `Attachments must be ${ACCEPTED_ATTACHMENT_TEXT} files; the content of this file is none of them.`, { accepted: ATTACHMENT_TYPES });
     }
     const outcome = await store.put(userId, id, type, bytes, { ip: clientIp(req), userAgent: req.get('user-agent') ?? '' });
+    if (typeof outcome === 'object') {
+      throw new AppError(413, 'attachment-quota-exceeded', 'Attachment storage is full', `Your attachments may take at most ${outcome.quotaBytes} bytes on this server; ${outcome.usedBytes} are used, and this file needs ${bytes.length}. Delete attachments you no longer need, or ask the server's operator to raise ATTACHMENT_QUOTA_BYTES.`, { quotaBytes: outcome.quotaBytes, usedBytes: outcome.usedBytes });
+    }
     if (outcome === 'taken') throw AppError.conflict('This attachment id is already used, with different content. Attachments cannot be replaced; upload under a new id.', 'attachment-exists');
     res.status(outcome === 'created' ? 201 : 200).json({ id, mimeType: type, size: bytes.length });
   });

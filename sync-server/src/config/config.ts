@@ -41,7 +41,9 @@ const envSchema = z.object({
   BASE_CURRENCY: z.string().regex(CURRENCY_CODE, 'must be an ISO 4217 code such as GBP').default('GBP'),
   ALLOW_REGISTRATION: bool.default(false),
   ENABLE_DEMO: bool.default(false),
+  ATTACHMENT_QUOTA_BYTES: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1024 ** 3),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   TRUST_PROXY: z.string().optional(),
   CORS_ORIGINS: z.string().optional(),
   DATA_DIR: z.string().default('data'),
@@ -64,8 +66,12 @@ export interface Config {
   allowRegistration: boolean;
   /** Mounts `POST /api/v1/demo/server-owned` (for `npm run demo`); never in production. */
   enableDemo: boolean;
+  /** Attachment bytes each user may store (default 1 GiB); an upload past it is refused with a 413. */
+  attachmentQuotaBytes: number;
   /** How many proxy hops' X-Forwarded-For entries to believe (0: none; the socket address is the client). */
   trustProxyHops: number;
+  /** Absolute lifetime of a session in days (default 30): after it the password is needed, however often it was refreshed. */
+  sessionMaxDays: number;
   /** Or: believe X-Forwarded-For only from these addresses/CIDRs (or loopback, linklocal, uniquelocal). */
   trustedProxies: string[];
   corsOrigins: string[];
@@ -127,7 +133,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     baseCurrency: e.BASE_CURRENCY,
     allowRegistration: e.ALLOW_REGISTRATION,
     enableDemo: e.ENABLE_DEMO,
+    attachmentQuotaBytes: e.ATTACHMENT_QUOTA_BYTES,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    sessionMaxDays: e.SESSION_MAX_DAYS,
     trustedProxies,
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     dataDir: resolve(cwd, e.DATA_DIR),

@@ -1,9 +1,25 @@
 /**
  * The daily purge of soft-deleted rows (and their attachment bytes) past the retention period
- * (ReplicationService.purgeDeleted, docs/sync-protocol.md "Deletes and retention"). The first run is a
+ * (ReplicationService.purgeDeleted, docs/sync-protocol.md "Deletes and retention") and of attachment
+ * bytes uploaded without a record (dailyPurge). The first run is a
  * minute after start, so a server that restarts daily still purges; a failed run is logged and the next
  * one comes on schedule. Timers are unref'd: the job never keeps the process alive.
  */
+
+/**
+ * One run's work: soft-deleted rows past retention (with their attachment bytes), then attachment bytes
+ * that no record names once their grace period is over (AttachmentStore.purgeOrphans), so uploading bytes
+ * without ever pushing their record cannot fill the disk for ever.
+ */
+export function dailyPurge(
+  replication: { purgeDeleted(): Promise<Record<string, number>> },
+  attachments: { purgeOrphans(): Promise<number> },
+): () => Promise<Record<string, number>> {
+  return async () => {
+    const counts = await replication.purgeDeleted();
+    return { ...counts, 'attachment_blobs without a record': await attachments.purgeOrphans() };
+  };
+}
 
 export const PURGE_INTERVAL_MS = 24 * 60 * 60 * 1000;
 export const PURGE_FIRST_DELAY_MS = 60 * 1000;
