@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from '../audit/audit.ts';
 import { AppError } from '../http/errors.ts';
 import type { LimitStore } from '../limits/store.ts';
@@ -38,13 +38,40 @@ export interface Session {
   accessToken: string;
   expiresIn: number;
   refreshToken: string;
+  /** When the refresh token stops working (its own 7 days, or the session's absolute end if sooner). */
+  refreshExpiresAt: Date;
   userId: string;
+  /**
+   * Given once, at sign-in: the second refresh factor. The device keeps it sealed under its data key and
+   * sends it with every refresh, so a locked device (no key in memory) cannot refresh.
+   */
+  deviceSecret?: string;
 }
 
 const invalidCredentials = () => new AppError(401, 'invalid-credentials', 'Sign-in failed', 'The e-mail or password is wrong.');
+const sessionEnded = () => AppError.unauthorized('The session has ended. Sign in again.', 'session-ended');
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+function deviceSecretHash(secret: string): string {
+  return createHash('sha256').update('mymidas-device-secret:' + secret).digest('hex');
+}
+
+/** Whether `secret` hashes to `storedHash`, in constant time (both are SHA-256 hex, so equal length). */
+function secretMatches(secret: string | undefined, storedHash: string | null): boolean {
+  if (!secret || !storedHash) return false;
+  const given = Buffer.from(deviceSecretHash(secret));
+  const stored = Buffer.from(storedHash);
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** What a token of a family carries over when it rotates. */
+interface FamilyBinding {
+  deviceSecretHash: string;
+  /** null: a new family, which ends SESSION_MAX_DAYS from now. */
+  sessionExpiresAt: Date | null;
 }
 
 export class AuthService {
@@ -224,60 +251,95 @@ export class AuthService {
     });
   }
 
-  private async issueToken(sql: Sql, userId: string, familyId: string, client: ClientInfo): Promise<{ id: string; token: string }> {
+  /** Days a session lasts from sign-in, however often it is refreshed. */
+  private get sessionMaxDays(): number {
+    return this.deps.services.config.sessionMaxDays;
+  }
+
+  private async issueToken(sql: Sql, userId: string, familyId: string, binding: FamilyBinding, client: ClientInfo): Promise<{ id: string; token: string; expiresAt: Date }> {
     const id = randomUUID();
     const token = randomBytes(32).toString('base64url');
-    await sql.query(
-      `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, user_agent, ip)
-       VALUES ($1, $2, $3, $4, now() + make_interval(days => ${REFRESH_TOKEN_DAYS}), $5, $6)`,
-      [id, userId, familyId, tokenHash(token), client.userAgent.slice(0, 300), client.ip],
+    const row = await sql.query<{ expires_at: Date }>(
+      `WITH s AS (SELECT COALESCE($7::timestamptz, now() + make_interval(days => $8::int)) AS session_end)
+       INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, user_agent, ip, device_secret_hash, session_expires_at)
+       SELECT $1, $2, $3, $4, LEAST(now() + make_interval(days => ${REFRESH_TOKEN_DAYS}), s.session_end), $5, $6, $9, s.session_end FROM s
+       RETURNING expires_at`,
+      [id, userId, familyId, tokenHash(token), client.userAgent.slice(0, 300), client.ip, binding.sessionExpiresAt, this.sessionMaxDays, binding.deviceSecretHash],
     );
-    return { id, token };
+    return { id, token, expiresAt: new Date(row.rows[0]!.expires_at) };
   }
 
   private async startFamily(sql: Sql, userId: string, client: ClientInfo): Promise<Session & { familyId: string }> {
     const familyId = randomUUID();
-    const { token } = await this.issueToken(sql, userId, familyId, client);
+    const deviceSecret = randomBytes(32).toString('base64url');
+    const { token, expiresAt } = await this.issueToken(sql, userId, familyId, { deviceSecretHash: deviceSecretHash(deviceSecret), sessionExpiresAt: null }, client);
     const accessToken = await signAccessToken(this.deps.services.keys, { userId, familyId });
-    return { accessToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshToken: token, userId, familyId };
+    return { accessToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshToken: token, refreshExpiresAt: expiresAt, userId, familyId, deviceSecret };
   }
 
   /**
    * Rotates the refresh token. A token used once before, within REFRESH_GRACE_MS, may mint one sibling
    * (two tabs refreshing at once); any other second use — after the grace, or a third use — means it was
    * stolen (or replayed): the whole family is revoked and the event audited.
+   *
+   * The cookie alone is not enough: the request must also carry the family's device secret (given at
+   * sign-in, kept sealed by the device under its data key). Without it, or with a wrong one, nothing is
+   * minted and the token is not spent (a locked tab of the owner's must not sign the device out). Past the
+   * session's absolute end (SESSION_MAX_DAYS from sign-in) the family is ended: the password is needed.
    */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
+  async refresh(refreshToken: string, deviceSecret: string | undefined, client: ClientInfo): Promise<Session> {
     const hash = tokenHash(refreshToken);
     const owner = (await this.db.withUser(null, (sql) => sql.query<{ u: string | null }>('SELECT auth_refresh_owner($1) AS u', [hash]))).rows[0]?.u;
-    if (!owner) throw AppError.unauthorized('The session has ended. Sign in again.', 'session-ended');
+    if (!owner) throw sessionEnded();
     const result = await this.db.withUser(owner, async (sql) => {
       const row = (
-        await sql.query<{ id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean; grace_sibling: string | null }>(
-          'SELECT id, family_id, used_at, revoked_at, expires_at < now() AS expired, grace_sibling FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+        await sql.query<{
+          id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean; grace_sibling: string | null;
+          device_secret_hash: string | null; session_expires_at: Date | null; session_over: boolean;
+        }>(
+          `SELECT id, family_id, used_at, revoked_at, expires_at < now() AS expired, grace_sibling, device_secret_hash, session_expires_at,
+                  (session_expires_at IS NULL OR session_expires_at <= now()) AS session_over
+             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
           [hash],
         )
       ).rows[0];
       if (!row || row.revoked_at || row.expired) return { kind: 'ended' as const };
+      if (row.session_over) {
+        await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
+        await audit(sql, { userId: owner, action: 'auth.session.expired', entity: 'session', entityId: row.family_id, ...client });
+        return { kind: 'over' as const };
+      }
       const late = row.used_at !== null && Date.now() - new Date(row.used_at).getTime() > (this.deps.refreshGraceMs ?? REFRESH_GRACE_MS);
       if (row.used_at && (late || row.grace_sibling)) {
         await sql.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
         await audit(sql, { userId: owner, action: 'auth.refresh.reuse-detected', entity: 'session', entityId: row.family_id, details: { withinGrace: !late }, ...client });
         return { kind: 'reuse' as const };
       }
-      const next = await this.issueToken(sql, owner, row.family_id, client);
+      if (!secretMatches(deviceSecret, row.device_secret_hash)) {
+        await audit(sql, { userId: owner, action: 'auth.refresh.device-refused', entity: 'session', entityId: row.family_id, details: { secretGiven: Boolean(deviceSecret) }, ...client });
+        return { kind: 'device' as const };
+      }
+      const next = await this.issueToken(sql, owner, row.family_id, { deviceSecretHash: row.device_secret_hash!, sessionExpiresAt: row.session_expires_at }, client);
       if (!row.used_at) await sql.query('UPDATE refresh_tokens SET used_at = now(), replaced_by = $2 WHERE id = $1', [row.id, next.id]);
       else await sql.query('UPDATE refresh_tokens SET grace_sibling = $2 WHERE id = $1', [row.id, next.id]);
       await audit(sql, { userId: owner, action: row.used_at ? 'auth.refresh.concurrent' : 'auth.refresh', entity: 'session', entityId: row.family_id, ...client });
       const accessToken = await signAccessToken(this.deps.services.keys, { userId: owner, familyId: row.family_id });
-      return { kind: 'ok' as const, session: { accessToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshToken: next.token, userId: owner } };
+      return { kind: 'ok' as const, session: { accessToken, expiresIn: ACCESS_TOKEN_SECONDS, refreshToken: next.token, refreshExpiresAt: next.expiresAt, userId: owner } };
     });
     if (result.kind === 'ok') return result.session;
     if (result.kind === 'reuse') {
       this.revoked(owner);
       throw AppError.unauthorized('This sign-in was used twice, so every session of it has been ended. Sign in again.', 'refresh-reuse');
     }
-    throw AppError.unauthorized('The session has ended. Sign in again.', 'session-ended');
+    if (result.kind === 'device') {
+      // 403, not 401: the session itself is not ended, so the route leaves the cookie in place.
+      throw new AppError(403, 'device-locked', 'Unlock this device first', 'Renewing the session needs this device to be unlocked. Unlock it with your password, or sign in again.');
+    }
+    if (result.kind === 'over') {
+      this.revoked(owner);
+      throw AppError.unauthorized(`Sessions last at most ${this.sessionMaxDays} days. Sign in again with your password.`, 'session-ended');
+    }
+    throw sessionEnded();
   }
 
   async logout(refreshToken: string | undefined, client: ClientInfo): Promise<void> {
@@ -298,7 +360,34 @@ export class AuthService {
     return res.rowCount;
   }
 
-  async logoutAll(userId: string, client: ClientInfo): Promise<void> {
+  /**
+   * A fresh re-authentication for the settings that could lock the owner out (two-factor, backup codes,
+   * password, ending every session): the account's password, checked with Argon2 now. An access token
+   * alone is not enough. A wrong password counts toward the account's sign-in lockout like a failed
+   * sign-in; while the account is locked nothing is checked or counted.
+   */
+  async reauthenticate(userId: string, password: string | undefined, client: ClientInfo): Promise<void> {
+    if (!password) throw new AppError(403, 'reauth-required', 'Password needed', 'Enter your password to change this.');
+    const start = await this.accounts.begin(userId);
+    if (start.locked) {
+      await this.db.withUser(userId, (sql) => audit(sql, { userId, action: 'auth.reauth.fail', details: { reason: 'locked' }, ...client }));
+      throw new AppError(403, 'account-locked', 'Too many wrong passwords', 'Too many wrong passwords. Wait a few minutes, then try again.');
+    }
+    const hash = (await this.db.withUser(userId, (sql) => sql.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [userId]))).rows[0]?.h;
+    const ok = await verifyPassword(hash ?? (await dummyHash(this.deps.hashParams)), password);
+    if (ok && hash) {
+      await this.accounts.forgive(start.attempt);
+      return;
+    }
+    await this.db.withUser(userId, async (sql) => {
+      await audit(sql, { userId, action: 'auth.reauth.fail', details: { reason: 'wrong-password' }, ...client });
+      if (start.attempt.setUntil > 0) await audit(sql, { userId, action: 'auth.lockout', ...client });
+    });
+    throw new AppError(403, 'wrong-password', 'Not allowed', 'The password is wrong.');
+  }
+
+  async logoutAll(userId: string, password: string | undefined, client: ClientInfo): Promise<void> {
+    await this.reauthenticate(userId, password, client);
     await this.db.withUser(userId, async (sql) => {
       const n = await this.revokeSessions(sql, userId);
       await audit(sql, { userId, action: 'auth.logout-all', details: { sessions: n }, ...client });
@@ -308,8 +397,7 @@ export class AuthService {
 
   async changePassword(userId: string, familyId: string, current: string, next: string, client: ClientInfo): Promise<void> {
     const u = await this.me(userId);
-    const hash = (await this.db.withUser(userId, (sql) => sql.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [userId]))).rows[0]!.h;
-    if (!(await verifyPassword(hash, current))) throw new AppError(403, 'wrong-password', 'Not allowed', 'The current password is wrong.');
+    await this.reauthenticate(userId, current, client);
     const problem = passwordProblem(next, u.email);
     if (problem) throw new AppError(422, 'weak-password', 'The password is not strong enough', problem, { errors: [{ path: 'body.newPassword', message: problem }] });
     const fresh = await hashPassword(next, this.deps.hashParams);
@@ -327,7 +415,8 @@ export class AuthService {
     return { id: u.id, email: u.email, totpEnabled: u.totp_enabled, createdAt: new Date(u.created_at).toISOString() };
   }
 
-  async totpEnrol(userId: string): Promise<{ secret: string; otpauthUri: string }> {
+  async totpEnrol(userId: string, password: string | undefined, client: ClientInfo): Promise<{ secret: string; otpauthUri: string }> {
+    await this.reauthenticate(userId, password, client);
     const me = await this.me(userId);
     if (me.totpEnabled) throw AppError.conflict('Two-factor sign-in is already on. Turn it off first to enrol a new device.', 'totp-enabled');
     const secret = newTotpSecret();
@@ -336,16 +425,15 @@ export class AuthService {
     return { secret, otpauthUri: otpauthUri(me.email, secret) };
   }
 
-  async totpConfirm(userId: string, familyId: string, code: string, client: ClientInfo): Promise<{ backupCodes: string[] }> {
+  async totpConfirm(userId: string, familyId: string, password: string | undefined, code: string, client: ClientInfo): Promise<{ backupCodes: string[] }> {
+    await this.reauthenticate(userId, password, client);
     return this.db.withUser(userId, async (sql) => {
       const u = (await sql.query<{ totp_secret: Uint8Array | null; totp_enabled: boolean }>('SELECT totp_secret, totp_enabled FROM users WHERE id = $1 FOR UPDATE', [userId])).rows[0];
       if (!u?.totp_secret || u.totp_enabled) throw AppError.conflict('Start enrolment first.', 'totp-not-enrolling');
       const secret = this.deps.services.cipher.decrypt(u.totp_secret, 'users', userId, 'totp_secret');
       const step = matchTotp(secret, code.trim(), null);
       if (step === null) throw new AppError(422, 'invalid-totp', 'The code is wrong', 'The code does not match. Check the time on your phone and try the next code.');
-      const codes = newBackupCodes();
-      await sql.query('DELETE FROM backup_codes WHERE user_id = $1', [userId]);
-      for (const c of codes) await sql.query('INSERT INTO backup_codes (id, user_id, code_hash) VALUES ($1, $2, $3)', [randomUUID(), userId, hashBackupCode(normaliseBackupCode(c)!)]);
+      const codes = await this.replaceBackupCodes(sql, userId);
       await sql.query('UPDATE users SET totp_enabled = true, totp_last_step = $2 WHERE id = $1', [userId, step]);
       const n = await this.revokeSessions(sql, userId, familyId);
       await audit(sql, { userId, action: 'auth.totp.enabled', details: { otherSessionsEnded: n }, ...client });
@@ -356,9 +444,27 @@ export class AuthService {
     });
   }
 
-  async totpDisable(userId: string, familyId: string, password: string, code: string, client: ClientInfo): Promise<void> {
-    const hash = (await this.db.withUser(userId, (sql) => sql.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [userId]))).rows[0]!.h;
-    if (!(await verifyPassword(hash, password))) throw new AppError(403, 'wrong-password', 'Not allowed', 'The password is wrong.');
+  private async replaceBackupCodes(sql: Sql, userId: string): Promise<string[]> {
+    const codes = newBackupCodes();
+    await sql.query('DELETE FROM backup_codes WHERE user_id = $1', [userId]);
+    for (const c of codes) await sql.query('INSERT INTO backup_codes (id, user_id, code_hash) VALUES ($1, $2, $3)', [randomUUID(), userId, hashBackupCode(normaliseBackupCode(c)!)]);
+    return codes;
+  }
+
+  /** Ten new backup codes (the old ones stop working); needs the password and two-factor sign-in on. */
+  async regenerateBackupCodes(userId: string, password: string | undefined, client: ClientInfo): Promise<{ backupCodes: string[] }> {
+    await this.reauthenticate(userId, password, client);
+    return this.db.withUser(userId, async (sql) => {
+      const u = (await sql.query<{ totp_enabled: boolean }>('SELECT totp_enabled FROM users WHERE id = $1 FOR UPDATE', [userId])).rows[0];
+      if (!u?.totp_enabled) throw AppError.conflict('Two-factor sign-in is off, so there are no backup codes to renew.', 'totp-not-enabled');
+      const codes = await this.replaceBackupCodes(sql, userId);
+      await audit(sql, { userId, action: 'auth.backup-codes.renewed', ...client });
+      return { backupCodes: codes };
+    });
+  }
+
+  async totpDisable(userId: string, familyId: string, password: string | undefined, code: string, client: ClientInfo): Promise<void> {
+    await this.reauthenticate(userId, password, client);
     if (!(await this.checkSecondFactor(userId, code, client))) throw new AppError(403, 'invalid-totp', 'Not allowed', 'The code is wrong or was already used.');
     await this.db.withUser(userId, async (sql) => {
       await sql.query('UPDATE users SET totp_enabled = false, totp_secret = NULL, totp_last_step = NULL WHERE id = $1', [userId]);
