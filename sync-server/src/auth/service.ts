@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { audit } from '../audit/audit.ts';
 import { AppError } from '../http/errors.ts';
+import { ipKey } from '../limits/rate-limit.ts';
 import type { LimitStore } from '../limits/store.ts';
 import type { Services } from '../services.ts';
 import type { Sql } from '../store/database.ts';
@@ -118,7 +119,7 @@ export class AuthService {
   }
 
   private async ipLockedUntil(ip: string): Promise<number> {
-    return this.deps.limits.get(`lock:ip:${ip}`);
+    return this.deps.limits.get(`lock:ip:${ipKey(ip)}`);
   }
 
   /**
@@ -130,10 +131,10 @@ export class AuthService {
     const l = this.lockout;
     const now = this.clock();
     const cap = l.ipThreshold + 16;
-    const w = await limits.hit(`fail:ip:${ip}`, cap, l.failureMemoryMs, now);
+    const w = await limits.hit(`fail:ip:${ipKey(ip)}`, cap, l.failureMemoryMs, now);
     const n = w.allowed ? cap - w.remaining : cap;
     const ms = lockLengthMs(l, n, l.ipThreshold);
-    if (ms > 0) await limits.setUntil(`lock:ip:${ip}`, now + ms);
+    if (ms > 0) await limits.setUntil(`lock:ip:${ipKey(ip)}`, now + ms);
     return ms > 0;
   }
 

@@ -1,3 +1,4 @@
+import { ipKey } from '../limits/rate-limit.ts';
 import type { Services } from '../services.ts';
 import { AuthService } from './service.ts';
 
@@ -17,6 +18,6 @@ export interface UnlockResult {
 export async function unlockAccount(services: Services, email: string, ip?: string): Promise<UnlockResult> {
   const auth = new AuthService({ services, limits: services.limits });
   const account = await auth.unlock(email, { ip: 'console', userAgent: 'mymidas unlock' });
-  if (ip) await services.limits.del(`fail:ip:${ip}`, `lock:ip:${ip}`);
+  if (ip) await services.limits.del(`fail:ip:${ipKey(ip)}`, `lock:ip:${ipKey(ip)}`);
   return { account, ...(ip ? { ip } : {}) };
 }

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../http/errors.ts';
 import type { LimitStore } from './store.ts';
@@ -22,6 +23,22 @@ export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+/**
+ * The key per-IP limits and lockouts count against: an IPv4 address as it is, an IPv6 address by its /64
+ * (one subscriber's usual allocation, so rotating through it does not give an attacker fresh counters),
+ * an IPv4-mapped IPv6 address as its IPv4 address.
+ */
+export function ipKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 export async function applyLimit(store: LimitStore, policy: RatePolicy, key: string, res: { setHeader(n: string, v: string): void }): Promise<void> {
   const r = await store.hit(`rl:${policy.name}:${key}`, policy.limit, policy.windowMs);
   const resetS = Math.ceil(r.resetMs / 1000);
@@ -34,7 +51,7 @@ export async function applyLimit(store: LimitStore, policy: RatePolicy, key: str
 }
 
 /** Sliding-window limit keyed by client IP (or by the signed-in user when `byUser` finds one). */
-export function rateLimit(store: LimitStore, policy: RatePolicy, keyOf: (req: Request, locals: Record<string, unknown>) => string = (req) => clientIp(req)): RequestHandler {
+export function rateLimit(store: LimitStore, policy: RatePolicy, keyOf: (req: Request, locals: Record<string, unknown>) => string = (req) => ipKey(clientIp(req))): RequestHandler {
   return async (req, res, next) => {
     try {
       await applyLimit(store, policy, keyOf(req, res.locals), res);
