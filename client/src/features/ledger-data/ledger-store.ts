@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
+import { auditTime } from 'rxjs/operators';
 import { accountSchema, categorySchema } from '@mymidas/shared/schema';
 import type { Account, CategorisationRule, Category, Quote, Settings, Transaction } from '@mymidas/shared/schema';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
@@ -15,6 +16,7 @@ import { replicaClock, type DeviceClock } from '../../sync/clock.ts';
 import { nextSortOrder, sortAccounts } from './accounts-model.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
 import { readRows, stripInternal } from './replica-read.ts';
+import { readLatestFxQuotes } from './fx-read.ts';
 import { ledgerWrites } from './ledger-writes.ts';
 import type { CommitResult, LedgerChange, LedgerWrites } from './ledger-writes.ts';
 import type { UndoEntry } from './undo.ts';
@@ -81,6 +83,14 @@ export const useLedgerStore = defineStore('ledger', () => {
     rules.value = [];
   }
 
+  /** The latest rate of each pair among the accounts' currencies and the base (fx-read.ts: indexed reads only). */
+  let fxRead = 0;
+  async function refreshFx(db: ReplicaDatabase): Promise<void> {
+    const read = ++fxRead;
+    const quotes = await readLatestFxQuotes(db, [baseCurrency.value, ...accountsRaw.value.map((a) => a.currency)]);
+    if (read === fxRead && openDb === db) fxQuotes.value = quotes;
+  }
+
   async function start(db: ReplicaDatabase) {
     openDb = db;
     const clock = await replicaClock(db);
@@ -100,13 +110,13 @@ export const useLedgerStore = defineStore('ledger', () => {
       db.settings.find().$.subscribe((docs) => {
         settings.value = (docs[0]?.toMutableJSON() as Settings | undefined) ?? null;
       }),
-      db.quotes.find({ selector: { kind: 'fx' } }).$.subscribe((docs) => {
-        fxQuotes.value = docs.map((d) => d.toMutableJSON() as Quote);
-      }),
+      // FX quotes arrive by the thousand in a first sync: re-read the few latest rates at most once a second.
+      db.quotes.eventBulks$.pipe(auditTime(1_000)).subscribe(() => void refreshFx(db)),
       db.rules.find().$.subscribe((docs) => {
         rules.value = docs.map((d) => d.toMutableJSON() as CategorisationRule);
       }),
     );
+    void refreshFx(db);
   }
 
   watch(
@@ -133,6 +143,13 @@ export const useLedgerStore = defineStore('ledger', () => {
 
   const accounts = computed(() => sortAccounts(accountsRaw.value));
   const baseCurrency = computed(() => settings.value?.baseCurrency ?? DEFAULT_BASE_CURRENCY);
+  watch(
+    () => [baseCurrency.value, ...accountsRaw.value.map((a) => a.currency)].sort().join(','),
+    () => {
+      if (openDb) void refreshFx(openDb);
+    },
+    { immediate: true },
+  );
   const fxRates = computed(() => latestFxRates(fxQuotes.value));
   const accountById = computed(() => new Map(accounts.value.map((a) => [a.id, a])));
   const categoryById = computed(() => new Map(categories.value.map((c) => [c.id, c])));

@@ -1,11 +1,12 @@
 import { convertMinor } from '@mymidas/shared/money';
-import type { Account, Category, Quote, Transaction } from '@mymidas/shared/schema';
+import type { Account, Category, Transaction } from '@mymidas/shared/schema';
 import { addDays } from '@mymidas/shared/date';
-import { latestFxRates, lookupRate } from '../../../../shared/src/ledger/fx.ts';
-import type { FxRate, FxRates } from '../../../../shared/src/ledger/fx.ts';
-import { confirmTransfer, detectTransfers, rejectSuggestion, transferLegs, TransferError } from '../../../../shared/src/ledger/transfers.ts';
-import type { CrossCurrencyOptions, TransferLeg, TransferSuggestion } from '../../../../shared/src/ledger/transfers.ts';
+import { latestFxRates, lookupRate } from '@mymidas/shared/ledger/fx';
+import type { FxRate, FxRates } from '@mymidas/shared/ledger/fx';
+import { confirmTransfer, detectTransfers, rejectSuggestion, transferLegs, TransferError } from '@mymidas/shared/ledger/transfers';
+import type { CrossCurrencyOptions, TransferLeg, TransferSuggestion } from '@mymidas/shared/ledger/transfers';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { readLatestFxQuotes } from '../ledger-data/fx-read.ts';
 import { newId } from '../../db/ids.ts';
 import { ledgerWrites } from '../ledger-data/ledger-writes.ts';
 
@@ -21,9 +22,11 @@ export function transferCategory(categories: readonly Category[]): Category | nu
   return [...categories].filter((c) => c.kind === 'transfer' && !c.hidden).sort((a, b) => a.sortOrder - b.sortOrder || (a.id < b.id ? -1 : 1))[0] ?? null;
 }
 
+/** The latest rate between every pair of the accounts' currencies and the base currency (indexed reads, never every quote). */
 export async function loadFxRates(db: ReplicaDatabase): Promise<Map<string, FxRate>> {
-  const quotes = await db.quotes.find({ selector: { kind: 'fx' } }).exec();
-  return latestFxRates(quotes.map((q) => q.toMutableJSON() as Quote));
+  const [accounts, settings] = await Promise.all([db.accounts.find().exec(), db.settings.find().exec()]);
+  const currencies = [...accounts.map((a) => a.currency), ...settings.map((s) => s.baseCurrency)];
+  return latestFxRates(await readLatestFxQuotes(db, currencies));
 }
 
 /** What `amount` (minor units of `from`) comes to in `to` at the latest rate, or null without one. */
