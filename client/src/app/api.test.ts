@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiNetworkError, ApiProblemError, createApiClient, describeApiError, problemKind } from './api.ts';
+import { ApiNetworkError, ApiProblemError, createApiClient, describeApiError } from './api.ts';
 
 interface Call {
   url: string;
@@ -124,10 +124,5 @@ describe('api client', () => {
     const server = fakeServer([() => problem(400, 'validation', 'The request body is not valid', { errors: [{ path: 'body.email', message: 'must be an e-mail address' }] })]);
     const error = await createApiClient({ fetch: server.fetch }).register('nope', 'pw').catch((e: unknown) => e);
     expect(describeApiError(error)).toBe('The request body is not valid (email: must be an e-mail address)');
-  });
-
-  it('reads the kind from a problem type', () => {
-    expect(problemKind('https://mymidas.app/problems/totp-required')).toBe('totp-required');
-    expect(problemKind('/problems/csrf')).toBe('csrf');
   });
 });

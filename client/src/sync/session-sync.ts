@@ -1,4 +1,5 @@
 import { watch } from 'vue';
+import { sessionTokens } from '../api/session-tokens.ts';
 import type { ReplicaPort } from '../app/replica-port.ts';
 import type { ReplicaDatabase } from '../db/database.ts';
 import type { SessionState } from '../stores/session.ts';
@@ -34,14 +35,7 @@ export function startSessionSync(options: SessionSyncOptions): () => void {
   let engine: SyncEngine | null = null;
   let opening: Promise<void> = Promise.resolve();
 
-  async function refreshAccessToken(): Promise<string | null> {
-    const before = session.accessToken;
-    const state = await session.refresh();
-    if (state !== 'signed-in') return null;
-    if (session.accessToken && session.accessToken !== before) return session.accessToken;
-    // Still signed in but no new token (the server could not be reached): retry later.
-    throw new Error('The session could not be renewed just now.');
-  }
+  const tokens = sessionTokens(session);
 
   async function follow(state: SessionState) {
     if (!engine) return;
@@ -68,8 +62,7 @@ export function startSessionSync(options: SessionSyncOptions): () => void {
         db,
         clock,
         status,
-        getAccessToken: () => session.accessToken,
-        refreshAccessToken,
+        ...tokens,
         ...options.engineOptions,
       });
       await follow(session.state);

@@ -1,27 +1,22 @@
 import {
-  encodeCheckpoint, parseCheckpoint, problemKind, pushAnswerSchema, readProblem, retryAfterMs,
+  encodeCheckpoint, parseCheckpoint, pushAnswerSchema,
   type PullCheckpoint, type PushAnswer, type PushRow, type WireDoc,
 } from '@mymidas/shared/protocol';
 import type { CollectionName } from '@mymidas/shared/schema';
+import { ApiNetworkError, ApiProblemError, ApiSignedOutError } from '../api/errors.ts';
+import { createHttpClient, type AccessTokens, type RequestOptions } from '../api/http.ts';
 
 /**
- * HTTP side of client replication: the server's pull and push endpoints (docs/sync-protocol.md) with
- * the bearer token, one token refresh on a 401, and typed errors the engine turns into backoff, a
- * pause for sign-in, or a message for the sync indicator.
+ * HTTP side of client replication: the server's pull and push endpoints (docs/sync-protocol.md) over
+ * the one HTTP client (`api/http.ts`: bearer token, one refresh on a 401), with its errors turned into
+ * the sync errors below, which the engine turns into backoff, a pause for sign-in, or a message for
+ * the sync indicator.
  */
 
 export type { PullCheckpoint, PushAnswer, PushRow, Refusal, WireDoc } from '@mymidas/shared/protocol';
 
-/** Where the access token comes from. */
-export interface TokenSource {
-  /** The current access token, or null when there is none. */
-  getAccessToken(): string | null;
-  /**
-   * Gets a new access token after the server refused the current one. Resolves null when the session is
-   * over (the user must sign in again); rejects when it could not be asked (offline): sync retries later.
-   */
-  refreshAccessToken?(): Promise<string | null>;
-}
+/** Where the access token comes from; a refresh that rejects (offline) makes sync retry later. */
+export type TokenSource = AccessTokens;
 
 export interface TransportOptions extends TokenSource {
   /** API root, default `/api/v1`. */
@@ -66,28 +61,21 @@ export class SyncProtocolError extends Error {
 export interface Transport {
   pull(collection: CollectionName, checkpoint: PullCheckpoint | null | undefined, limit: number): Promise<{ documents: WireDoc[]; checkpoint: PullCheckpoint | null }>;
   push(collection: CollectionName, rows: readonly PushRow[]): Promise<PushAnswer>;
-  /** GET with the bearer token (and one refresh on 401); for the event stream. */
+  /** GET with the bearer token (and one refresh on 401); for the event stream. Anything but a 2xx is thrown as a sync error. */
   authorisedGet(path: string, init?: { signal?: AbortSignal; accept?: string }): Promise<Response>;
 }
 
-async function errorFrom(res: Response, what: string): Promise<SyncHttpError> {
-  let detail = `${what} failed (HTTP ${res.status}).`;
-  let kind: string | null = null;
-  const problem = readProblem(await res.json().catch(() => null));
-  if (problem) {
-    detail = problem.detail ?? problem.title;
-    kind = problemKind(problem.type);
+/** The sync error for a failure of the HTTP client; anything else (an abort) as it is. */
+function syncError(error: unknown, what: string): unknown {
+  if (error instanceof ApiSignedOutError) return new SyncAuthError();
+  if (error instanceof ApiNetworkError) return new SyncNetworkError(error.cause);
+  if (error instanceof ApiProblemError) {
+    // A success whose body could not be read does not follow the protocol.
+    if (error.status < 400) return new SyncProtocolError(`The server's answer to ${what} was not understood.`, { cause: error });
+    const message = error.fromServer ? error.message : `The server could not answer ${what} (HTTP ${error.status}).`;
+    return new SyncHttpError(error.status, message, error.fromServer ? error.kind : null, error.retryAfterMs);
   }
-  return new SyncHttpError(res.status, detail, kind, retryAfterMs(res.headers.get('Retry-After')));
-}
-
-async function jsonBody(res: Response): Promise<unknown> {
-  try {
-    return await res.json();
-  } catch (error) {
-    // A body cut off mid-way: the connection dropped.
-    throw new SyncNetworkError(error);
-  }
+  return error;
 }
 
 /**
@@ -99,55 +87,23 @@ function isWireDocList(v: unknown): v is WireDoc[] {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const base = options.baseUrl ?? '/api/v1';
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  let refreshing: Promise<string | null> | null = null;
+  const http = createHttpClient({ baseUrl: options.baseUrl, fetch: options.fetch, tokens: options });
 
-  /** One refresh at a time; a token that changed meanwhile is used without asking again. */
-  async function freshToken(rejected: string | null): Promise<string> {
-    const current = options.getAccessToken();
-    if (current && current !== rejected) return current;
-    if (!options.refreshAccessToken) throw new SyncAuthError();
-    refreshing ??= options.refreshAccessToken().finally(() => {
-      refreshing = null;
-    });
-    let token: string | null;
+  async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
-      token = await refreshing;
+      return await run();
     } catch (error) {
-      throw new SyncNetworkError(error);
-    }
-    if (!token || token === rejected) throw new SyncAuthError();
-    return token;
-  }
-
-  async function send(path: string, init: RequestInit & { accept?: string }): Promise<Response> {
-    let token = options.getAccessToken() ?? (await freshToken(null));
-    for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { Accept: init.accept ?? 'application/json', Authorization: `Bearer ${token}` };
-      if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-      let res: Response;
-      try {
-        res = await doFetch(`${base}${path}`, { ...init, headers, cache: 'no-store', credentials: 'same-origin' });
-      } catch (error) {
-        if ((error as { name?: unknown } | null)?.name === 'AbortError') throw error;
-        throw new SyncNetworkError(error);
-      }
-      if (res.status !== 401) return res;
-      await res.body?.cancel().catch(() => undefined);
-      if (attempt > 0) throw new SyncAuthError();
-      token = await freshToken(token);
+      throw syncError(error, what);
     }
   }
+  const json = (what: string, path: string, init: RequestOptions) => call(what, () => http.json(path, { auth: 'bearer', what, ...init }));
 
   return {
     async pull(collection, checkpoint, limit) {
       const params = new URLSearchParams({ limit: String(limit) });
       const cp = encodeCheckpoint(checkpoint);
       if (cp) params.set('checkpoint', cp);
-      const res = await send(`/replication/${collection}/pull?${params.toString()}`, { method: 'GET' });
-      if (!res.ok) throw await errorFrom(res, `Pulling ${collection}`);
-      const body = (await jsonBody(res)) as { documents?: unknown; checkpoint?: unknown } | null;
+      const body = (await json(`a pull of ${collection}`, `/replication/${collection}/pull?${params.toString()}`, {})) as { documents?: unknown; checkpoint?: unknown } | null;
       if (!body || !isWireDocList(body.documents)) throw new SyncProtocolError(`The server's answer to a pull of ${collection} was not understood.`);
       let next: PullCheckpoint | null;
       try {
@@ -159,14 +115,13 @@ export function createTransport(options: TransportOptions): Transport {
       return { documents: body.documents, checkpoint: next ?? checkpoint ?? null };
     },
     async push(collection, rows) {
-      const res = await send(`/replication/${collection}/push`, { method: 'POST', body: JSON.stringify(rows) });
-      if (!res.ok) throw await errorFrom(res, `Sending ${collection}`);
-      const parsed = pushAnswerSchema.safeParse(await jsonBody(res));
+      const parsed = pushAnswerSchema.safeParse(await json(`a push of ${collection}`, `/replication/${collection}/push`, { method: 'POST', json: rows }));
       if (!parsed.success) throw new SyncProtocolError(`The server's answer to a push of ${collection} was not understood.`);
       return parsed.data as PushAnswer;
     },
     async authorisedGet(path, init = {}) {
-      return send(path, { method: 'GET', ...(init.signal ? { signal: init.signal } : {}), ...(init.accept ? { accept: init.accept } : {}) });
+      const what = `GET ${path}`;
+      return call(what, () => http.send(path, { auth: 'bearer', what, ...(init.signal ? { signal: init.signal } : {}), ...(init.accept ? { accept: init.accept } : {}) }));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { inject, type InjectionKey } from 'vue';
+import { sessionTokens } from '../../api/session-tokens.ts';
 import { REPLICA_PORT } from '../../app/injection.ts';
 import { deviceDataKey } from '../../db/database.ts';
 import { ReplicaLockedError } from '../../db/errors.ts';
@@ -13,7 +14,7 @@ let sharedCache: AttachmentCache | null = null;
 
 /**
  * The provided deps, or the app's: the device cache, sealed with the replica's data key, and the
- * session's access token.
+ * session's access token (renewed through the session on a 401).
  */
 export function useAttachmentDeps(): AttachmentDeps {
   const provided = inject(ATTACHMENT_DEPS, null);
@@ -27,5 +28,5 @@ export function useAttachmentDeps(): AttachmentDeps {
       return deviceDataKey(db);
     },
   });
-  return { cache: sharedCache, getAccessToken: () => session.accessToken };
+  return { cache: sharedCache, ...sessionTokens(session) };
 }

@@ -1,28 +1,12 @@
-import type { ATTACHMENT_TYPES } from '@mymidas/shared/schema';
-
-export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
-
-/** The server's limit (sync-server/src/attachments/magic.ts) and the schema's. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-function startsWith(bytes: Uint8Array, sig: readonly number[], at = 0): boolean {
-  if (bytes.length < at + sig.length) return false;
-  return sig.every((b, i) => bytes[at + i] === b);
-}
-const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+import { ACCEPTED_ATTACHMENT_TEXT, checkAttachment, MAX_ATTACHMENT_TEXT, type AttachmentType } from '@mymidas/shared/protocol';
 
 /**
- * The file type from its first bytes, exactly as the server decides it (docs/sync-protocol.md,
- * Attachments): the name and the browser's declared type are not trusted, so a file the server
- * would refuse is refused here before it is queued.
+ * A file picked or photographed for a transaction, checked on the device with the same rules as the
+ * server (`@mymidas/shared/protocol`, docs/sync-protocol.md "Attachments"), so a file the server would
+ * refuse is refused before it is queued.
  */
-export function sniffAttachmentType(bytes: Uint8Array): AttachmentType | null {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'image/webp';
-  if (startsWith(bytes, ascii('%PDF-'))) return 'application/pdf';
-  return null;
-}
+
+export type { AttachmentType };
 
 export class AttachmentFileError extends Error {
   override name = 'AttachmentFileError';
@@ -30,13 +14,16 @@ export class AttachmentFileError extends Error {
 
 /** Refuses empty, oversized and unsupported files with a sentence for the user. */
 export function checkAttachmentBytes(bytes: Uint8Array, fileName: string): AttachmentType {
-  if (bytes.length === 0) throw new AttachmentFileError(`"${fileName}" is empty.`);
-  if (bytes.length > MAX_ATTACHMENT_BYTES) {
-    throw new AttachmentFileError(`"${fileName}" is ${formatBytes(bytes.length)}; an attachment may be at most 10 MB.`);
+  const check = checkAttachment(bytes);
+  if (check.ok) return check.type;
+  switch (check.reason) {
+    case 'empty':
+      throw new AttachmentFileError(`"${fileName}" is empty.`);
+    case 'too-large':
+      throw new AttachmentFileError(`"${fileName}" is ${formatBytes(bytes.length)}; an attachment may be at most ${MAX_ATTACHMENT_TEXT}.`);
+    case 'unsupported-type':
+      throw new AttachmentFileError(`"${fileName}" is not a ${ACCEPTED_ATTACHMENT_TEXT} file.`);
   }
-  const type = sniffAttachmentType(bytes);
-  if (!type) throw new AttachmentFileError(`"${fileName}" is not a JPEG, PNG, WebP or PDF file.`);
-  return type;
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -2,7 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { openAttachmentCache, type AttachmentCache } from './attachment-cache.ts';
-import { AttachmentFileError, checkAttachmentBytes, cleanFileName, sha256Hex, sniffAttachmentType } from './attachment-files.ts';
+import { sniffAttachmentType } from '@mymidas/shared/protocol';
+import { AttachmentFileError, checkAttachmentBytes, cleanFileName, sha256Hex } from './attachment-files.ts';
 import { addAttachment, openAttachment, removeAttachment, uploadAttachment, uploadPending, type AttachmentDeps } from './attachment-service.ts';
 import { account, openTestReplica, testUuid, transaction } from '../../testing/test-replica.ts';
 

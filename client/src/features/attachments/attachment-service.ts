@@ -1,5 +1,6 @@
 import type { Attachment } from '@mymidas/shared/schema';
-import { API_BASE, ApiNetworkError, ApiProblemError, type Problem } from '../../app/api.ts';
+import { ApiNetworkError, ApiSignedOutError } from '../../api/errors.ts';
+import { createHttpClient, type AccessTokens, type HttpClient } from '../../api/http.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import type { AttachmentCache, CachedFile } from './attachment-cache.ts';
 import { AttachmentFileError, checkAttachmentBytes, cleanFileName, sha256Hex } from './attachment-files.ts';
@@ -14,10 +15,8 @@ import { stampAfter } from '../../sync/clock.ts';
  * and it is worked through again on every call to `uploadPending` (mount, `online` event, sign-in).
  */
 
-export interface AttachmentDeps {
+export interface AttachmentDeps extends AccessTokens {
   readonly cache: AttachmentCache;
-  /** The current access token, or null when not signed in (uploads then wait). */
-  readonly getAccessToken: () => string | null;
   readonly fetch?: typeof globalThis.fetch;
   readonly baseUrl?: string;
   readonly now?: () => Date;
@@ -30,24 +29,15 @@ export interface NewFile {
   readonly bytes: Uint8Array;
 }
 
-const fetchOf = (deps: AttachmentDeps) => deps.fetch ?? globalThis.fetch.bind(globalThis);
-const urlOf = (deps: AttachmentDeps, id: string) => `${deps.baseUrl ?? API_BASE}/attachments/${id}`;
-
-function isProblem(v: unknown): v is Problem {
-  if (typeof v !== 'object' || v === null) return false;
-  const p = v as Record<string, unknown>;
-  return typeof p.type === 'string' && typeof p.title === 'string' && typeof p.status === 'number';
-}
-
-async function problemOf(response: Response, what: string): Promise<ApiProblemError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
+/** One HTTP client per deps, so every call made with them shares one token refresh. */
+const clients = new WeakMap<AttachmentDeps, HttpClient>();
+function httpOf(deps: AttachmentDeps): HttpClient {
+  let http = clients.get(deps);
+  if (!http) {
+    http = createHttpClient({ baseUrl: deps.baseUrl, fetch: deps.fetch, tokens: deps });
+    clients.set(deps, http);
   }
-  if (isProblem(body)) return new ApiProblemError(body);
-  return new ApiProblemError({ type: 'about:blank#unexpected-response', title: 'Unexpected answer from the server', status: response.status, detail: `The server's answer to ${what} was not understood (HTTP ${response.status}).` });
+  return http;
 }
 
 /** Attachments of one transaction, oldest first (ids are UUIDv7, so id order is creation order). */
@@ -87,24 +77,17 @@ export async function uploadAttachment(db: ReplicaDatabase, deps: AttachmentDeps
   const doc = await db.attachments.findOne(id).exec();
   if (!doc) throw new AttachmentFileError('This attachment no longer exists.');
   if (doc.uploadedAt !== null) return 'already-uploaded';
-  const token = deps.getAccessToken();
-  if (!token) return 'signed-out';
+  if (!deps.getAccessToken() && !deps.refreshAccessToken) return 'signed-out';
   const file = await deps.cache.get(id);
   if (!file) return 'no-local-copy';
-  let response: Response;
   try {
-    response = await fetchOf(deps)(urlOf(deps, id), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': file.mimeType, Accept: 'application/json' },
-      body: file.bytes,
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch {
-    return 'offline';
+    const response = await httpOf(deps).send(`/attachments/${id}`, { method: 'POST', auth: 'bearer', bytes: { data: file.bytes, type: file.mimeType }, what: 'the upload' });
+    await response.body?.cancel().catch(() => undefined);
+  } catch (error) {
+    if (error instanceof ApiNetworkError) return 'offline';
+    if (error instanceof ApiSignedOutError) return 'signed-out';
+    throw error;
   }
-  if (response.status === 401) return 'signed-out';
-  if (!response.ok) throw await problemOf(response, 'the upload');
   const uploadedAt = (deps.now?.() ?? new Date()).toISOString();
   const latest = await db.attachments.findOne(id).exec();
   if (latest && latest.uploadedAt === null) {
@@ -156,21 +139,13 @@ export async function openAttachment(deps: AttachmentDeps, attachment: Attachmen
   if (attachment.uploadedAt === null) {
     throw new AttachmentFileError('This file is still on the device that added it and has not been uploaded yet.');
   }
-  const token = deps.getAccessToken();
-  if (!token) throw new AttachmentFileError('Sign in to download this file; once downloaded it can be viewed offline.');
-  let response: Response;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    response = await fetchOf(deps)(urlOf(deps, attachment.id), {
-      method: 'GET',
-      headers: { Authorization: `Bearer ${token}` },
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
+    bytes = await httpOf(deps).bytes(`/attachments/${attachment.id}`, { auth: 'bearer', accept: attachment.mimeType, what: 'the download' });
   } catch (error) {
-    throw new ApiNetworkError(error);
+    if (error instanceof ApiSignedOutError) throw new AttachmentFileError('Sign in to download this file; once downloaded it can be viewed offline.', { cause: error });
+    throw error;
   }
-  if (!response.ok) throw await problemOf(response, 'the download');
-  const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length !== attachment.size || (await sha256Hex(bytes)) !== attachment.sha256) {
     throw new AttachmentFileError('The downloaded file does not match the one that was attached (size or checksum differ).');
   }

@@ -1,10 +1,12 @@
 import { inject, type InjectionKey } from 'vue';
-import { API_BASE, ApiNetworkError, ApiProblemError, type Problem } from '../../app/api.ts';
+import { unexpectedAnswer } from '../../api/errors.ts';
+import { createHttpClient, type AccessTokens } from '../../api/http.ts';
 
 /**
  * The signed-in account calls the settings screen needs (issue 3 contract): who am I, TOTP enrol /
  * confirm / disable, and changing the password. All are bearer-authorised (no cookie), so no CSRF
- * token is needed. Failures are the same typed errors as app/api.ts, so `describeApiError` words them.
+ * token is needed; the one HTTP client (`api/http.ts`) refreshes the token once on a 401, and its
+ * typed errors are what `describeApiError` words.
  */
 
 export interface AccountInfo {
@@ -29,71 +31,48 @@ export interface AccountApi {
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
 }
 
-export interface AccountApiOptions {
-  readonly getAccessToken: () => string | null;
+export interface AccountApiOptions extends AccessTokens {
   readonly baseUrl?: string;
   readonly fetch?: typeof globalThis.fetch;
 }
 
-function isProblem(value: unknown): value is Problem {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.type === 'string' && typeof v.title === 'string' && typeof v.status === 'number';
-}
-
 export function createAccountApi(options: AccountApiOptions): AccountApi {
-  const base = options.baseUrl ?? API_BASE;
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
-    const token = options.getAccessToken();
-    if (!token) {
-      throw new ApiProblemError({ type: 'https://mymidas.app/problems/session-ended', title: 'Not signed in', status: 401, detail: 'Sign in to change account settings; they live on the server.' });
-    }
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, { method, headers, cache: 'no-store', credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    } catch (error) {
-      throw new ApiNetworkError(error);
-    }
-    if (response.ok) return response;
-    const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
-    const problem: unknown = await response.json().catch(() => null);
-    if (isProblem(problem)) throw new ApiProblemError(problem, Number.isFinite(retry) ? retry : null);
-    throw new ApiProblemError({ type: 'about:blank#unexpected-response', title: 'Unexpected answer from the server', status: response.status, detail: `The server's answer to ${method} ${path} was not understood (HTTP ${response.status}).` });
-  }
+  const http = createHttpClient({ baseUrl: options.baseUrl, fetch: options.fetch, tokens: options });
+  const call = (method: 'GET' | 'POST', path: string, json?: unknown) =>
+    http.json(path, { method, auth: 'bearer', ...(json !== undefined ? { json } : {}) });
+  const post = async (path: string, json: unknown) => {
+    await http.send(path, { method: 'POST', auth: 'bearer', json });
+  };
 
   return {
     async me() {
-      const v = (await (await call('GET', '/me')).json()) as Partial<AccountInfo>;
+      const v = ((await call('GET', '/me')) ?? {}) as Partial<AccountInfo>;
       return { id: String(v.id ?? ''), email: String(v.email ?? ''), totpEnabled: v.totpEnabled === true, createdAt: String(v.createdAt ?? '') };
     },
     async totpEnrol() {
-      const v = (await (await call('POST', '/auth/totp/enrol', {})).json()) as Partial<TotpEnrolment>;
+      const v = ((await call('POST', '/auth/totp/enrol', {})) ?? {}) as Partial<TotpEnrolment>;
       if (typeof v.secret !== 'string' || typeof v.otpauthUri !== 'string' || !v.otpauthUri.startsWith('otpauth://')) {
-        throw new ApiProblemError({ type: 'about:blank#unexpected-response', title: 'Unexpected answer from the server', status: 200, detail: 'The server did not send a usable enrolment.' });
+        throw unexpectedAnswer(200, 'the two-factor enrolment');
       }
       return { secret: v.secret, otpauthUri: v.otpauthUri };
     },
     async totpConfirm(code) {
-      const v = (await (await call('POST', '/auth/totp/confirm', { code })).json()) as { backupCodes?: unknown };
+      const v = ((await call('POST', '/auth/totp/confirm', { code })) ?? {}) as { backupCodes?: unknown };
       const codes = Array.isArray(v.backupCodes) ? v.backupCodes.filter((c): c is string => typeof c === 'string') : [];
       return { backupCodes: codes };
     },
     async totpDisable(password, code) {
-      await call('POST', '/auth/totp/disable', { password, code });
+      await post('/auth/totp/disable', { password, code });
     },
     async changePassword(currentPassword, newPassword) {
-      await call('POST', '/auth/password', { currentPassword, newPassword });
+      await post('/auth/password', { currentPassword, newPassword });
     },
   };
 }
 
 export const ACCOUNT_API: InjectionKey<AccountApi> = Symbol('account-api');
 
-/** The provided AccountApi (tests), or one over the real server using the session's access token. */
-export function useAccountApi(getAccessToken: () => string | null): AccountApi {
-  return inject(ACCOUNT_API, null) ?? createAccountApi({ getAccessToken });
+/** The provided AccountApi (tests), or one over the real server with the session's access token. */
+export function useAccountApi(tokens: AccessTokens): AccountApi {
+  return inject(ACCOUNT_API, null) ?? createAccountApi(tokens);
 }
