@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -8,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { migrate } from '../sync-server/src/store/migrate.ts';
+import { PostgresDatabase, runtimeUrlFrom } from '../sync-server/src/store/postgres-database.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const composeFile = `${root}docker-compose.yml`;
@@ -71,7 +74,7 @@ describe('docker-compose.yml', () => {
       expect(compose.services[s]!.networks).toEqual(['internal']);
     }
     expect(compose.networks.internal!.internal).toBe(true);
-    expect(compose.services.postgres!.volumes).toContain('./postgres/init:/docker-entrypoint-initdb.d:ro');
+    expect(compose.services.postgres!.volumes).toContain('./postgres/init/000_docker_roles.sh:/docker-entrypoint-initdb.d/000_docker_roles.sh:ro');
     expect(compose.services.redis!.volumes).toContain('./redis/redis.conf:/usr/local/etc/redis/redis.conf:ro');
     expect(compose.services.redis!.volumes).toContain('./redis/start-redis.sh:/usr/local/etc/redis/start-redis.sh:ro');
   });
@@ -198,6 +201,66 @@ describe('redis/start-redis.sh', () => {
       const res = spawnSync('sh', [script], { env: { PATH: process.env.PATH ?? '', REDIS_PASSWORD, REDIS_ENTRYPOINT: 'false', REDIS_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'mymidas-redis-')) }, encoding: 'utf8' });
       expect(res.status).toBe(78);
       expect(res.stderr).toMatch(/REDIS_PASSWORD/);
+    }
+  });
+});
+
+describe('the docker database roles (postgres/init/000_docker_roles.sh)', () => {
+  const script = `${root}postgres/init/000_docker_roles.sh`;
+  const testUrl = process.env.TEST_DATABASE_URL;
+  const superuser = process.env.PGSUPERUSER ?? 'postgres';
+  const host = testUrl ? new URL(testUrl).hostname : '127.0.0.1';
+  const port = testUrl ? new URL(testUrl).port || '5432' : '5432';
+  const psql = (sql: string) => spawnSync('psql', ['-h', host, '-p', port, '-U', superuser, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qtAc', sql], { encoding: 'utf8' });
+  const reachable = Boolean(testUrl) && spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0 && psql('SELECT 1').status === 0;
+
+  it('the compose file runs only that script at first start, with a superuser that is not the backend\'s owner role', () => {
+    const pg = compose.services.postgres!;
+    expect(pg.volumes!.filter((v) => v.includes('docker-entrypoint-initdb.d'))).toEqual(['./postgres/init/000_docker_roles.sh:/docker-entrypoint-initdb.d/000_docker_roles.sh:ro']);
+    const env = pg.environment!;
+    expect(env.POSTGRES_USER).not.toBe(env.MYMIDAS_OWNER);
+    expect(env.MYMIDAS_OWNER).toBe('mymidas');
+    // The backend connects as that owner (DB_USER's default in the server's config is mymidas).
+    expect(compose.services.backend!.environment!.DB_USER ?? 'mymidas').toBe(env.MYMIDAS_OWNER);
+  });
+
+  it.runIf(reachable)('makes a non-superuser owner that can run every migration, and leaves the superuser no password', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const [su, owner, db] = [`mymidas_su_${tag}`, `mymidas_own_${tag}`, `mymidas_dock_${tag}`];
+    expect(psql(`CREATE ROLE ${su} LOGIN SUPERUSER PASSWORD 'bootstrap-${tag}'`).status).toBe(0);
+    expect(psql(`CREATE DATABASE ${db} OWNER ${su}`).status).toBe(0);
+    try {
+      const ownerPassword = `owner-pw-${tag}-0123456789`;
+      const run = spawnSync('bash', [script], {
+        env: { PATH: process.env.PATH ?? '', PGHOST: host, PGPORT: port, POSTGRES_USER: su, POSTGRES_DB: db, MYMIDAS_OWNER: owner, MYMIDAS_OWNER_PASSWORD: ownerPassword },
+        encoding: 'utf8',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const roles = psql(`SELECT rolname, rolsuper, rolbypassrls, rolpassword IS NULL FROM pg_authid WHERE rolname IN ('${su}', '${owner}') ORDER BY rolname DESC`);
+      // The superuser is left without a password (no sign-in over the network); the owner is no superuser.
+      expect(roles.stdout.trim().split('\n')).toEqual([`${su}|t|f|t`, `${owner}|f|f|f`]);
+      expect(psql(`SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_database WHERE datname = '${db}'`).stdout.trim()).toBe(owner);
+
+      // The server's own migrations, as that owner, exactly as the backend runs them at start.
+      const ownerUrl = `postgres://${owner}:${ownerPassword}@${host}:${port}/${db}`;
+      const database = PostgresDatabase.open({ ownerUrl, appUrl: runtimeUrlFrom(ownerUrl, process.env.TEST_DB_APP_PASSWORD) });
+      try {
+        // mymidas_app is one role for the whole cluster: its password is set only to the value the tests use.
+        const appPassword = process.env.TEST_DB_APP_PASSWORD;
+        expect((await migrate(database, appPassword ? { appPassword } : {})).length).toBeGreaterThan(5);
+        // Setting the runtime role's password at start (DB_APP_PASSWORD) needs CREATEROLE and admin over that role.
+        const rights = psql(`SELECT rolcreaterole, pg_has_role('${owner}', 'mymidas_app', 'MEMBER WITH ADMIN OPTION') FROM pg_roles WHERE rolname = '${owner}'`);
+        expect(rights.stdout.trim()).toBe('t|t');
+        const who = await database.asOwner((sql) => sql.query<{ u: string; s: boolean }>(`SELECT current_user AS u, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS s`));
+        expect(who.rows[0]).toEqual({ u: owner, s: false });
+      } finally {
+        await database.close();
+      }
+    } finally {
+      psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      psql(`DROP ROLE IF EXISTS ${owner}`);
+      psql(`DROP ROLE IF EXISTS ${su}`);
     }
   });
 });
