@@ -7,7 +7,7 @@ export interface MigratableDatabase extends Database {
   exec(script: string): Promise<void>;
 }
 
-/** postgres/init runs at a container's first start and here; later migrations follow it. */
+/** postgres/init/*.sql run here, as the owner role (the docker container itself runs only the roles script there); later migrations follow. */
 export const MIGRATION_DIRS = [
   fileURLToPath(new URL('../../../postgres/init/', import.meta.url)),
   fileURLToPath(new URL('../../../postgres/migrations/', import.meta.url)),
