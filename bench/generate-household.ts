@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { generateHousehold } from '../shared/src/demo/household.ts';
-import type { HouseholdOptions } from '../shared/src/demo/household.ts';
+import { generateHousehold } from '@mymidas/shared/demo';
+import type { HouseholdOptions } from '@mymidas/shared/demo';
 
 /**
  * Writes the demo household as NDJSON, one `{"collection":…,"doc":…}` per line, streaming (memory

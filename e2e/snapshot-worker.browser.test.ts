@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { documentChecksums } from '../shared/src/snapshot/checksum.ts';
-import type { SnapshotChange, SnapshotDoc } from '../shared/src/snapshot/snapshot.ts';
-import { naiveAccountBalances, naiveCategoryTotals, naiveMonthSummary, naiveNetWorth } from '../shared/src/snapshot/__fixtures__/naive-aggregates.ts';
-import { syntheticLedger } from '../shared/src/snapshot/__fixtures__/synthetic-ledger.ts';
-import type { SnapshotHarness } from '../shared/src/snapshot/__fixtures__/harness-api.ts';
+import { documentChecksums } from '@mymidas/shared/snapshot/checksum';
+import type { SnapshotChange, SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
+import { naiveAccountBalances, naiveCategoryTotals, naiveMonthSummary, naiveNetWorth } from '@mymidas/shared/snapshot/__fixtures__/naive-aggregates';
+import { syntheticLedger } from '@mymidas/shared/snapshot/__fixtures__/synthetic-ledger';
+import type { SnapshotHarness } from '@mymidas/shared/snapshot/__fixtures__/harness-api';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { buildAndServeHarness } from './lib/harness-site.ts';
 import type { HarnessSite } from './lib/harness-site.ts';

@@ -1,4 +1,4 @@
-import { Rng, generateHousehold } from '../../shared/src/demo/household.ts';
+import { Rng, generateHousehold } from '@mymidas/shared/demo';
 
 /**
  * The work the generator benchmark times, in a module with no Node imports so the same code runs in

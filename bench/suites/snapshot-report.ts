@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { SnapshotBenchRun, SnapshotHarness } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';
+import type { SnapshotBenchRun, SnapshotHarness } from '@mymidas/shared/snapshot/__fixtures__/harness-api';
 import { findChromium, launchChromium } from '../../e2e/lib/chromium.ts';
 import { buildAndServeHarness } from '../../e2e/lib/harness-site.ts';
 

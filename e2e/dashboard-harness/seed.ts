@@ -2,7 +2,7 @@ import { generateHousehold } from '@mymidas/shared/demo';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
 import type { Account, Category, CollectionName, Quote, Settings, Transaction } from '@mymidas/shared/schema';
-import { naiveMonthSummary } from '../../shared/src/snapshot/__fixtures__/naive-aggregates.ts';
+import { naiveMonthSummary } from '@mymidas/shared/snapshot/__fixtures__/naive-aggregates';
 import { openReplica } from '../../client/src/db/database.ts';
 import type { Replica } from '../../client/src/db/database.ts';
 import { DASHBOARD_HARNESS_GLOBAL, SNAPSHOT_DATABASE } from '../lib/dashboard-harness-api.ts';

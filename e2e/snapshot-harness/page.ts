@@ -1,9 +1,9 @@
 import { startComputeWorker } from '../../client/src/compute/compute-client.ts';
 import type { ComputeWorker } from '../../client/src/compute/compute-client.ts';
-import { syntheticLedger } from '../../shared/src/snapshot/__fixtures__/synthetic-ledger.ts';
-import type { SnapshotDoc } from '../../shared/src/snapshot/snapshot.ts';
-import { SNAPSHOT_HARNESS_GLOBAL } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';
-import type { SnapshotBenchOptions, SnapshotBenchRun, SnapshotHarness } from '../../shared/src/snapshot/__fixtures__/harness-api.ts';
+import { syntheticLedger } from '@mymidas/shared/snapshot/__fixtures__/synthetic-ledger';
+import type { SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
+import { SNAPSHOT_HARNESS_GLOBAL } from '@mymidas/shared/snapshot/__fixtures__/harness-api';
+import type { SnapshotBenchOptions, SnapshotBenchRun, SnapshotHarness } from '@mymidas/shared/snapshot/__fixtures__/harness-api';
 
 /** The browser side of the snapshot test and benchmark: a thin API over the compute worker. */
 

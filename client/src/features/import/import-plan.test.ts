@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectAndParse, importHashes } from '@mymidas/shared/import';
 import type { ParsedTransaction, ParseResult } from '@mymidas/shared/import';
 import { transactionSchema } from '@mymidas/shared/schema';
-import { FIXTURES } from '../../../../shared/src/import/__fixtures__/fixtures.ts';
+import { FIXTURES } from '@mymidas/shared/import/__fixtures__/fixtures';
 import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { feeHash, freshDrafts, importHashesChunked, planImport, previewPage } from './import-plan.ts';
 import type { RuleInput } from './import-plan.ts';

@@ -3,7 +3,7 @@ import { ACCOUNT_TYPES, accountSchema, transactionSchema } from '@mymidas/shared
 import type { Account, Transaction } from '@mymidas/shared/schema';
 import { ACCOUNT_TYPE_GROUPS, ACCOUNT_TYPE_LABELS, CREDIT_TYPES, groupAccountsByType, isLiability, nextSortOrder, reorderAccounts, sortAccounts } from './accounts-model.ts';
 import { CATEGORY_ICONS, categoryIconPath } from './category-icons.ts';
-import { CATEGORY_TREE } from '../../../../shared/src/demo/catalogue.ts';
+import { CATEGORY_TREE } from '@mymidas/shared/demo/catalogue';
 import { todayLocal } from '@mymidas/shared/date';
 import { amountInputText, money, parseAmountInput } from './format.ts';
 import { describeAction, undoPlan } from './undo.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecurringRule } from '@mymidas/shared/schema';
-import type { RecurringRuleDraft } from '../../../../shared/src/ledger/recurring.ts';
+import type { RecurringRuleDraft } from '@mymidas/shared/ledger/recurring';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import {

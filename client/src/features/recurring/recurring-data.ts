@@ -1,8 +1,8 @@
 import type { RecurringRule, Transaction } from '@mymidas/shared/schema';
 import {
   confirmOccurrence, editOccurrence, postDueOccurrences, skipOccurrence, splitRuleAt, upcomingOccurrences, validateRecurringRule,
-} from '../../../../shared/src/ledger/recurring.ts';
-import type { OccurrenceChanges, RecurringRuleDraft, SeriesChanges, TransactionDraft, UpcomingOccurrence } from '../../../../shared/src/ledger/recurring.ts';
+} from '@mymidas/shared/ledger/recurring';
+import type { OccurrenceChanges, RecurringRuleDraft, SeriesChanges, TransactionDraft, UpcomingOccurrence } from '@mymidas/shared/ledger/recurring';
 import { addDays } from '@mymidas/shared/date';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { nameBasedId, newId } from '../../db/ids.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecurringRule } from '@mymidas/shared/schema';
-import { occurrencesBetween } from '../../../../shared/src/ledger/recurring.ts';
+import { occurrencesBetween } from '@mymidas/shared/ledger/recurring';
 import { describeSchedule, expandOptionsFor, fromRrule, toRrule, type Schedule } from './schedule.ts';
 
 const rule = (rrule: string, startDate: string): RecurringRule => ({

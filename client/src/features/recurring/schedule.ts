@@ -1,5 +1,5 @@
-import { LAST_WORKING_DAY_RRULE } from '../../../../shared/src/ledger/working-days.ts';
-import type { ExpandOptions } from '../../../../shared/src/ledger/recurring.ts';
+import { LAST_WORKING_DAY_RRULE } from '@mymidas/shared/ledger/working-days';
+import type { ExpandOptions } from '@mymidas/shared/ledger/recurring';
 import { englandWalesBankHolidaysBetween, FIRST_BANK_HOLIDAY_YEAR } from '@mymidas/shared/ledger/bank-holidays';
 
 /*

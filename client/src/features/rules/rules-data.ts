@@ -2,8 +2,8 @@ import type { Subscription } from 'rxjs';
 import type { CategorisationRule, Transaction } from '@mymidas/shared/schema';
 import {
   categorise, compileRule, compileRules, learnMerchantCategories, ruleFromTransaction, suggestCategory,
-} from '../../../../shared/src/ledger/rules.ts';
-import type { CompiledRule, MerchantCategory, MerchantModel, RuleDraft, RuleFromTransactionOptions } from '../../../../shared/src/ledger/rules.ts';
+} from '@mymidas/shared/ledger/rules';
+import type { CompiledRule, MerchantCategory, MerchantModel, RuleDraft, RuleFromTransactionOptions } from '@mymidas/shared/ledger/rules';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { newId } from '../../db/ids.ts';
 import { stampAfter } from '../../sync/clock.ts';
