@@ -9,7 +9,8 @@ import { BACKEND_LABEL, startBenchServer } from './server-fixture.ts';
 import type { BenchServer } from './server-fixture.ts';
 
 /**
- * Issue 5's sync benchmark: a fresh client in headless Chromium pulling `size` transactions from a real
+ * Issue 5's sync benchmark: a fresh client in headless Chromium pulling `size` transactions, and the
+ * household's quotes (daily prices and FX rates over its years: issue 17, ~116,000 for the full size), from a real
  * sync server (server-fixture.ts: the real Express app, bearer auth, RLS, PII decrypted on the way out)
  * into the app's encrypted replica (client/src/db/database.ts openReplica: AES-GCM over key compression
  * over Dexie) with the app's sync engine (client/src/sync: RxDB replicateRxCollection, whose first pull
@@ -43,7 +44,7 @@ async function bundlePage(): Promise<string> {
 interface State {
   readonly server: BenchServer;
   readonly page: Page;
-  readonly count: number;
+  readonly expected: { transactions: number; quotes: number };
   readonly timings: PullTiming[];
   round: number;
 }
@@ -53,7 +54,7 @@ const call = <K extends keyof FirstSyncPage>(page: Page, fn: K, ...args: Paramet
 
 export const firstSync = defineSuite<State>({
   name: 'first-sync',
-  description: `fresh client in Chromium pulls every transaction from the real server into the encrypted replica (server on ${BACKEND_LABEL}) vs raw Dexie bulkPut (issue 5)`,
+  description: `fresh client in Chromium pulls every transaction and quote from the real server into the encrypted replica (server on ${BACKEND_LABEL}) vs raw Dexie bulkPut (issues 5, 17)`,
   environment: 'browser',
   sizeUnit: 'transactions',
   size: { full: 100_000, quick: 5_000 },
@@ -69,8 +70,10 @@ export const firstSync = defineSuite<State>({
   async setup(ctx) {
     const household = collectHousehold({ seed: 'bench-first-sync', transactions: ctx.size, ...(ctx.size < 7_000 ? { years: 1 } : {}) });
     const docs = household.transactions.slice(0, ctx.size);
+    const quotes = household.quotes as unknown as Record<string, unknown>[];
     const server = await startBenchServer();
     await server.seedTransactions(docs);
+    await server.seedServerOwned('quotes', quotes);
     const script = await bundlePage();
     server.setPage('/first-sync.js', { body: script, type: 'text/javascript; charset=utf-8' });
     server.setPage('/first-sync.html', { body: '<!doctype html><meta charset="utf-8"><title>first sync</title><script type="module" src="/first-sync.js"></script>', type: 'text/html; charset=utf-8' });
@@ -83,15 +86,17 @@ export const firstSync = defineSuite<State>({
       throw new Error(`first-sync page did not start: ${errors.join('; ') || String(e)}`);
     });
     // The baseline's documents go straight from here into page memory: the same rows the server holds.
-    let loaded = 0;
-    for (let i = 0; i < docs.length; i += 10_000) loaded = await call(page, 'addDocuments', docs.slice(i, i + 10_000) as unknown as Record<string, unknown>[]);
-    if (loaded !== docs.length) throw new Error(`page holds ${loaded} of ${docs.length} documents`);
-    ctx.log(`first-sync: ${docs.length} transactions on the server (${BACKEND_LABEL}), page on the server's origin`);
-    return { server, page, count: docs.length, timings: [], round: 0 };
+    for (const [collection, list] of [['transactions', docs as unknown as Record<string, unknown>[]], ['quotes', quotes]] as const) {
+      let loaded = 0;
+      for (let i = 0; i < list.length; i += 10_000) loaded = await call(page, 'addDocuments', collection, list.slice(i, i + 10_000));
+      if (loaded !== list.length) throw new Error(`page holds ${loaded} of ${list.length} ${collection}`);
+    }
+    ctx.log(`first-sync: ${docs.length} transactions and ${quotes.length} quotes on the server (${BACKEND_LABEL}), page on the server's origin`);
+    return { server, page, expected: { transactions: docs.length, quotes: quotes.length }, timings: [], round: 0 };
   },
   async run(ctx, s) {
     s.round += 1;
-    const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.count, name: `first-sync-${s.round}` });
+    const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.expected, name: `first-sync-${s.round}` });
     s.timings.push(t);
     ctx.log(`  replica sync ${(t.ms / 1000).toFixed(2)} s; ${t.requests} requests whose answers took ${(t.fetchMs / 1000).toFixed(2)} s in all (read ahead, so mostly while pages were being stored)`);
     return t.ms;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import type { Transaction } from '@mymidas/shared/schema';
+import type { CollectionName, Transaction } from '@mymidas/shared/schema';
 import { signAccessToken } from '../../sync-server/src/auth/tokens.ts';
+import { writeServerOwned } from '../../sync-server/src/cli/demo-server-owned.ts';
 import { createApp } from '../../sync-server/src/http/app.ts';
 import { lockUserWrites } from '../../sync-server/src/replication/service.ts';
 import type { Services } from '../../sync-server/src/services.ts';
@@ -49,6 +50,8 @@ export interface BenchServer {
   clearTransactions(): Promise<void>;
   /** Stores documents in the real table as the push endpoint would (sealed, under RLS and the user's lock), in bulk. */
   seedTransactions(docs: readonly Transaction[]): Promise<void>;
+  /** Stores server-owned documents (quotes, snapshots) as the server's jobs do. */
+  seedServerOwned(collection: CollectionName, docs: readonly Record<string, unknown>[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +126,9 @@ export async function startBenchServer(): Promise<BenchServer> {
     setPage: (path, file) => pages.set(path, file),
     async clearTransactions() {
       await services.db.asOwner((sql) => sql.query('TRUNCATE transactions'));
+    },
+    async seedServerOwned(collection, docs) {
+      await writeServerOwned(services, userId, collection, docs);
     },
     async seedTransactions(docs) {
       const names = ['id', 'user_id', 'doc', ...pii];
