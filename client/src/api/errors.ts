@@ -55,7 +55,7 @@ export class ApiSignedOutError extends ApiProblemError {
 }
 
 export class ApiNetworkError extends Error {
-  override readonly name = 'ApiNetworkError';
+  override readonly name: string = 'ApiNetworkError';
   constructor(cause: unknown) {
     super('The MyMidas server could not be reached.', { cause });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTransport, SyncAuthError, SyncHttpError, SyncNetworkError } from './transport.ts';
+import { createTransport, SyncAuthError, SyncHttpError, SyncNetworkError, SyncProtocolError } from './transport.ts';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
@@ -41,5 +41,19 @@ describe('sync transport', () => {
     const error = await busy.pull('accounts', null, 10).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncHttpError);
     expect(error).toMatchObject({ status: 429, kind: 'rate-limited', retryAfterMs: 7_000, message: 'Slow down' });
+  });
+
+  it('tells a proxy error page (HTTP error, no problem kind) from a success it cannot read (protocol error)', async () => {
+    const gateway = createTransport({ getAccessToken: () => 't', fetch: async () => new Response('<html>Bad gateway</html>', { status: 502 }) });
+    const error = await gateway.pull('accounts', null, 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncHttpError);
+    expect(error).toMatchObject({ status: 502, kind: null, retryAfterMs: null, message: 'The server could not answer a pull of accounts (HTTP 502).' });
+    const portal = createTransport({ getAccessToken: () => 't', fetch: async () => new Response('<html>Sign in to the Wi-Fi</html>', { status: 200 }) });
+    await expect(portal.push('accounts', [])).rejects.toBeInstanceOf(SyncProtocolError);
+  });
+
+  it('throws a refused event stream as a sync error instead of handing back the refusal', async () => {
+    const t = createTransport({ getAccessToken: () => 't', fetch: async () => json(503, { type: 'https://mymidas.app/problems/too-many-streams', title: 'Busy', status: 503, detail: 'Too many streams' }, { 'Retry-After': '5' }) });
+    await expect(t.authorisedGet('/replication/stream', { accept: 'text/event-stream' })).rejects.toMatchObject({ status: 503, kind: 'too-many-streams', retryAfterMs: 5_000 });
   });
 });

@@ -25,11 +25,8 @@ export interface TransportOptions extends TokenSource {
 }
 
 /** The server could not be reached (offline, server down, connection dropped). Retried with backoff. */
-export class SyncNetworkError extends Error {
-  override readonly name = 'SyncNetworkError';
-  constructor(cause: unknown) {
-    super('The MyMidas server could not be reached.', { cause });
-  }
+export class SyncNetworkError extends ApiNetworkError {
+  override readonly name: string = 'SyncNetworkError';
 }
 
 /** No usable access token: sync pauses until the user signs in again. */
