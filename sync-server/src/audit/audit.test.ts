@@ -63,6 +63,20 @@ describe.each(testBackends())('the audit hash chain on %s', (backend) => {
     expect(report).toMatchObject({ ok: true, rows: before + rounds * (1 + writers * 2) });
   });
 
+  it.runIf(backend === 'postgres')('stays valid under many concurrent requests through the server\'s own connection pool', async () => {
+    const before = (await verifyAuditChain(t.db)).rows;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        t.db.withUser(user, async (sql) => {
+          await audit(sql, { userId: user, action: 'test.pooled', details: { i } });
+          await sleep(i % 3);
+          await audit(sql, { userId: user, action: 'test.pooled', details: { i, second: true } });
+        }),
+      ),
+    );
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, rows: before + 80 });
+  });
+
   it('stays valid when each row of a multi-row write follows the one before it', async () => {
     await t.db.withUser(user, async (sql) => {
       for (let i = 0; i < 5; i++) await audit(sql, { userId: user, action: 'test.serial', details: { i } });
