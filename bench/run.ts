@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import type { BrowserContext } from 'playwright-core';
-import { benchBrowser, closeBenchBrowser } from './lib/browser.ts';
+import { benchBrowser, benchChromium, closeBenchBrowser } from './lib/browser.ts';
 import { describeTarget, median, meetsTarget } from './lib/suite.ts';
 import type { BenchContext, BenchSuite } from './lib/suite.ts';
 import { SUITES } from './suites/index.ts';
@@ -13,6 +13,8 @@ import { SUITES } from './suites/index.ts';
  * thing, interleaved (baseline, measured, baseline, ...) so drift hits both alike. Prints one table
  * row per suite with both medians and their ratio (measured ÷ baseline), checks the target and
  * writes everything to bench/results/latest.json. Exit code 1 when a suite fails or misses its target.
+ * Without Chromium, browser suites cannot run: they are listed as NOT RUN and the bench stops at once
+ * with exit code 1, before any suite starts (pick node suites with --only to run those alone).
  */
 
 interface Row {
@@ -129,6 +131,15 @@ async function main(): Promise<number> {
   for (const n of opts.only ?? []) if (!names.has(n)) throw new Error(`no bench suite "${n}" (have: ${[...names].join(', ')})`);
   const selected = SUITES.filter((s) => !opts.only || opts.only.has(s.name));
 
+  const needBrowser = selected.filter((s) => s.environment === 'browser');
+  const found = needBrowser.length > 0 ? benchChromium() : null;
+  if (found && 'missing' in found) {
+    console.error(`${found.missing}\nBROWSER SUITES NOT RUN (${needBrowser.length}): ${needBrowser.map((s) => s.name).join(', ')}`);
+    const nodeOnly = selected.filter((s) => s.environment === 'node').map((s) => s.name);
+    if (nodeOnly.length > 0) console.error(`Nothing was run. Node suites alone: npm run bench -- --only ${nodeOnly.join(',')}`);
+    return 1;
+  }
+
   const started = new Date();
   console.log(`MyMidas bench — ${selected.length} suite(s)${opts.quick ? ', quick' : ''}, Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB`);
   const rows: Row[] = [];
@@ -164,7 +175,9 @@ async function main(): Promise<number> {
   return rows.every((r) => !r.error && r.pass !== false) && withinBudget ? 0 : 1;
 }
 
-process.exitCode = await main().catch((error: unknown) => {
+const code = await main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   return 2;
 });
+// Exit now: a server or browser a failed suite left open must not keep the process alive.
+process.exit(code);

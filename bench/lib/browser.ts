@@ -2,22 +2,44 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium, launchChromium } from '../../e2e/lib/chromium.ts';
+import { CHROMIUM_ARGS, findChromium } from '../../e2e/lib/chromium.ts';
 
 /**
  * Headless Chromium for browser benchmarks: one shared browser (/usr/bin/chromium or $CHROMIUM_PATH,
  * with the standard container flags), a tiny in-memory web server for pages, and an esbuild bundler
- * so a suite can run our TypeScript (e.g. shared/src/demo) inside the page.
+ * so a suite can run our TypeScript (e.g. the demo household of @mymidas/shared) inside the page.
  */
 
 export { CHROMIUM_ARGS, findChromium };
 
+/**
+ * Where the bench finds Chromium, or why it cannot: $CHROMIUM_PATH (which must exist), else the first
+ * existing path of $BENCH_CHROMIUM_CANDIDATES (colon-separated; replaces the default search of
+ * /usr/bin/chromium and Playwright's download, e.g. to try the bench as on a machine without Chromium).
+ */
+export function benchChromium(env: NodeJS.ProcessEnv = process.env): { readonly path: string } | { readonly missing: string } {
+  try {
+    const candidates = env.BENCH_CHROMIUM_CANDIDATES?.split(':').filter(Boolean);
+    const path = candidates === undefined ? findChromium(env) : findChromium(env, candidates);
+    return path ? { path } : { missing: 'No Chromium found: set CHROMIUM_PATH or install the Debian "chromium" package.' };
+  } catch (error) {
+    return { missing: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 let shared: Promise<Browser> | null = null;
 
-/** The shared headless Chromium, started on first use. */
+/** The shared headless Chromium, started on first use; rejects at once when there is none. */
 export function benchBrowser(): Promise<Browser> {
-  shared ??= launchChromium();
+  if (!shared) {
+    const found = benchChromium();
+    shared = 'path' in found
+      ? chromium.launch({ executablePath: found.path, headless: true, args: [...CHROMIUM_ARGS] })
+      : Promise.reject(new Error(found.missing));
+    shared.catch(() => undefined);
+  }
   return shared;
 }
 
@@ -25,7 +47,8 @@ export async function closeBenchBrowser(): Promise<void> {
   if (!shared) return;
   const b = shared;
   shared = null;
-  await (await b).close();
+  const browser = await b.catch(() => null);
+  await browser?.close();
 }
 
 export interface ServedFile {
