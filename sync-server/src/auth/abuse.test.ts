@@ -89,6 +89,7 @@ describe.each(testStacks())('abuse resistance on $name', ({ backend, limits }) =
     const b = new TabClient(app, '192.0.2.60');
     b.cookies = new Map(a.cookies);
     b.csrf = a.csrf;
+    b.deviceSecret = a.deviceSecret;
     const [ra, rb] = await Promise.all([a.post('/api/v1/auth/refresh'), b.post('/api/v1/auth/refresh')]);
     expect([ra.status, rb.status]).toEqual([200, 200]);
     expect((await a.post('/api/v1/auth/refresh')).status).toBe(200);

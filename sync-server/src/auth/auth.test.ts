@@ -161,16 +161,16 @@ describe.each(testStacks())('authentication on $name', ({ backend, limits }) => 
     let backupCodes: string[];
 
     it('enrols with an otpauth URI and QR code, and confirms with a code', async () => {
-      const enrol = await tab.post('/api/v1/auth/totp/enrol', {}, { token: access });
+      const enrol = await tab.post('/api/v1/auth/totp/enrol', { password: PASSWORD }, { token: access });
       expect(enrol.status).toBe(200);
       expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/MyMidas:/);
       expect(enrol.body.qrSvg).toMatch(/^<svg/);
       secret = enrol.body.secret;
       const stored = await services.db.asOwner((sql) => sql.query<{ s: Uint8Array }>('SELECT totp_secret AS s FROM users'));
       expect(Buffer.from(stored.rows[0]!.s).includes(Buffer.from(secret))).toBe(false);
-      const wrong = await tab.post('/api/v1/auth/totp/confirm', { code: '000000' }, { token: access });
+      const wrong = await tab.post('/api/v1/auth/totp/confirm', { password: PASSWORD, code: '000000' }, { token: access });
       expect(wrong.status).toBe(422);
-      const ok = await tab.post('/api/v1/auth/totp/confirm', { code: authenticator.generate(secret) }, { token: access });
+      const ok = await tab.post('/api/v1/auth/totp/confirm', { password: PASSWORD, code: authenticator.generate(secret) }, { token: access });
       expect(ok.status).toBe(200);
       backupCodes = ok.body.backupCodes;
       expect(backupCodes).toHaveLength(10);

@@ -15,9 +15,14 @@ export function currentUser(res: Response): AuthedLocals {
   return { userId: locals.userId, familyId: locals.familyId };
 }
 
-/** Whether the session (refresh family) is still live: not logged out, not ended by a password change. */
+/**
+ * Whether the session (refresh family) is still live: not logged out, not ended by a password change, not
+ * past its absolute end (a family without one predates it and is judged by revocation alone).
+ */
 export async function sessionIsLive(db: Database, userId: string, familyId: string): Promise<boolean> {
-  const live = await db.withUser(userId, (sql) => sql.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1', [familyId]));
+  const live = await db.withUser(userId, (sql) =>
+    sql.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL AND (session_expires_at IS NULL OR session_expires_at > now()) LIMIT 1', [familyId]),
+  );
   return live.rows.length > 0;
 }
 

@@ -9,7 +9,7 @@ import type { LimitStore } from '../limits/store.ts';
 import type { Services } from '../services.ts';
 import { currentUser, requireUser } from './require-user.ts';
 import { dummyHash } from './passwords.ts';
-import { REFRESH_TOKEN_DAYS, type AuthService, type ClientInfo, type Session } from './service.ts';
+import type { AuthService, ClientInfo, Session } from './service.ts';
 
 export const REFRESH_COOKIE = 'mymidas_refresh';
 const AUTH_PATH = '/api/v1/auth';
@@ -17,8 +17,11 @@ const AUTH_PATH = '/api/v1/auth';
 const email = z.email('must be an e-mail address').max(254);
 const registerBody = z.object({ email, password: z.string().max(1024) }).strict();
 const loginBody = z.object({ email: z.string().max(254), password: z.string().max(1024), totp: z.string().max(32).optional() }).strict();
-const codeBody = z.object({ code: z.string().min(1).max(32) }).strict();
-const disableBody = z.object({ password: z.string().max(1024), code: z.string().min(1).max(32) }).strict();
+// Re-authentication: a missing password is refused by the service (403 reauth-required), not as a malformed body.
+const password = z.string().max(1024).optional();
+const reauthBody = z.object({ password }).strict();
+const codeBody = z.object({ password, code: z.string().min(1).max(32) }).strict();
+const refreshBody = z.object({ deviceSecret: z.string().max(128).optional() }).strict();
 const passwordBody = z.object({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024) }).strict();
 const auditQuery = z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
@@ -50,9 +53,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const signedIn = requireUser({ keys: services.keys, db: services.db });
 
   const setRefresh = (res: Response, s: Session) => {
-    res.cookie(REFRESH_COOKIE, s.refreshToken, { httpOnly: true, secure, sameSite: 'strict', path: AUTH_PATH, maxAge: REFRESH_TOKEN_DAYS * 86_400_000 });
+    const maxAge = Math.max(0, s.refreshExpiresAt.getTime() - Date.now());
+    res.cookie(REFRESH_COOKIE, s.refreshToken, { httpOnly: true, secure, sameSite: 'strict', path: AUTH_PATH, maxAge });
   };
-  const sessionBody = (s: Session) => ({ accessToken: s.accessToken, expiresIn: s.expiresIn, tokenType: 'Bearer' });
+  const sessionBody = (s: Session) => ({ accessToken: s.accessToken, expiresIn: s.expiresIn, tokenType: 'Bearer', ...(s.deviceSecret ? { deviceSecret: s.deviceSecret } : {}) });
   const refreshCookie = (req: Request) => (req.cookies as Record<string, string> | undefined)?.[REFRESH_COOKIE];
 
   router.get('/auth/csrf', (_req, res) => {
@@ -83,9 +87,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post('/auth/refresh', authLimit, requireCsrf, async (req, res) => {
     const token = refreshCookie(req);
+    const body = parse(refreshBody, req.body);
     try {
       if (!token) throw AppError.unauthorized('No session cookie. Sign in again.', 'session-ended');
-      const s = await auth.refresh(token, client(req));
+      const s = await auth.refresh(token, body.deviceSecret, client(req));
       setRefresh(res, s);
       res.setHeader('Cache-Control', 'no-store');
       res.json(sessionBody(s));
@@ -103,7 +108,8 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/auth/logout-all', authLimit, signedIn, async (req, res) => {
-    await auth.logoutAll(currentUser(res).userId, client(req));
+    const body = parse(reauthBody, req.body);
+    await auth.logoutAll(currentUser(res).userId, body.password, client(req));
     res.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH });
     res.status(204).end();
   });
@@ -116,8 +122,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   const totpLimit = rateLimit(limits, policies.totp);
-  router.post('/auth/totp/enrol', totpLimit, signedIn, async (_req, res) => {
-    const r = await auth.totpEnrol(currentUser(res).userId);
+  router.post('/auth/totp/enrol', totpLimit, signedIn, async (req, res) => {
+    const body = parse(reauthBody, req.body);
+    const r = await auth.totpEnrol(currentUser(res).userId, body.password, client(req));
     const qrSvg = await QRCode.toString(r.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ...r, qrSvg });
@@ -126,11 +133,18 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post('/auth/totp/confirm', totpLimit, signedIn, async (req, res) => {
     const me = currentUser(res);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(await auth.totpConfirm(me.userId, me.familyId, parse(codeBody, req.body).code, client(req)));
+    const body = parse(codeBody, req.body);
+    res.json(await auth.totpConfirm(me.userId, me.familyId, body.password, body.code, client(req)));
+  });
+
+  router.post('/auth/totp/backup-codes', totpLimit, signedIn, async (req, res) => {
+    const body = parse(reauthBody, req.body);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await auth.regenerateBackupCodes(currentUser(res).userId, body.password, client(req)));
   });
 
   router.post('/auth/totp/disable', totpLimit, signedIn, async (req, res) => {
-    const body = parse(disableBody, req.body);
+    const body = parse(codeBody, req.body);
     const me = currentUser(res);
     await auth.totpDisable(me.userId, me.familyId, body.password, body.code, client(req));
     res.status(204).end();

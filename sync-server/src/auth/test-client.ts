@@ -5,6 +5,8 @@ import request from 'supertest';
 export class TabClient {
   cookies = new Map<string, string>();
   csrf?: string;
+  /** The device secret the last sign-in gave, sent with a refresh whose body is left out. */
+  deviceSecret?: string;
   constructor(readonly app: Express, readonly ip = '198.51.100.7') {}
 
   private cookieHeader(): string {
@@ -29,12 +31,20 @@ export class TabClient {
     return this.csrf;
   }
 
-  async post(path: string, body: unknown = {}, opts: { token?: string; csrf?: boolean } = {}): Promise<request.Response> {
+  /**
+   * POST as the tab. A refresh with no body given sends the tab's device secret, as the unlocked app does;
+   * pass a body (even `{}`) to send exactly that instead.
+   */
+  async post(path: string, body?: unknown, opts: { token?: string; csrf?: boolean } = {}): Promise<request.Response> {
+    const sent = body ?? (path.endsWith('/auth/refresh') && this.deviceSecret ? { deviceSecret: this.deviceSecret } : {});
     // Tests run the app behind one trusted proxy hop; the header stands for the client's address.
-    let r = request(this.app).post(path).set('Cookie', this.cookieHeader()).set('X-Forwarded-For', this.ip).send(body as object);
+    let r = request(this.app).post(path).set('Cookie', this.cookieHeader()).set('X-Forwarded-For', this.ip).send(sent as object);
     if (opts.token) r = r.set('Authorization', `Bearer ${opts.token}`);
     if (opts.csrf !== false && this.csrf) r = r.set('X-CSRF-Token', this.csrf);
-    return this.keep(await r);
+    const res = this.keep(await r);
+    const secret = (res.body as { deviceSecret?: unknown } | undefined)?.deviceSecret;
+    if (path.endsWith('/auth/login') && typeof secret === 'string') this.deviceSecret = secret;
+    return res;
   }
 
   async get(path: string, token?: string): Promise<request.Response> {
