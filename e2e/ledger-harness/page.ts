@@ -8,7 +8,7 @@ import { API_CLIENT, REPLICA_PORT } from '../../client/src/app/injection.ts';
 import { createIndexedDbReplica } from '../../client/src/app/replica-adapter.ts';
 import { createAppRouter } from '../../client/src/app/router.ts';
 import { useSessionStore } from '../../client/src/stores/session.ts';
-import { DeviceClock, setDeviceClock } from '../../client/src/sync/clock.ts';
+import { replicaClock, setDeviceClock } from '../../client/src/sync/clock.ts';
 import { createSyncEngine } from '../../client/src/sync/sync-engine.ts';
 import { openAttachmentCache } from '../../client/src/features/attachments/attachment-cache.ts';
 import { ATTACHMENT_DEPS } from '../../client/src/features/attachments/attachment-deps.ts';
@@ -91,9 +91,8 @@ async function main() {
       const login = await api.login(email, password);
       if (login.kind !== 'signed-in') throw new Error(`sign-in did not complete: ${login.kind}`);
       token = login.accessToken;
-      const device = (await db.getLocal<{ deviceId: string }>('device'))?.toJSON().data as { deviceId: string } | undefined;
-      if (!device) throw new Error('no device record');
-      const clock = new DeviceClock({ node: device.deviceId });
+      // The replica's one clock, the same the ledger screens stamp with (as session-sync.ts installs it).
+      const clock = await replicaClock(db);
       setDeviceClock(clock);
       engine = createSyncEngine({ db, clock, getAccessToken: () => token, waitForLeadership: false });
       await engine.start();
