@@ -78,7 +78,13 @@ describeBrowser('settings security: TOTP, password, session expiry (production b
   it('enrols TOTP: QR code drawn on the device, a wrong code refused, the right one shows ten backup codes once', async () => {
     await openSettings(page);
     await page.getByText('Signed in as').waitFor();
-    await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+    await page.getByRole('button', { name: 'Turn on two-factor sign-in…' }).click();
+    // The server wants the password again (issue 19): a wrong one is refused with a clear message.
+    await page.getByLabel('Password', { exact: true }).fill('not my password at all');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The password is wrong.' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(OWNER_PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();
     expect(await qr.locator('path').getAttribute('d')).toMatch(/^(M\d+ \d+h1v1h-1z)+$/);

@@ -32,17 +32,17 @@ const problem = (status: number, kind: string, detail: string, extra: object = {
   json(status, { type: `https://mymidas.app/problems/${kind}`, title: kind, status, detail, ...extra });
 
 describe('api client', () => {
-  it('signs in and returns the access token', async () => {
-    const server = fakeServer([() => json(200, { accessToken: 'tok', expiresIn: 900, tokenType: 'Bearer' })]);
+  it('signs in and returns the access token and the device secret', async () => {
+    const server = fakeServer([() => json(200, { accessToken: 'tok', expiresIn: 900, tokenType: 'Bearer', deviceSecret: 'ds-1' })]);
     const api = createApiClient({ fetch: server.fetch });
-    await expect(api.login('a@b.example', 'pw')).resolves.toEqual({ kind: 'signed-in', accessToken: 'tok', expiresIn: 900 });
+    await expect(api.login('a@b.example', 'pw')).resolves.toEqual({ kind: 'signed-in', accessToken: 'tok', expiresIn: 900, deviceSecret: 'ds-1' });
     expect(server.calls[0]).toMatchObject({ url: '/api/v1/auth/login', method: 'POST', body: { email: 'a@b.example', password: 'pw' } });
   });
 
   it('turns a totp-required problem into a second step instead of an error, and sends the code next time', async () => {
     const server = fakeServer([
       () => problem(401, 'totp-required', 'Enter the 6-digit code.'),
-      () => json(200, { accessToken: 'tok2', expiresIn: 900 }),
+      () => json(200, { accessToken: 'tok2', expiresIn: 900, deviceSecret: 'ds-2' }),
     ]);
     const api = createApiClient({ fetch: server.fetch });
     await expect(api.login('a@b.example', 'pw')).resolves.toEqual({ kind: 'totp-required', message: 'Enter the 6-digit code.' });
@@ -66,10 +66,11 @@ describe('api client', () => {
       () => new Response(null, { status: 204 }),
     ]);
     const api = createApiClient({ fetch: server.fetch });
-    await api.refresh();
+    await api.refresh('ds-1');
     await api.logout();
     expect(server.calls.map((c) => `${c.method} ${c.url}`)).toEqual(['GET /api/v1/auth/csrf', 'POST /api/v1/auth/refresh', 'POST /api/v1/auth/logout']);
     expect(server.calls[1]!.headers['X-CSRF-Token']).toBe('c1');
+    expect(server.calls[1]!.body).toEqual({ deviceSecret: 'ds-1' });
     expect(server.calls[2]!.headers['X-CSRF-Token']).toBe('c1');
   });
 
@@ -81,13 +82,13 @@ describe('api client', () => {
       () => json(200, { accessToken: 'a', expiresIn: 900 }),
     ]);
     const api = createApiClient({ fetch: server.fetch });
-    await expect(api.refresh()).resolves.toEqual({ accessToken: 'a', expiresIn: 900 });
+    await expect(api.refresh('ds-1')).resolves.toEqual({ accessToken: 'a', expiresIn: 900 });
     expect(server.calls[3]!.headers['X-CSRF-Token']).toBe('new');
   });
 
   it('reports an ended session as a problem the session store can recognise', async () => {
     const server = fakeServer([() => json(200, { csrfToken: 'c' }), () => problem(401, 'session-ended', 'The session has ended. Sign in again.')]);
-    const error = await createApiClient({ fetch: server.fetch }).refresh().catch((e: unknown) => e);
+    const error = await createApiClient({ fetch: server.fetch }).refresh('ds-1').catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'session-ended', status: 401 });
   });
 

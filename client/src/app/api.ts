@@ -16,7 +16,8 @@ export interface Session {
 }
 
 export type LoginResult =
-  | ({ readonly kind: 'signed-in' } & Session)
+  /** `deviceSecret`: the session's second refresh factor, kept sealed by the device (features/auth/device-secret.ts). */
+  | ({ readonly kind: 'signed-in'; readonly deviceSecret: string } & Session)
   | { readonly kind: 'totp-required'; readonly message: string };
 
 export interface ServerAuthStatus {
@@ -41,8 +42,8 @@ export interface ApiClient {
   authStatus(): Promise<ServerAuthStatus>;
   register(email: string, password: string): Promise<RegisteredUser>;
   login(email: string, password: string, totp?: string): Promise<LoginResult>;
-  /** Trades the refresh cookie for a new access token (the cookie rotates). */
-  refresh(): Promise<Session>;
+  /** Trades the refresh cookie and the session's device secret for a new access token (the cookie rotates). */
+  refresh(deviceSecret: string): Promise<Session>;
   /** Ends this session on the server; the refresh cookie is cleared. */
   logout(): Promise<void>;
   me(): Promise<unknown>;
@@ -71,7 +72,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async login(email, password, totp) {
       try {
         const body = await http.json('/auth/login', { method: 'POST', json: { email, password, ...(totp ? { totp } : {}) }, what: 'the sign-in' });
-        return { kind: 'signed-in', ...sessionFrom(body, 'the sign-in') };
+        const deviceSecret = (body as { deviceSecret?: unknown } | null)?.deviceSecret;
+        if (typeof deviceSecret !== 'string' || deviceSecret.length === 0) throw unexpectedAnswer(200, 'the sign-in');
+        return { kind: 'signed-in', deviceSecret, ...sessionFrom(body, 'the sign-in') };
       } catch (error) {
         if (error instanceof ApiProblemError && error.status === 401 && error.kind === 'totp-required') {
           return { kind: 'totp-required', message: error.message };
@@ -79,8 +82,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         throw error;
       }
     },
-    async refresh() {
-      return sessionFrom(await http.json('/auth/refresh', { method: 'POST', auth: 'cookie', what: 'the session refresh' }), 'the session refresh');
+    async refresh(deviceSecret) {
+      return sessionFrom(await http.json('/auth/refresh', { method: 'POST', auth: 'cookie', json: { deviceSecret }, what: 'the session refresh' }), 'the session refresh');
     },
     async logout() {
       await http.send('/auth/logout', { method: 'POST', auth: 'cookie' });

@@ -3,10 +3,13 @@ import { computed, inject, ref } from 'vue';
 import { ApiNetworkError, ApiProblemError, type ApiClient, type LoginResult, type Session } from '../app/api.ts';
 import { API_CLIENT, REPLICA_PORT } from '../app/injection.ts';
 import type { ReplicaPort } from '../app/replica-port.ts';
+import { DEVICE_SECRET_VAULT, replicaSecretVault, type DeviceSecretVault } from '../features/auth/device-secret.ts';
 import { useSyncStatusStore } from './sync-status.ts';
 
 /**
- * signed-in: a valid access token is held in memory (never stored).
+ * signed-in: a valid access token is held in memory (never stored). Locking drops it: renewing it needs
+ *   the session's device secret, which the device keeps sealed under the replica's data key
+ *   (features/auth/device-secret.ts), so a locked tab cannot obtain a token.
  * expired: there was a session on this device but the server ended it; local use continues,
  *   sync waits for a new sign-in.
  * signed-out: no session (first run, or after sign-out).
@@ -15,6 +18,12 @@ import { useSyncStatusStore } from './sync-status.ts';
 export type SessionState = 'unknown' | 'signed-out' | 'signed-in' | 'expired';
 
 const HAD_SESSION_KEY = 'mymidas.had-session';
+/**
+ * A sign-out (or erase) the server has not confirmed yet: the refresh cookie is HttpOnly, so only the
+ * server can end it. Holds no secret; tried again at start, when back online, and every minute.
+ */
+export const PENDING_SIGN_OUT_KEY = 'mymidas.pending-sign-out';
+const SIGN_OUT_RETRY_MS = 60_000;
 const REFRESH_LOCK = 'mymidas-auth-refresh';
 /** Refresh this long before the access token runs out. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -24,9 +33,23 @@ function required<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+/**
+ * What an erase removes besides the replica's IndexedDB: every Cache Storage cache of the origin (the app
+ * shell is fetched again; a shared statement must not survive) and every localStorage key, except the
+ * record of a sign-out the server has not confirmed yet.
+ */
+export async function eraseBrowserStorage(storage: Storage | undefined, caches: CacheStorage | undefined = globalThis.caches): Promise<void> {
+  if (caches) for (const name of await caches.keys()) await caches.delete(name);
+  if (!storage) return;
+  const pending = storage.getItem(PENDING_SIGN_OUT_KEY);
+  storage.clear();
+  if (pending) storage.setItem(PENDING_SIGN_OUT_KEY, pending);
+}
+
 export const useSessionStore = defineStore('session', () => {
   const api: ApiClient = required(inject(API_CLIENT), 'The API client');
   const replica: ReplicaPort = required(inject(REPLICA_PORT), 'The replica port');
+  const vault: DeviceSecretVault = inject(DEVICE_SECRET_VAULT, null) ?? replicaSecretVault(replica);
   const sync = useSyncStatusStore();
 
   const state = ref<SessionState>('unknown');
@@ -34,9 +57,13 @@ export const useSessionStore = defineStore('session', () => {
   const expiresAt = ref<number | null>(null);
   const unlocked = ref(replica.isUnlocked());
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let signOutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The device secret of a sign-in whose replica is not unlocked yet; kept sealed once it is. */
+  let unsealedSecret: string | null = null;
 
   const storage = typeof localStorage === 'undefined' ? undefined : localStorage;
   const hadSession = () => storage?.getItem(HAD_SESSION_KEY) === '1';
+  const signOutPending = () => storage?.getItem(PENDING_SIGN_OUT_KEY) != null;
 
   function setState(next: SessionState) {
     state.value = next;
@@ -66,10 +93,26 @@ export const useSessionStore = defineStore('session', () => {
     return locks ? locks.request(REFRESH_LOCK, fn) : fn();
   }
 
-  /** Renews the access token from the refresh cookie. Returns the new state. */
+  /** The session's device secret: null while locked (its key is not in memory), or when there is none. */
+  async function deviceSecret(): Promise<string | null> {
+    if (unsealedSecret) return unsealedSecret;
+    return replica.isUnlocked() ? vault.read() : null;
+  }
+
+  /**
+   * Renews the access token from the refresh cookie and the device secret. Returns the new state.
+   * Locked, it asks nothing: without the secret the server would refuse anyway.
+   */
   async function refresh(): Promise<SessionState> {
+    if (signOutPending()) return state.value;
     try {
-      adopt(await withRefreshLock(() => api.refresh()));
+      const secret = await deviceSecret();
+      if (!secret) {
+        if (replica.isUnlocked()) forget(hadSession() ? 'expired' : 'signed-out');
+        else forget(!hadSession() ? 'signed-out' : state.value === 'signed-in' ? 'unknown' : state.value);
+        return state.value;
+      }
+      adopt(await withRefreshLock(() => api.refresh(secret)));
     } catch (error) {
       if (error instanceof ApiNetworkError) {
         sync.setServerReachable(false);
@@ -92,6 +135,10 @@ export const useSessionStore = defineStore('session', () => {
    * first visit there is no refresh cookie, and a certain 401 would only add noise (console, audit).
    */
   async function resume(): Promise<SessionState> {
+    if (signOutPending() && !(await confirmSignOut())) {
+      if (state.value === 'unknown') setState('signed-out');
+      return state.value;
+    }
     if (!hadSession()) {
       if (state.value === 'unknown') setState('signed-out');
       return state.value;
@@ -100,8 +147,11 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(email: string, password: string, totp?: string): Promise<LoginResult> {
+    // An unconfirmed sign-out goes first: the new sign-in replaces the cookie that could end that session.
+    if (signOutPending()) await confirmSignOut();
     const result = await api.login(email, password, totp);
     if (result.kind === 'signed-in') {
+      unsealedSecret = result.deviceSecret;
       adopt(result);
       // The account password also unlocks (on first sign-in: creates) this device's replica.
       await unlock(password);
@@ -117,27 +167,55 @@ export const useSessionStore = defineStore('session', () => {
   async function unlock(password: string): Promise<{ created: boolean }> {
     const result = await replica.unlock(password);
     unlocked.value = true;
+    if (unsealedSecret) {
+      await vault.keep(unsealedSecret);
+      unsealedSecret = null;
+    } else if (!accessToken.value && hadSession()) {
+      // Unlocked again: the device secret opens, so the session can be renewed (offline: it waits).
+      void refresh().catch(() => undefined);
+    }
     return result;
   }
 
+  /** Forgets the data key and, with it, the session's token: a locked tab cannot reach the server's data. */
   async function lock() {
+    unsealedSecret = null;
+    if (accessToken.value || state.value === 'signed-in') forget('unknown');
     await replica.lock();
     unlocked.value = false;
   }
 
-  /** Ends the session on the server (when reachable); with `erase`, removes every local byte too. */
-  async function signOut(options: { erase?: boolean } = {}) {
+  /** Asks the server to end the session of the cookie. True once it has (or there was none). */
+  async function confirmSignOut(): Promise<boolean> {
+    clearTimeout(signOutTimer);
     try {
       await api.logout();
+      storage?.removeItem(PENDING_SIGN_OUT_KEY);
+      return true;
     } catch (error) {
       if (!(error instanceof ApiNetworkError || error instanceof ApiProblemError)) throw error;
-      // Offline or already ended: the cookie is dead server-side or will expire; carry on locally.
+      storage?.setItem(PENDING_SIGN_OUT_KEY, new Date().toISOString());
+      signOutTimer = setTimeout(() => void confirmSignOut().catch(() => undefined), SIGN_OUT_RETRY_MS);
+      return false;
     }
+  }
+
+  /**
+   * Ends the session on the server; with `erase`, removes every local byte too (IndexedDB, Cache
+   * Storage, localStorage). Offline, the sign-out is queued and retried until the server confirms it.
+   */
+  async function signOut(options: { erase?: boolean } = {}) {
+    // Recorded first, so a tab closed mid-way still retries it at the next start.
+    storage?.setItem(PENDING_SIGN_OUT_KEY, new Date().toISOString());
+    await confirmSignOut();
     forget('signed-out');
+    unsealedSecret = null;
+    vault.forget();
     storage?.removeItem(HAD_SESSION_KEY);
     if (options.erase) {
       await replica.erase();
       unlocked.value = false;
+      await eraseBrowserStorage(storage);
     } else {
       await lock();
     }

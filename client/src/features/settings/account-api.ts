@@ -21,12 +21,19 @@ export interface TotpEnrolment {
   readonly otpauthUri: string;
 }
 
+/**
+ * Every call that could lock the owner out (two-factor, backup codes, password, signing out everywhere)
+ * carries the account password: the server checks it again (Argon2), so an access token alone is not
+ * enough, and a wrong one counts toward the sign-in lockout.
+ */
 export interface AccountApi {
   me(): Promise<AccountInfo>;
-  totpEnrol(): Promise<TotpEnrolment>;
+  totpEnrol(password: string): Promise<TotpEnrolment>;
   /** Turns two-factor on; the answer holds the ten backup codes, shown once. */
-  totpConfirm(code: string): Promise<{ backupCodes: string[] }>;
+  totpConfirm(password: string, code: string): Promise<{ backupCodes: string[] }>;
   totpDisable(password: string, code: string): Promise<void>;
+  /** Ten new backup codes (the old ones stop working), shown once. */
+  renewBackupCodes(password: string): Promise<{ backupCodes: string[] }>;
   /** Changes the server password; every other session of the account ends. */
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
 }
@@ -34,6 +41,11 @@ export interface AccountApi {
 export interface AccountApiOptions extends AccessTokens {
   readonly baseUrl?: string;
   readonly fetch?: typeof globalThis.fetch;
+}
+
+function backupCodesFrom(body: unknown): { backupCodes: string[] } {
+  const v = (body ?? {}) as { backupCodes?: unknown };
+  return { backupCodes: Array.isArray(v.backupCodes) ? v.backupCodes.filter((c): c is string => typeof c === 'string') : [] };
 }
 
 export function createAccountApi(options: AccountApiOptions): AccountApi {
@@ -49,17 +61,18 @@ export function createAccountApi(options: AccountApiOptions): AccountApi {
       const v = ((await call('GET', '/me')) ?? {}) as Partial<AccountInfo>;
       return { id: String(v.id ?? ''), email: String(v.email ?? ''), totpEnabled: v.totpEnabled === true, createdAt: String(v.createdAt ?? '') };
     },
-    async totpEnrol() {
-      const v = ((await call('POST', '/auth/totp/enrol', {})) ?? {}) as Partial<TotpEnrolment>;
+    async totpEnrol(password) {
+      const v = ((await call('POST', '/auth/totp/enrol', { password })) ?? {}) as Partial<TotpEnrolment>;
       if (typeof v.secret !== 'string' || typeof v.otpauthUri !== 'string' || !v.otpauthUri.startsWith('otpauth://')) {
         throw unexpectedAnswer(200, 'the two-factor enrolment');
       }
       return { secret: v.secret, otpauthUri: v.otpauthUri };
     },
-    async totpConfirm(code) {
-      const v = ((await call('POST', '/auth/totp/confirm', { code })) ?? {}) as { backupCodes?: unknown };
-      const codes = Array.isArray(v.backupCodes) ? v.backupCodes.filter((c): c is string => typeof c === 'string') : [];
-      return { backupCodes: codes };
+    async totpConfirm(password, code) {
+      return backupCodesFrom(await call('POST', '/auth/totp/confirm', { password, code }));
+    },
+    async renewBackupCodes(password) {
+      return backupCodesFrom(await call('POST', '/auth/totp/backup-codes', { password }));
     },
     async totpDisable(password, code) {
       await post('/auth/totp/disable', { password, code });
