@@ -123,11 +123,14 @@ describe.each(testBackends())('free text is sealed on the server and the device 
     await until('a has sent everything', () => a.status.queued === 0 && a.status.lastSyncedAt !== null);
     await a.engine.awaitInSync();
 
-    const b = await Device.open(server, { name: 'dev-b', token: () => user.token, collections: COLLECTIONS_USED });
+    // Pages of 2: the first page of each collection goes through the bootstrap's raw insert, the last through RxDB.
+    const b = await Device.open(server, { name: 'dev-b', token: () => user.token, collections: COLLECTIONS_USED, pullBatchSize: 2 });
     closers.push(() => b.close());
     await b.engine.start();
     await b.engine.awaitInSync();
 
+    const storedOnB = await b.replica.db.transactions.storageInstance.findDocumentsById(made.map((m) => m.transactions.id), false);
+    expect(storedOnB.filter((d) => (d._meta as { bs?: number }).bs === 1), 'rows the bootstrap inserted').toHaveLength(2);
     for (const name of COLLECTIONS_USED) {
       const sent = made.map((m) => ({ ...m[name], _deleted: false })).sort((x, y) => x.id.localeCompare(y.id));
       // The server serves what was written, and b holds it: the wire format did not change.
