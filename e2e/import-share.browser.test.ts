@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OWNER_PASSWORD, registerThroughUi, waitForServiceWorker } from './lib/app-flows.ts';
@@ -82,8 +84,17 @@ describeBrowser('sharing a statement to the installed app', () => {
       await page.getByRole('button', { name: 'Unlock' }).click();
     }
     await page.getByText('“StarlingStatement.csv” was shared to MyMidas.').waitFor({ timeout: 60_000 });
-    // The page took the file: nothing stays in Cache Storage, and the query is gone.
-    expect(await page.evaluate(async () => (await (await caches.open('mymidas-share-target')).keys()).length)).toBe(0);
+    // The file went from the worker's memory to the page: no Cache Storage entry holds the statement, and the query is gone.
+    const cached = await page.evaluate(async () => {
+      const texts: string[] = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) texts.push(name, request.url, (await (await cache.match(request))?.text()) ?? '');
+      }
+      return texts.join('\n');
+    });
+    expect(cached).not.toContain('TESCO STORES 3145');
+    expect(cached).not.toContain('mymidas-share-target');
     expect(new URL(page.url()).search).toBe('');
 
     await page.getByRole('button', { name: 'Read statement' }).click();
@@ -91,5 +102,46 @@ describeBrowser('sharing a statement to the installed app', () => {
     await page.getByRole('button', { name: 'Import 2 transactions' }).click();
     await page.getByRole('heading', { name: 'Imported' }).waitFor({ timeout: 60_000 });
     await expect(page.locator('.batches li').first().innerText()).resolves.toContain('StarlingStatement.csv');
+  });
+
+  it('refuses the same POST when another site makes it', async () => {
+    // Another site: localhost is not the same site as 127.0.0.1 (the app's address).
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>elsewhere</title><p>elsewhere</p>');
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = evil.address() as AddressInfo;
+      await page.goto(`http://localhost:${port}/`);
+      const target = `${site.url}/import/share`;
+      await Promise.all([
+        page.waitForURL(target, { timeout: 60_000 }),
+        page.evaluate(({ text, action }) => {
+          const f = document.createElement('form');
+          f.method = 'post';
+          f.enctype = 'multipart/form-data';
+          f.action = action;
+          const input = document.createElement('input');
+          input.type = 'file';
+          input.name = 'statement';
+          const files = new DataTransfer();
+          files.items.add(new File([text], 'Planted.csv', { type: 'text/csv' }));
+          input.files = files.files;
+          f.append(input);
+          document.body.append(f);
+          f.submit();
+        }, { text: STATEMENT, action: target }),
+      ]);
+      await page.getByText('did not come from the share sheet').waitFor({ timeout: 30_000 });
+      // Nothing waits for the import page either.
+      await page.goto(`${site.url}/import?shared=1`);
+      await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 60_000 });
+      await page.getByLabel('Password').fill(OWNER_PASSWORD);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await page.getByText('The shared file is no longer waiting here').waitFor({ timeout: 60_000 });
+    } finally {
+      evil.close();
+    }
   });
 });
