@@ -66,7 +66,7 @@ describe.each(testBackends())('the wire contract between client and server (%s)'
     });
 
     for (const name of COLLECTION_NAMES) {
-      const doc = { ...docs[name], _deleted: false };
+      const doc: Record<string, unknown> & { id: string } = { ...docs[name], id: String(docs[name].id), _deleted: false };
       if (COLLECTIONS[name].serverOwned) {
         const { _deleted: _, ...stored } = doc;
         await writeServerOwned(server.services, user.userId, name, [stored]);
