@@ -41,6 +41,15 @@ describe('calendar dates', () => {
     expect(() => dateOfDay(1.5)).toThrow(CalendarDateError);
   });
 
+  it('agree with the platform\'s own calendar on every 997th day from year 0 to 9999', () => {
+    for (let day = -719_528; day <= 2_932_896; day += 997) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(dateOfDay(day)).toBe(iso);
+      expect(dayNumber(iso)).toBe(day);
+      expect(weekday(iso)).toBe(new Date(day * 86_400_000).getUTCDay());
+    }
+  });
+
   it('knows weekdays, years and month ends', () => {
     expect(weekday('2026-01-01')).toBe(4); // Thursday
     expect(yearOf('2026-01-01')).toBe(2026);

@@ -5,7 +5,7 @@
  * date by a day. The only place a zone enters is `todayIn(timeZone)`, which says which zone it means.
  */
 
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH_TEXT = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export const DAY_MS = 86_400_000;
 
@@ -15,28 +15,66 @@ export class CalendarDateError extends RangeError {
 
 // ---- dates ---------------------------------------------------------------------------------------
 
+const TWO_DIGITS = Array.from({ length: 32 }, (_, i) => String(i).padStart(2, '0'));
+
+function isLeapYear(y: number): boolean {
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (isLeapYear(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian y-m-d (integer arithmetic, no Date object). */
+function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/** The proleptic Gregorian y-m-d of a day number (the inverse of daysFromCivil). */
+function civilFromDays(day: number): [number, number, number] {
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** [year, month, day] of 'YYYY-MM-DD'; throws CalendarDateError for other text or an impossible day. */
+function dateParts(date: string): [number, number, number] {
+  if (!DATE_TEXT.test(date)) throw new CalendarDateError(`Not a calendar date (YYYY-MM-DD): "${date}"`);
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) throw new CalendarDateError(`No such day: "${date}"`);
+  return [y, m, d];
+}
+
+function formatParts(y: number, m: number, d: number): string {
+  if (!Number.isFinite(y) || y < 0 || y > 9999) throw new CalendarDateError(`Year out of range: ${y}`);
+  return `${y >= 1000 ? String(y) : String(y).padStart(4, '0')}-${TWO_DIGITS[m]}-${TWO_DIGITS[d]}`;
+}
+
 /** Parses 'YYYY-MM-DD' into the UTC midnight of that day; refuses impossible dates such as 2026-02-30. */
 export function dateToUtc(date: string): Date {
-  const m = DATE_TEXT.exec(date);
-  if (!m) throw new CalendarDateError(`Not a calendar date (YYYY-MM-DD): "${date}"`);
-  const [, y, mo, d] = m;
-  const utc = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear puts them back.
-  utc.setUTCFullYear(Number(y));
-  if (utc.getUTCMonth() !== Number(mo) - 1 || utc.getUTCDate() !== Number(d)) throw new CalendarDateError(`No such day: "${date}"`);
-  return utc;
+  return new Date(dayNumber(date) * DAY_MS);
 }
 
 /** Formats the UTC calendar day of an instant as 'YYYY-MM-DD' (the local zone is never consulted). */
 export function formatUtcDate(d: Date): string {
-  const y = d.getUTCFullYear();
-  if (!Number.isFinite(y) || y < 0 || y > 9999) throw new CalendarDateError(`Year out of range: ${y}`);
-  return `${String(y).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+  return formatParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
 export function isCalendarDate(date: string): boolean {
   try {
-    dateToUtc(date);
+    dateParts(date);
     return true;
   } catch {
     return false;
@@ -45,13 +83,15 @@ export function isCalendarDate(date: string): boolean {
 
 /** The day number of a date: whole days since 1970-01-01 (negative before it). */
 export function dayNumber(date: string): number {
-  return Math.round(dateToUtc(date).getTime() / DAY_MS);
+  const [y, m, d] = dateParts(date);
+  return daysFromCivil(y, m, d);
 }
 
 /** The date of a day number, as 'YYYY-MM-DD'. */
 export function dateOfDay(day: number): string {
   if (!Number.isInteger(day)) throw new CalendarDateError(`A day number is whole, got ${day}`);
-  return formatUtcDate(new Date(day * DAY_MS));
+  const [y, m, d] = civilFromDays(day);
+  return formatParts(y, m, d);
 }
 
 export function addDays(date: string, days: number): string {
@@ -64,21 +104,21 @@ export function daysBetween(a: string, b: string): number {
   return dayNumber(b) - dayNumber(a);
 }
 
-/** 0 = Sunday … 6 = Saturday, for the calendar day itself. */
+/** 0 = Sunday … 6 = Saturday, for the calendar day itself (1970-01-01 was a Thursday). */
 export function weekday(date: string): number {
-  return dateToUtc(date).getUTCDay();
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
 }
 
 /** The year of a date. */
 export function yearOf(date: string): number {
-  return dateToUtc(date).getUTCFullYear();
+  return dateParts(date)[0];
 }
 
 // ---- months --------------------------------------------------------------------------------------
 
 /** The month key 'YYYY-MM' of a date. */
 export function monthOf(date: string): string {
-  dateToUtc(date);
+  dateParts(date);
   return date.slice(0, 7);
 }
 
@@ -111,9 +151,7 @@ export function addMonths(month: string, delta: number): string {
 /** The last date of a month (year and month number 1-12). */
 export function lastDayOfMonth(year: number, month: number): string {
   monthKey(year, month);
-  const d = new Date(Date.UTC(2000, month, 0));
-  d.setUTCFullYear(year, month, 0);
-  return formatUtcDate(d);
+  return formatParts(year, month, daysInMonth(year, month));
 }
 
 /** The first and last dates of a month 'YYYY-MM'. */

@@ -1,4 +1,4 @@
-import { dateOfDay, dayNumber, isCalendarDate } from '../date/date.ts';
+import { dateOfDay, dayNumber } from '../date/date.ts';
 import { occurrencesBetween } from '../ledger/recurring.ts';
 import { convertMinor, valueOf } from '../money/money.ts';
 import type {
@@ -55,8 +55,11 @@ const TRADING_DAYS = 252;
 
 function parseDay(date: string, what: string): number {
   if (!DATE_RE.test(date)) throw new RangeError(`${what} must be a date as YYYY-MM-DD, got "${date}"`);
-  if (!isCalendarDate(date)) throw new RangeError(`${what} is not a real date: "${date}"`);
-  return dayNumber(date);
+  try {
+    return dayNumber(date);
+  } catch {
+    throw new RangeError(`${what} is not a real date: "${date}"`);
+  }
 }
 
 /** Integer `units` of 10^-dp as decimal text without trailing zeros ("12.5", "3"). */
