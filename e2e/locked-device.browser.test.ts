@@ -34,7 +34,6 @@ describeBrowser('a locked or erased device cannot read through the server (produ
     context = await browser.newContext({ viewport: VIEWPORTS.desktop });
     page = await context.newPage();
     await registerThroughUi(page, site.url);
-    await expect.poll(() => page.locator('.sync').getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
   });
 
   afterAll(async () => {
@@ -43,6 +42,7 @@ describeBrowser('a locked or erased device cannot read through the server (produ
   });
 
   it('a locked tab cannot obtain a token (cookie and CSRF are not enough) or pull; unlocking renews the session', async () => {
+    await expect.poll(() => page.locator('.sync').getAttribute('data-state'), { timeout: 60_000 }).toBe('synced');
     await page.getByRole('button', { name: 'Lock this device' }).click();
     await page.getByRole('heading', { name: 'Unlock' }).waitFor({ timeout: 30_000 });
     const attempt = await tryFromPage(page);
