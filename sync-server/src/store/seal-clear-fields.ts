@@ -1,3 +1,4 @@
+import { idKind } from '@mymidas/shared/protocol';
 import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, SqlValue } from './database.ts';
@@ -23,7 +24,7 @@ export interface SealClearFieldsOptions {
  * The server runs this at every start, after the migrations (services.ts).
  *
  * Same pattern as key rotation (crypto/rotate-keys.ts): small batches, each its own transaction as the
- * runtime role with one user's id (RLS applies), rows locked `FOR UPDATE`. Only rows whose `doc` still holds
+ * runtime role with one user's id (RLS applies), rows locked `FOR UPDATE` and rewritten by one UPDATE. Only rows whose `doc` still holds
  * a PII key are selected, so an interrupted run is resumed by running it again and a finished one does
  * nothing. The values do not change, so no row takes a new pull sequence number (`app.reseal`), and clients
  * are served the same documents before, during and after (store/documents.ts `openDoc`).
@@ -43,13 +44,20 @@ export async function sealClearFields(db: Database, cipher: FieldCipher, opts: S
             `SELECT id, doc FROM ${collection} WHERE doc ?| $1::text[] ORDER BY id LIMIT ${batchSize} FOR UPDATE`,
             [fields],
           );
-          for (const row of rows.rows) {
-            const id = String(row.id);
-            const present = fields.filter((f) => Object.hasOwn(row.doc, f));
-            const sealed: SqlValue[] = present.map((f) => cipher.encrypt(JSON.stringify(row.doc[f] ?? null), collection, id, columnOf(f)));
-            const sets = present.map((f, i) => `${columnOf(f)} = $${i + 3}`);
-            await sql.query(`UPDATE ${collection} SET doc = doc - $2::text[], ${sets.join(', ')} WHERE id = $1`, [id, present, ...sealed]);
-          }
+          if (rows.rows.length === 0) return 0;
+          // One UPDATE for the batch: per field, the new envelope as base64 (null keeps the column: a field
+          // this row's doc does not hold was sealed already).
+          const ids = rows.rows.map((row) => String(row.id));
+          const envelopes: SqlValue[] = fields.map((f) =>
+            rows.rows.map((row) => (Object.hasOwn(row.doc, f) ? Buffer.from(cipher.encrypt(JSON.stringify(row.doc[f] ?? null), collection, String(row.id), columnOf(f))).toString('base64') : null)),
+          );
+          const cols = fields.map(columnOf);
+          await sql.query(
+            `UPDATE ${collection} AS t SET doc = t.doc - $2::text[], ${cols.map((c) => `${c} = coalesce(decode(v.${c}, 'base64'), t.${c})`).join(', ')}
+               FROM unnest($1::text[], ${cols.map((_, i) => `$${i + 3}::text[]`).join(', ')}) AS v(id, ${cols.join(', ')})
+              WHERE t.id = v.id::${idKind(collection)}`,
+            [ids, fields, ...envelopes],
+          );
           return rows.rows.length;
         });
         if (n === 0) break;
