@@ -276,7 +276,7 @@ describe('the default household', () => {
         expect(Number(q.close)).toBeLessThan(1.7);
       }
     }
-  });
+  }, 60_000);
 
   it('takes holidays abroad in EUR and USD from the travel wallets', () => {
     const eur = byName(h.accounts, 'Travel wallet EUR');
