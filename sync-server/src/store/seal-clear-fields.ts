@@ -37,14 +37,18 @@ export async function sealClearFields(db: Database, cipher: FieldCipher, opts: S
     const fields = [...COLLECTIONS[collection].pii];
     if (fields.length === 0) continue;
     for (const userId of users) {
+      // Keyset pagination: each batch walks the primary key from the last row done, not from the start.
+      let after: string | null = null;
       for (;;) {
+        const from: string | null = after;
         const n = await db.withUser(userId, async (sql) => {
           await sql.query(`SELECT set_config('app.reseal', 'on', true)`);
           const rows = await sql.query<{ id: unknown; doc: Record<string, unknown> }>(
-            `SELECT id, doc FROM ${collection} WHERE doc ?| $1::text[] ORDER BY id LIMIT ${batchSize} FOR UPDATE`,
-            [fields],
+            `SELECT id, doc FROM ${collection} WHERE doc ?| $1::text[]${from === null ? '' : ` AND id > $2::${idKind(collection)}`} ORDER BY id LIMIT ${batchSize} FOR UPDATE`,
+            from === null ? [fields] : [fields, from],
           );
           if (rows.rows.length === 0) return 0;
+          after = String(rows.rows.at(-1)!.id);
           // One UPDATE for the batch: per field, the new envelope as base64 (null keeps the column: a field
           // this row's doc does not hold was sealed already).
           const ids = rows.rows.map((row) => String(row.id));
