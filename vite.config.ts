@@ -27,7 +27,8 @@ export default defineConfig({
     proxy: { '/api': 'http://127.0.0.1:8090' },
   },
   plugins: [
-    vue(),
+    // <search> is the HTML landmark element (the transaction filters use it), not a component.
+    vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'search' } } }),
     VitePWA({
       strategies: 'generateSW',
       registerType: 'prompt',

@@ -6,7 +6,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'shared', include: ['shared/src/**/*.test.ts'], environment: 'node' } },
       // The Vue plugin lets component tests (@vue/test-utils, `// @vitest-environment happy-dom`) import .vue files.
-      { plugins: [vue()], test: { name: 'client', include: ['client/src/**/*.test.ts'], exclude: ['client/src/**/*.browser.test.ts'], environment: 'node' } },
+      { plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag === 'search' } } })], test: { name: 'client', include: ['client/src/**/*.test.ts'], exclude: ['client/src/**/*.browser.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'server',
