@@ -125,9 +125,10 @@ describe.each(testBackends())('quotes through the client sync engine (%s)', (bac
     expect(device.status.lastError).toMatch(/Sync of quotes stopped/);
     const pullsAtStall = device.pulls.length;
     await sleep(1_500);
-    // Stopped, not spinning (the backoff here is 20–200 ms, so a retry loop would have made many).
-    expect(device.pulls.length).toBe(pullsAtStall);
-    expect(pullsAtStall).toBeLessThanOrEqual(3);
+    // Stopped, not spinning: the backoff here is 20–200 ms, so a retry loop would have made a dozen pulls
+    // meanwhile. One more is allowed: the event stream's connect hint may arrive after the stall.
+    expect(device.pulls.length - pullsAtStall).toBeLessThanOrEqual(1);
+    expect(pullsAtStall).toBeLessThanOrEqual(4);
     // The first page was stored; nothing of the repeated answer was.
     expect(await device.replica.db.quotes.count().exec()).toBe(50);
   });
