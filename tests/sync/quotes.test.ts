@@ -122,7 +122,7 @@ describe.each(testBackends())('quotes through the client sync engine (%s)', (bac
     await device.engine.start();
     await until('the stall is reported', () => device.status.problems.some((p) => p.kind === 'stalled'));
     expect(firstCheckpoint).not.toBeNull();
-    expect(device.status.lastError).toMatch(/Sync of quotes stopped/);
+    expect(device.status.events.filter((e) => e.startsWith('failed: ')).at(0)).toMatch(/^failed: Sync of quotes stopped/);
     const pullsAtStall = device.pulls.length;
     await sleep(1_500);
     // Stopped, not spinning: the backoff here is 20–200 ms, so a retry loop would have made a dozen pulls
