@@ -6,7 +6,7 @@ import { createTransport } from '../../client/src/sync/transport.ts';
 import { patchDoc, removeDoc } from '../../client/src/sync/local-edits.ts';
 import { testBackends } from '../../sync-server/src/testing/harness.ts';
 import { Device } from './device.ts';
-import { newAccount, wireForm } from './fixtures.ts';
+import { newAccount, wireForm, until } from './fixtures.ts';
 import { TestSyncServer } from './server.ts';
 
 /** Every record of every IndexedDB database of a factory, as one string (names of stores included). */
@@ -26,13 +26,6 @@ async function rawIndexedDb(factory: IDBFactory): Promise<string> {
   return out;
 }
 
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(testBackends())('client sync engine against the real server (%s)', (backend) => {
   let server: TestSyncServer;

@@ -36,3 +36,12 @@ export function sameDocs(a: readonly Record<string, unknown>[], b: readonly Reco
   const byId = new Map(b.map((d) => [d.id, d]));
   return a.every((d) => jsonEqual(wireForm(d), wireForm(byId.get(d.id) ?? {})));
 }
+
+/** Polls `check` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -3,16 +3,9 @@ import { encodeCheckpoint, parseCheckpoint } from '@mymidas/shared/protocol';
 import { writeServerOwned } from '../../sync-server/src/cli/demo-server-owned.ts';
 import { testBackends } from '../../sync-server/src/testing/harness.ts';
 import { Device } from './device.ts';
-import { wireForm } from './fixtures.ts';
+import { wireForm, until } from './fixtures.ts';
 import { TestSyncServer } from './server.ts';
 
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });

@@ -9,7 +9,7 @@ import { createSyncEngine, type SyncEngine } from '../../client/src/sync/sync-en
 import { openNodeReplica } from '../../client/src/sync/test-replica.ts';
 import { testBackends } from '../../sync-server/src/testing/harness.ts';
 import { Device, FakeOnline, StatusLog } from './device.ts';
-import { wireForm } from './fixtures.ts';
+import { wireForm, until } from './fixtures.ts';
 import { TestSyncServer } from './server.ts';
 
 /**
@@ -92,13 +92,6 @@ async function storedDocs(replica: Replica, name: (typeof COLLECTIONS_USED)[numb
   return found.map((d) => wireForm(d.toJSON(true) as Record<string, unknown>)).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
 
-const until = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(testBackends())('free text is sealed on the server and the device (%s)', (backend) => {
   let server: TestSyncServer;
