@@ -98,7 +98,8 @@ describe('the default household', () => {
     expect(h.assets.length).toBeGreaterThanOrEqual(38);
     expect(h.settings).toHaveLength(1);
     expect(h.recurring_rules.length).toBeGreaterThanOrEqual(20);
-    expect(h.budgets.length).toBeGreaterThan(120 * 10);
+    expect(h.budgets).toHaveLength(12);
+    expect(h.budgets.every((b) => b.period === 'monthly' && b.amounts.length === 11)).toBe(true);
     const dates = h.transactions.map((t) => t.date);
     expect(dates[0]).toBe('2016-11-01');
     expect(dates.at(-1)).toBe('2026-10-31');

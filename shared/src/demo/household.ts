@@ -364,29 +364,27 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
     }
   }
 
-  // ---- budgets: every month, the main spending categories ------------------------------------------
+  // ---- budgets: one monthly budget per main spending category, its amount raised each January ------
   const BUDGETED: readonly (readonly [string, number, boolean])[] = [
     ['Groceries', 46_000, false], ['Eating out', 12_000, false], ['Takeaway', 6_000, false], ['Coffee', 4_500, false],
     ['Fuel', 11_000, false], ['Public transport', 7_500, false], ['Clothing', 8_000, false], ['Household goods', 5_000, false],
     ['Gifts', 6_000, true], ['Hobbies', 4_000, false], ['Energy', 9_500, false], ['Holidays', 30_000, true],
   ];
   {
-    let y = Number(startDate.slice(0, 4));
-    let m = Number(startDate.slice(5, 7));
-    const last = dateOfDay(endDay + 31).slice(0, 7); // and the month after the reference date
-    for (;;) {
-      const month = `${y}-${String(m).padStart(2, '0')}`;
-      if (month > last) break;
-      const day = Math.max(startDay, Math.min(endDay, parseDay(`${month}-01`, 'month')));
-      for (const [name, base, rollover] of BUDGETED) {
-        const b: Budget = { ...stamp(day), month, categoryId: cat(name), amount: Math.round(grown(base, 1.03, day) / 1000) * 1000, currency: 'GBP', rollover };
-        yield emit('budgets', b);
-      }
-      m += 1;
-      if (m === 13) {
-        m = 1;
-        y += 1;
-      }
+    const firstMonth = `${startDate.slice(0, 7)}-01`;
+    const years: number[] = [];
+    for (let y = Number(startDate.slice(0, 4)); y <= Number(dateOfDay(endDay).slice(0, 4)); y++) years.push(y);
+    for (const [name, base, rollover] of BUDGETED) {
+      const amounts = years.map((y, i) => {
+        const from = i === 0 ? firstMonth : `${y}-01-01`;
+        const day = Math.max(startDay, Math.min(endDay, parseDay(from, 'month')));
+        return { from, amount: Math.round(grown(base, 1.03, day) / 1000) * 1000 };
+      });
+      const b: Budget = {
+        ...stamp(startDay), categoryId: cat(name), period: 'monthly', weekStart: 1, startDate: firstMonth, endDate: null,
+        amounts, currency: 'GBP', rollover: rollover ? 'unspent' : 'none', alertThreshold: 80, alerts: [],
+      };
+      yield emit('budgets', b);
     }
   }
 

@@ -78,13 +78,55 @@ export const transactionSchema = z
     path: ['splits'],
   });
 
-export const budgetSchema = z.object({
+/** Budget periods (issue 20). Monthly, quarterly and yearly periods start on `settings.budgetStartDay`. */
+export const BUDGET_PERIODS = ['weekly', 'monthly', 'quarterly', 'yearly'] as const;
+export type BudgetPeriodKind = (typeof BUDGET_PERIODS)[number];
+/** none; carry what is left forward (never below zero); carry what is left or overspent forward (may be negative). */
+export const BUDGET_ROLLOVERS = ['none', 'unspent', 'unspent-and-overspend'] as const;
+export type BudgetRollover = (typeof BUDGET_ROLLOVERS)[number];
+/** threshold: spent reached the alert threshold; over: spent passed the amount; projected: likely to run over. */
+export const BUDGET_ALERT_KINDS = ['threshold', 'over', 'projected'] as const;
+export type BudgetAlertKind = (typeof BUDGET_ALERT_KINDS)[number];
+
+/** The version-0 shape: one document per category and calendar month (kept for the schema migration). */
+export const budgetSchemaV0 = z.object({
   ...base,
   month: calendarMonth(),
   categoryId: id(),
   amount: minorUnits(),
   currency: currency(),
   rollover: z.boolean(),
+});
+
+/**
+ * A budget (version 1): a category — or a parent category, covering its children — with a period, an amount in
+ * the base currency that can change from a given period on (`amounts`, sorted by `from`; the entry in force on
+ * a period's first day is that period's amount, so past periods keep theirs), a rollover mode and an alert
+ * threshold. `alerts` records the alerts already raised, once per period and kind, by whichever device saw the
+ * crossing first; the other devices read it here and stay quiet.
+ */
+export const budgetSchema = z.object({
+  ...base,
+  categoryId: id(),
+  period: z.enum(BUDGET_PERIODS),
+  /** Weekly budgets: the weekday a week starts on, 0 = Sunday … 6 = Saturday. Ignored by other periods. */
+  weekStart: z.number().int().min(0).max(6),
+  /** The budget applies to the periods that contain or follow this date… */
+  startDate: calendarDate(),
+  /** …up to the period containing this date (none: open-ended). */
+  endDate: calendarDate().nullable(),
+  amounts: z
+    .array(z.object({ from: calendarDate(), amount: minorUnits() }))
+    .min(1)
+    .max(500)
+    .refine((a) => a.every((e, i) => i === 0 || a[i - 1]!.from < e.from), { message: 'amount changes must be in date order, one per date' }),
+  currency: currency(),
+  rollover: z.enum(BUDGET_ROLLOVERS),
+  /** Percent of the period's amount (plus rollover) at which an alert is raised; 80 by default. */
+  alertThreshold: z.number().int().min(1).max(100),
+  alerts: z
+    .array(z.object({ period: calendarDate(), kind: z.enum(BUDGET_ALERT_KINDS), at: instant() }))
+    .max(200),
 });
 
 export const recurringRuleSchema = z.object({

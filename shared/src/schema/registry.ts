@@ -43,7 +43,7 @@ export const COLLECTIONS = {
     indexes: ['date', ['accountId', 'date'], 'hlc'],
     serverOwned: false,
   }),
-  budgets: spec({ name: 'budgets', schema: budgetSchema, version: 0, pii: [], indexes: [['month', 'categoryId']], serverOwned: false }),
+  budgets: spec({ name: 'budgets', schema: budgetSchema, version: 1, pii: [], indexes: ['categoryId'], serverOwned: false }),
   recurring_rules: spec({ name: 'recurring_rules', schema: recurringRuleSchema, version: 0, pii: ['name', 'payee'], indexes: [], serverOwned: false }),
   attachments: spec({ name: 'attachments', schema: attachmentSchema, version: 1, pii: ['fileName', 'sha256'], indexes: ['transactionId'], serverOwned: false }),
   assets: spec({ name: 'assets', schema: assetSchema, version: 1, pii: ['name', 'isin'], indexes: ['symbol'], serverOwned: false }),
