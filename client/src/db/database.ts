@@ -3,6 +3,7 @@ import type { InternalStoreCollectionDocType, MigrationStrategies, RxCollection,
 import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { budgetToV1 } from '@mymidas/shared/budget/migrate-v0';
 import { COLLECTION_NAMES, COLLECTIONS, toRxJsonSchema } from '@mymidas/shared/schema';
 import type { CollectionName, DocOf } from '@mymidas/shared/schema';
 import { DataKeyHolder, encryptedStorage } from './encrypted-storage.ts';
@@ -87,7 +88,10 @@ const sealMoreFields = <T>(doc: T): T => doc;
  * RxDB migration strategies: entry `n` turns a document of version n-1 into one of version n. RxDB keeps a
  * collection's schema (its `encrypted` list included) with its data, so a field joining `pii` bumps the
  * version. Version 1 (issue 19) sealed transactions' tags, split lines and import hash, categories' name
- * and icon, rules' name, assets' name and ISIN, and attachments' content hash.
+ * and icon, rules' name, assets' name and ISIN, and attachments' content hash. Budgets version 1 (issue 20)
+ * changed shape: each month budget becomes a monthly budget for that month, by the conversion the server's
+ * migration 009 also makes (budgetToV1, @mymidas/shared/budget/migrate-v0); RxDB runs it on the documents and
+ * on the server states kept in the replication meta alike. docs/schema-migrations.md is the pattern.
  */
 export const REPLICA_MIGRATIONS: { readonly [N in CollectionName]?: MigrationStrategies } = {
   transactions: { 1: sealMoreFields },
@@ -95,6 +99,7 @@ export const REPLICA_MIGRATIONS: { readonly [N in CollectionName]?: MigrationStr
   rules: { 1: sealMoreFields },
   assets: { 1: sealMoreFields },
   attachments: { 1: sealMoreFields },
+  budgets: { 1: (doc: object) => budgetToV1(doc) },
 };
 
 /** Documents per batch when a replica migrates (RxDB's default, 10, makes 100,000 transactions crawl). */
