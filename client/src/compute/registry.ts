@@ -2,6 +2,7 @@ import { combineHandlers } from '../workers/door.ts';
 import type { UnionToIntersection } from '../workers/door.ts';
 import { createComputeContext } from './compute-area.ts';
 import type { ComputeArea, ComputeContext } from './compute-area.ts';
+import { budgetsArea } from './budgets/budget-handlers.ts';
 import { snapshotArea } from './snapshot/snapshot-handlers.ts';
 
 /**
@@ -36,7 +37,7 @@ import { snapshotArea } from './snapshot/snapshot-handlers.ts';
  */
 
 /** Every area of the compute worker, in registration order. */
-export const COMPUTE_AREAS = [snapshotArea] as const;
+export const COMPUTE_AREAS = [snapshotArea, budgetsArea] as const;
 
 type HandlersOf<A> = A extends ComputeArea<infer H> ? H : never;
 

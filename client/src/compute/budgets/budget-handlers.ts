@@ -1,0 +1,55 @@
+import { budgetHistory, budgetPage } from '@mymidas/shared/budget';
+import type { BudgetHistory, BudgetHistoryRequest, BudgetInputs, BudgetPage, BudgetPageRequest } from '@mymidas/shared/budget';
+import { defineComputeArea } from '../compute-area.ts';
+import type { SnapshotReader } from '../compute-area.ts';
+import { parseBudgetHistoryRequest, parseBudgetInputs, parseBudgetPageRequest } from './budget-schemas.ts';
+
+/**
+ * The budgets area of the compute worker (issue 20). The UI thread pushes the small inputs (budgets,
+ * categories, settings, FX rates, recurring occurrences, today) when they change; the page and the history
+ * are then worked out here by the pure engine of `@mymidas/shared/budget` over the snapshot this worker
+ * holds, so the UI thread never walks the transactions.
+ */
+export interface BudgetHandlers {
+  /** Replaces the inputs every later answer is computed with. */
+  budgetSetInputs(inputs: BudgetInputs): void;
+  /** Every budget's period containing `request.date`, with the forecast for today's period. */
+  budgetPage(request: BudgetPageRequest): BudgetPage;
+  /** Past periods of the budgets, oldest first. */
+  budgetHistory(request: BudgetHistoryRequest): BudgetHistory;
+  /** The currencies the snapshot's rows are in (so the UI reads FX rates for each foreign one). */
+  budgetCurrencies(): string[];
+}
+
+export class BudgetInputsMissingError extends Error {
+  override readonly name = 'BudgetInputsMissingError';
+}
+
+export const budgetsArea = defineComputeArea('budgets', (context): BudgetHandlers => createBudgetHandlers(context.snapshot));
+
+export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
+  let inputs: BudgetInputs | null = null;
+
+  function requireInputs(): BudgetInputs {
+    if (!inputs) throw new BudgetInputsMissingError('the budget inputs have not been set (budgetSetInputs) in this worker');
+    return inputs;
+  }
+
+  return {
+    budgetSetInputs(next) {
+      // Validated whole before it replaces anything: a refused push leaves the previous inputs in place.
+      inputs = parseBudgetInputs(next);
+    },
+    budgetPage(request) {
+      const checked = parseBudgetPageRequest(request);
+      return budgetPage(snapshot.current(), requireInputs(), checked);
+    },
+    budgetHistory(request) {
+      const checked = parseBudgetHistoryRequest(request);
+      return budgetHistory(snapshot.current(), requireInputs(), checked);
+    },
+    budgetCurrencies() {
+      return snapshot.current().currencies.entries();
+    },
+  };
+}
