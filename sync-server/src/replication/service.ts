@@ -5,6 +5,7 @@ import { auditDataChanges, type DataAction, type RequestOrigin } from '../audit/
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, Sql, SqlValue } from '../store/database.ts';
 import { openDoc, piiColumns, piiSelectList, sealDoc } from '../store/documents.ts';
+import { retiredShapeDetail } from './retired-shapes.ts';
 
 export type { PullCheckpoint as Checkpoint, PushAnswer as PushResult, PushRow, Refusal, WireDoc } from '@mymidas/shared/protocol';
 
@@ -69,7 +70,8 @@ export class ReplicationService {
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => ({ path: ['newDocumentState', ...i.path.map(String)].join('.'), message: i.message }));
         const rawId = (row.newDocumentState as { id?: unknown } | null)?.id;
-        result.refused.push({ index, id: typeof rawId === 'string' ? rawId : null, reason: 'invalid', detail: errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors });
+        const detail = retiredShapeDetail(collection, row.newDocumentState) ?? errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+        result.refused.push({ index, id: typeof rawId === 'string' ? rawId : null, reason: 'invalid', detail, errors });
         continue;
       }
       const next = parsed.data as WireDoc;
