@@ -1,0 +1,187 @@
+import type { BudgetCategory, BudgetInputs, FxSeries, ScheduledAmount } from '@mymidas/shared/budget';
+import { addDays, addMonths, monthOf } from '@mymidas/shared/date';
+import { occurrencesBetween, RecurringRuleError } from '@mymidas/shared/ledger/recurring';
+import { Decimal } from '@mymidas/shared/money';
+import type { Budget, BudgetPeriodKind, Category, Quote, RecurringRule, Settings } from '@mymidas/shared/schema';
+
+/**
+ * The budget inputs as plain data (issue 20): what the UI thread gathers from the replica's small
+ * collections before handing it to the compute worker. Pure: no RxDB, no Vue; budget-data.ts does the reading.
+ */
+
+/** Periods of history the inputs cover by default: the forecast learns from up to 12, the history chart shows 24. */
+export const HISTORY_PERIODS = 24;
+/** Past periods the overspend forecast learns from at most (the engine's contract: 6 to 12). */
+export const FORECAST_PERIODS = 12;
+
+/** Months in one period of each month-based kind. */
+const MONTHS: Readonly<Record<Exclude<BudgetPeriodKind, 'weekly'>, number>> = { monthly: 1, quarterly: 3, yearly: 12 };
+
+/**
+ * A date on or before the first day of the period `n` periods before the one containing `date`, for
+ * any start day or week start: whole calendar months (or weeks) further back than the periods can
+ * reach. Used to size reads (FX quotes, recurring occurrences), so erring early only reads a few more rows.
+ */
+export function periodsBefore(kind: BudgetPeriodKind, date: string, n: number): string {
+  if (kind === 'weekly') return addDays(date, -7 * (n + 1));
+  return `${addMonths(monthOf(date), -MONTHS[kind] * (n + 1))}-01`;
+}
+
+/** A date on or after the last day of the period containing `date` (same reasoning as periodsBefore). */
+export function periodEndAfter(kind: BudgetPeriodKind, date: string): string {
+  if (kind === 'weekly') return addDays(date, 7);
+  return `${addMonths(monthOf(date), MONTHS[kind] + 1)}-01`;
+}
+
+export interface InputsWindow {
+  /** FX rates are read from this date on (plus the latest rate before it). */
+  readonly fxFrom: string;
+  /** Recurring occurrences are expanded over [scheduledFrom, scheduledTo]. */
+  readonly scheduledFrom: string;
+  readonly scheduledTo: string;
+}
+
+function earliest(dates: Iterable<string>, fallback: string): string {
+  let out = fallback;
+  for (const d of dates) if (d < out) out = d;
+  return out;
+}
+
+/** What a screen asked about: the periods up to the one containing `date`. */
+export interface AskedRange {
+  readonly date: string;
+  readonly periods: number;
+}
+
+/**
+ * The dates the inputs must cover for these budgets seen from `today`, and for dates screens asked about
+ * (`asked`: a period moved to, or a history's periods): rates from the first budget's start (the
+ * rollover chain runs from there) or HISTORY_PERIODS periods back, whichever is earlier; recurring
+ * occurrences over the forecast's past periods and up to the end of today's period.
+ */
+export function inputsWindow(budgets: readonly Pick<Budget, 'period' | 'startDate'>[], today: string, asked: Iterable<AskedRange> = []): InputsWindow {
+  const kinds = new Set<BudgetPeriodKind>(budgets.map((b) => b.period));
+  if (kinds.size === 0) kinds.add('monthly');
+  const reach = (date: string, n: number) => earliest([...kinds].map((k) => periodsBefore(k, date, n)), date);
+  const askedFrom = [...asked].map((a) => reach(a.date, Math.max(a.periods, 1)));
+  const fxFrom = earliest([...budgets.map((b) => b.startDate), reach(today, HISTORY_PERIODS), ...askedFrom], today);
+  let scheduledTo = today;
+  for (const k of kinds) {
+    const end = periodEndAfter(k, today);
+    if (end > scheduledTo) scheduledTo = end;
+  }
+  return { fxFrom, scheduledFrom: reach(today, FORECAST_PERIODS), scheduledTo };
+}
+
+/** The FX series that can price `currency` in `base`: quoted directly ("EUR/GBP") or the other way round ("GBP/EUR"). */
+export function fxSeriesNames(currency: string, base: string): { readonly direct: string; readonly inverse: string } {
+  return { direct: `${currency}/${base}`, inverse: `${base}/${currency}` };
+}
+
+function positiveRate(close: string): Decimal | null {
+  try {
+    const rate = new Decimal(close);
+    return rate.isFinite() && rate.gt(0) ? rate : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One currency's rates into the base currency, ascending by date, from quotes of either series: a
+ * "EUR/GBP" close is the rate itself, a "GBP/EUR" close is inverted (to 20 significant digits, as the
+ * ledger's lookupRate does). On a date quoted both ways the direct quote wins. Other quotes, price
+ * quotes and non-positive closes are ignored.
+ */
+export function fxSeriesFromQuotes(currency: string, base: string, quotes: Iterable<Pick<Quote, 'kind' | 'series' | 'date' | 'close'>>): FxSeries {
+  const { direct, inverse } = fxSeriesNames(currency, base);
+  const byDate = new Map<string, { rate: string; direct: boolean }>();
+  for (const q of quotes) {
+    if (q.kind !== 'fx' || (q.series !== direct && q.series !== inverse)) continue;
+    const isDirect = q.series === direct;
+    const seen = byDate.get(q.date);
+    if (seen?.direct && !isDirect) continue;
+    const rate = positiveRate(q.close);
+    if (!rate) continue;
+    byDate.set(q.date, { rate: isDirect ? q.close : new Decimal(1).div(rate).toSignificantDigits(20).toFixed(), direct: isDirect });
+  }
+  const dates = [...byDate.keys()].sort();
+  return { currency, dates, rates: dates.map((d) => byDate.get(d)!.rate) };
+}
+
+export interface ScheduledResult {
+  readonly scheduled: ScheduledAmount[];
+  /** Rules that could not be expanded (bad RRULE text): left out, named for the screen to say so. */
+  readonly skippedRules: string[];
+}
+
+/**
+ * Recurring rules expanded into their occurrences in [from, to] (both included), in date order. Expanded
+ * a year at a time so a daily rule over many years never meets occurrencesBetween's per-call limit.
+ */
+export function scheduledAmounts(rules: readonly RecurringRule[], from: string, to: string): ScheduledResult {
+  const scheduled: ScheduledAmount[] = [];
+  const skippedRules: string[] = [];
+  for (const rule of rules) {
+    try {
+      for (let start = from; start <= to; ) {
+        const yearLater = addDays(`${addMonths(monthOf(start), 12)}-01`, -1);
+        const end = yearLater < to ? yearLater : to;
+        for (const o of occurrencesBetween(rule, start, end)) {
+          scheduled.push({ date: o.date, categoryId: rule.categoryId, amount: rule.amount, currency: rule.currency });
+        }
+        start = addDays(end, 1);
+      }
+    } catch (error) {
+      if (!(error instanceof RecurringRuleError)) throw error;
+      skippedRules.push(rule.id);
+    }
+  }
+  scheduled.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return { scheduled, skippedRules };
+}
+
+/** The currencies other than the base that need rates: accounts', recurring rules' and the snapshot's own. */
+export function foreignCurrencies(base: string, ...lists: Iterable<string>[]): string[] {
+  const out = new Set<string>();
+  for (const list of lists) for (const c of list) if (c !== base) out.add(c);
+  return [...out].sort();
+}
+
+export function budgetCategories(categories: Iterable<Pick<Category, 'id' | 'parentId' | 'kind'>>): BudgetCategory[] {
+  return [...categories].map((c) => ({ id: c.id, parentId: c.parentId, kind: c.kind }));
+}
+
+/** Plain copies of the budgets (RxDB hands out frozen documents with extra fields; the worker gets just the schema's). */
+export function plainBudgets(budgets: Iterable<Budget>): Budget[] {
+  return [...budgets].map((b) => ({
+    id: b.id, hlc: b.hlc, categoryId: b.categoryId, period: b.period, weekStart: b.weekStart, startDate: b.startDate, endDate: b.endDate,
+    amounts: b.amounts.map((a) => ({ from: a.from, amount: a.amount })), currency: b.currency, rollover: b.rollover,
+    alertThreshold: b.alertThreshold, alerts: b.alerts.map((a) => ({ period: a.period, kind: a.kind, at: a.at })),
+  }));
+}
+
+export interface InputsParts {
+  readonly budgets: readonly Budget[];
+  readonly categories: readonly Pick<Category, 'id' | 'parentId' | 'kind'>[];
+  readonly settings: Pick<Settings, 'baseCurrency' | 'budgetStartDay'> | null;
+  readonly fx: readonly FxSeries[];
+  readonly scheduled: readonly ScheduledAmount[];
+  readonly today: string;
+}
+
+/** The default base currency and start day when the replica holds no settings yet (as the dashboard does). */
+export const DEFAULT_BASE_CURRENCY = 'GBP';
+export const DEFAULT_MONTH_START_DAY = 1;
+
+export function budgetInputs(parts: InputsParts): BudgetInputs {
+  return {
+    budgets: plainBudgets(parts.budgets),
+    categories: budgetCategories(parts.categories),
+    baseCurrency: parts.settings?.baseCurrency ?? DEFAULT_BASE_CURRENCY,
+    monthStartDay: parts.settings?.budgetStartDay ?? DEFAULT_MONTH_START_DAY,
+    fx: parts.fx,
+    scheduled: parts.scheduled,
+    today: parts.today,
+  };
+}
