@@ -19,8 +19,9 @@ import type {
  *    and the day range it needs (from its first period when it rolls over, else from the first period shown;
  *    12 periods more when the forecast learns from history);
  * 2. ONE pass over the snapshot rows of the union of those ranges (year partitions outside it are skipped)
- *    sums each row into a cell (covered category slot, day): base-currency rows straight into a Float64Array,
- *    foreign rows into a sparse map per (currency, slot, day) — sums of integers, exact below 2^53;
+ *    sums each row into a cell (covered category slot, day) when the day is in that category's own range:
+ *    base-currency rows straight into a Float64Array, foreign rows into a sparse map per (currency, slot,
+ *    day) — sums of integers, exact below 2^53;
  * 3. each foreign cell's sum is converted once at its day's rate (the latest on or before it) with
  *    convertMinor; a currency with no rate for a day is left out and reported in `missingRates`;
  * 4. per budget, its covered slots are added into one daily series with a prefix sum, so any period's spent
@@ -232,21 +233,45 @@ function partitionsIn(s: Snapshot, from: number, to: number): YearPartition[] {
   return out;
 }
 
-function sumCells(s: Snapshot, ctx: Context, categoryIds: Iterable<string>, from: number, to: number): Cells {
+/** The days each category is needed for: [lo, hi] per category id, widened by each budget that covers it. */
+type Needs = Map<string, [number, number]>;
+
+function need(needs: Needs, ids: readonly string[], lo: number, hi: number): void {
+  for (const id of ids) {
+    const range = needs.get(id);
+    if (range === undefined) needs.set(id, [lo, hi]);
+    else {
+      range[0] = Math.min(range[0], lo);
+      range[1] = Math.max(range[1], hi);
+    }
+  }
+}
+
+function sumCells(s: Snapshot, ctx: Context, needs: Needs): Cells {
   const slots = new Map<string, number>();
   const slotOf = new Int32Array(s.categories.size).fill(-1);
-  for (const id of categoryIds) {
-    if (slots.has(id)) continue;
+  const slotLo: number[] = [];
+  const slotHi: number[] = [];
+  let from = Infinity;
+  let to = -Infinity;
+  for (const [id, [lo, hi]] of needs) {
+    from = Math.min(from, lo);
+    to = Math.max(to, hi);
     const index = s.categories.indexOf(id);
     if (index === undefined || index === 0) continue; // no rows in that category
     slotOf[index] = slots.size;
     slots.set(id, slots.size);
+    slotLo.push(lo);
+    slotHi.push(hi);
   }
-  const nDays = Math.max(0, to - from + 1);
+  // A row counts only inside its category's own range, so a currency is reported missing only where it was needed.
+  const lows = Int32Array.from(slotLo);
+  const highs = Int32Array.from(slotHi);
+  if (slots.size === 0) return { from: 0, nDays: 0, slots, total: new Float64Array(0), pending: new Float64Array(0) };
+  const nDays = to - from + 1;
   const nCells = slots.size * nDays;
   const total = new Float64Array(nCells);
   const pending = new Float64Array(nCells);
-  if (nCells === 0) return { from, nDays, slots, total, pending };
   const baseIndex = s.currencies.indexOf(ctx.base) ?? -1;
   // Foreign rows, per (currency, slot, day): key = currency index · nCells + cell.
   const foreign = new Map<number, number>();
@@ -260,7 +285,7 @@ function sumCells(s: Snapshot, ctx: Context, categoryIds: Iterable<string>, from
       const slot = slotOf[category[i]!]!;
       if (slot < 0) continue;
       const d = day[i]!;
-      if (d < from || d > to) continue;
+      if (d < lows[slot]! || d > highs[slot]!) continue;
       const cell = slot * nDays + (d - from);
       const a = amount[i]!;
       const c = currency[i]!;
@@ -300,10 +325,10 @@ function series(cells: Cells, covered: readonly string[], lo: number, hi: number
   const spent = new Float64Array(n + 1);
   const pending = new Float64Array(n + 1);
   const offset = lo - cells.from;
-  if (offset < 0 || offset + n > cells.nDays) throw new Error('budget range outside the summed days');
   for (const id of covered) {
     const slot = cells.slots.get(id);
     if (slot === undefined) continue;
+    if (offset < 0 || offset + n > cells.nDays) throw new Error('budget range outside the summed days');
     const at = slot * cells.nDays + offset;
     for (let i = 0; i < n; i++) {
       spent[i + 1] = spent[i + 1]! - cells.total[at + i]!;
@@ -444,9 +469,7 @@ export function budgetPage(snapshot: Snapshot, inputs: BudgetInputs, request: Bu
   const date = dayOf(request?.date, 'the page date');
   const kind = request.kind;
   const jobs: { plan: Plan; start: number; end: number; chainFrom: number; forecast: boolean; lo: number }[] = [];
-  let from = Infinity;
-  let to = -Infinity;
-  const categoryIds = new Set<string>();
+  const needs: Needs = new Map();
   const monthly: Plan[] = [];
   for (const b of inputs.budgets) {
     const p = plan(ctx, b);
@@ -459,28 +482,24 @@ export function budgetPage(snapshot: Snapshot, inputs: BudgetInputs, request: Bu
     const forecast = ctx.today >= start && ctx.today <= end;
     const lo = forecast ? Math.min(chainFrom, periodStartDay(p.rule, start, -HISTORY_MAX_PERIODS)) : chainFrom;
     jobs.push({ plan: p, start, end, chainFrom, forecast, lo });
-    from = Math.min(from, lo);
-    to = Math.max(to, end);
-    for (const id of p.covered) categoryIds.add(id);
+    need(needs, p.covered, lo, end);
   }
   let month: { start: number; end: number } | null = null;
   if (kind === undefined || kind === 'monthly') {
     const rule: PeriodRule = { kind: 'monthly', weekStart: 0, monthStartDay: ctx.monthStartDay };
     const start = periodStartDay(rule, date);
     month = { start, end: periodStartDay(rule, start, 1) - 1 };
-    from = Math.min(from, month.start);
-    to = Math.max(to, month.end);
-    for (const id of ctx.incomeIds) categoryIds.add(id);
+    need(needs, ctx.incomeIds, month.start, month.end);
   }
-  const cells = from <= to ? sumCells(snapshot, ctx, categoryIds, from, to) : null;
+  const cells = sumCells(snapshot, ctx, needs);
   const ledgerFirst = jobs.some((j) => j.forecast) ? firstLedgerDay(snapshot) : null;
   const rows: BudgetPageRow[] = jobs.map((j) => {
-    const x = series(cells!, j.plan.covered, j.lo, j.end);
+    const x = series(cells, j.plan.covered, j.lo, j.end);
     const current = chain(j.plan, x, j.chainFrom, j.start, j.start)[0]!;
     return { ...current.figures, forecast: j.forecast ? forecastFor(ctx, j.plan, x, current, ledgerFirst) : null };
   });
   let monthFigures: BudgetPage['month'] = null;
-  if (month !== null && cells !== null) {
+  if (month !== null) {
     let income = 0;
     const offset = month.start - cells.from;
     const n = month.end - month.start + 1;
@@ -507,9 +526,7 @@ export function budgetHistory(snapshot: Snapshot, inputs: BudgetInputs, request:
   if (!Number.isInteger(count) || count < 1 || count > MAX_HISTORY_PERIODS) throw new BudgetInputError(`history periods must be 1 to ${MAX_HISTORY_PERIODS}, got ${String(count)}`);
   const wanted = request.budgetIds === undefined ? null : new Set(request.budgetIds);
   const jobs: { budgetId: string; plan: Plan | null; chainFrom: number; showFrom: number; showTo: number; end: number }[] = [];
-  let from = Infinity;
-  let to = -Infinity;
-  const categoryIds = new Set<string>();
+  const needs: Needs = new Map();
   const known = new Set<string>();
   for (const b of inputs.budgets) {
     if (wanted !== null && !wanted.has(b.id)) continue;
@@ -525,14 +542,12 @@ export function budgetHistory(snapshot: Snapshot, inputs: BudgetInputs, request:
     const chainFrom = p.budget.rollover === 'none' ? showFrom : p.firstStart;
     const end = periodStartDay(p.rule, showTo, 1) - 1;
     jobs.push({ budgetId: b.id, plan: p, chainFrom, showFrom, showTo, end });
-    from = Math.min(from, chainFrom);
-    to = Math.max(to, end);
-    for (const id of p.covered) categoryIds.add(id);
+    need(needs, p.covered, chainFrom, end);
   }
-  const cells = from <= to ? sumCells(snapshot, ctx, categoryIds, from, to) : null;
+  const cells = sumCells(snapshot, ctx, needs);
   const budgets = jobs.map((j) => {
     if (j.plan === null) return { budgetId: j.budgetId, periods: [] };
-    const x = series(cells!, j.plan.covered, j.chainFrom, j.end);
+    const x = series(cells, j.plan.covered, j.chainFrom, j.end);
     return { budgetId: j.budgetId, periods: chain(j.plan, x, j.chainFrom, j.showFrom, j.showTo).map((c) => c.figures) };
   });
   // Budgets asked for that do not exist (e.g. deleted meanwhile) come back with no periods.
