@@ -161,7 +161,8 @@ export function createBudgetAlertsState(db: Readonly<Ref<ReplicaDatabase | null>
     items,
     unread,
     permission,
-    isRead: (key: string) => read.value.has(key),
+    /** Keys of the alerts read on this device. */
+    readKeys: computed<ReadonlySet<string>>(() => read.value),
     markRead: (keys: Iterable<string>) => add(read, keys),
     markAllRead: () => add(read, items.value.map((i) => i.key)),
     dismiss: (key: string) => add(dismissed, [key]),
