@@ -8,15 +8,20 @@
 -- The update goes through the stamp_replication_seq trigger: each converted row gets a new seq, so every
 -- device pulls it. Idempotent: only rows still in the version-0 shape (with "month") are touched.
 -- Runs as the owner, whose policy sees every user's rows. Portable: PostgreSQL 15, 16, 18 and PGlite.
+-- The conversion is a function so that a restore of a backup made before this migration converts the rows it
+-- brings back the same way (restoreBackup, sync-server/src/backup/backup.ts). It returns the rows converted.
 
--- Converted rows must make devices pull them: the key-rotation switch that keeps seq must not be on here.
-SELECT set_config('app.reseal', 'off', true);
-
--- A version-0 document the server did not validate would be converted into nonsense: stop, changing nothing.
-DO $$
+CREATE OR REPLACE FUNCTION budgets_v0_to_v1() RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
 DECLARE
   bad uuid;
+  converted integer;
 BEGIN
+  -- Converted rows must make devices pull them: the key-rotation switch that keeps seq must not be on here.
+  PERFORM set_config('app.reseal', 'off', true);
+
+  -- A version-0 document the server did not validate would be converted into nonsense: stop, changing nothing.
   SELECT id INTO bad FROM budgets
    WHERE doc ? 'month'
      AND NOT (
@@ -29,38 +34,44 @@ BEGIN
    ORDER BY id
    LIMIT 1;
   IF bad IS NOT NULL THEN
-    RAISE EXCEPTION 'budget % is not a valid version-0 budget (month, amount, rollover, id, hlc, categoryId, currency); 009_budgets_v1 changed nothing', bad;
+    RAISE EXCEPTION 'budget % is not a valid version-0 budget (month, amount, rollover, id, hlc, categoryId, currency); budgets_v0_to_v1 changed nothing', bad;
   END IF;
+
+  -- The month's last day by integer arithmetic (Gregorian leap years), not by date casts: a version-0 month
+  -- may name any year 0000–9999, and PostgreSQL has no year 0.
+  UPDATE budgets AS b
+     SET doc = jsonb_build_object(
+           'id', b.doc -> 'id',
+           'hlc', b.doc -> 'hlc',
+           'categoryId', b.doc -> 'categoryId',
+           'period', 'monthly'::text,
+           'weekStart', 1,
+           'startDate', v.month || '-01',
+           'endDate', v.month || '-' || lpad((
+             CASE
+               WHEN v.m IN (4, 6, 9, 11) THEN 30
+               WHEN v.m = 2 THEN CASE WHEN v.y % 4 = 0 AND (v.y % 100 <> 0 OR v.y % 400 = 0) THEN 29 ELSE 28 END
+               ELSE 31
+             END)::text, 2, '0'),
+           'amounts', jsonb_build_array(jsonb_build_object('from', v.month || '-01', 'amount', b.doc -> 'amount')),
+           'currency', b.doc -> 'currency',
+           'rollover', CASE WHEN b.doc -> 'rollover' = 'true'::jsonb THEN 'unspent'::text ELSE 'none'::text END,
+           'alertThreshold', 80,
+           'alerts', '[]'::jsonb
+         )
+    FROM (
+      SELECT id, doc ->> 'month' AS month,
+             substr(doc ->> 'month', 1, 4)::int AS y,
+             substr(doc ->> 'month', 6, 2)::int AS m
+        FROM budgets
+       WHERE doc ? 'month'
+    ) AS v
+   WHERE b.id = v.id;
+  GET DIAGNOSTICS converted = ROW_COUNT;
+  RETURN converted;
 END
 $$;
+-- For the owner only (migrations and restores), never a request.
+REVOKE ALL ON FUNCTION budgets_v0_to_v1() FROM PUBLIC;
 
--- The month's last day by integer arithmetic (Gregorian leap years), not by date casts: a version-0 month may
--- name any year 0000–9999, and PostgreSQL has no year 0.
-UPDATE budgets AS b
-   SET doc = jsonb_build_object(
-         'id', b.doc -> 'id',
-         'hlc', b.doc -> 'hlc',
-         'categoryId', b.doc -> 'categoryId',
-         'period', 'monthly'::text,
-         'weekStart', 1,
-         'startDate', v.month || '-01',
-         'endDate', v.month || '-' || lpad((
-           CASE
-             WHEN v.m IN (4, 6, 9, 11) THEN 30
-             WHEN v.m = 2 THEN CASE WHEN v.y % 4 = 0 AND (v.y % 100 <> 0 OR v.y % 400 = 0) THEN 29 ELSE 28 END
-             ELSE 31
-           END)::text, 2, '0'),
-         'amounts', jsonb_build_array(jsonb_build_object('from', v.month || '-01', 'amount', b.doc -> 'amount')),
-         'currency', b.doc -> 'currency',
-         'rollover', CASE WHEN b.doc -> 'rollover' = 'true'::jsonb THEN 'unspent'::text ELSE 'none'::text END,
-         'alertThreshold', 80,
-         'alerts', '[]'::jsonb
-       )
-  FROM (
-    SELECT id, doc ->> 'month' AS month,
-           substr(doc ->> 'month', 1, 4)::int AS y,
-           substr(doc ->> 'month', 6, 2)::int AS m
-      FROM budgets
-     WHERE doc ? 'month'
-  ) AS v
- WHERE b.id = v.id;
+SELECT budgets_v0_to_v1();

@@ -6,15 +6,17 @@ import { budgetSchema, type Budget } from '@mymidas/shared/schema';
 import { createApp } from '../http/app.ts';
 import { ReplicationService } from '../replication/service.ts';
 import type { Services } from '../services.ts';
-import { createUser, openTestServices, signedInUser, testBackends, testCipher } from '../testing/harness.ts';
+import { createBackup, openBackup, restoreBackup } from '../backup/backup.ts';
+import { createUser, openTestDatabase, openTestServices, signedInUser, testBackends, testCipher } from '../testing/harness.ts';
 import { upsertDoc } from './documents.ts';
 import { loadMigrations, migrate, type Migration } from './migrate.ts';
 
 /**
  * Issue 20: postgres/migrations/009_budgets_v1.sql rewrites every version-0 budget row into the version-1
  * document migrateBudgetV0 makes on devices, with a new seq so devices pull it, and changes nothing when run
- * again. Then a device still running the previous app, pushing a version-0 budget, is refused with a reason it
- * can show. On PGlite, and on PostgreSQL when TEST_DATABASE_URL is set.
+ * again; a backup made before it is converted the same way when restored. Then a device still running the
+ * previous app, pushing a version-0 budget, is refused with a reason it can show. On PGlite, and on PostgreSQL
+ * when TEST_DATABASE_URL is set.
  */
 
 const MIGRATION = '009_budgets_v1.sql';
@@ -127,6 +129,29 @@ describe.each(testBackends())('budgets schema version 1 on the server (%s)', (ba
     await runAgain();
     expect((await rows()).get(good.id)!.doc).toEqual(migrateBudgetV0(good));
   });
+
+  it('converts the version-0 budgets of a backup made before 009 when it is restored into a server past it', async () => {
+    const source = await openTestDatabase(backend);
+    const target = await openTestDatabase(backend);
+    try {
+      await source.db.asOwner((sql) => sql.query('DELETE FROM schema_migrations WHERE name = $1', [MIGRATION]));
+      const user = await createUser(source.db);
+      const docs = [v0({ month: '2024-02', rollover: true }), v0({ month: '2026-11' })];
+      for (const doc of docs) await source.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'budgets', user, doc));
+      const file = await createBackup(source.db, 'correct horse battery staple');
+      const dump = openBackup(file, 'correct horse battery staple');
+      expect(dump.migrations).not.toContain(MIGRATION);
+
+      await restoreBackup(target.db, file, 'correct horse battery staple');
+      const restored = await target.db.asOwner((sql) => sql.query<Row>('SELECT id, user_id, seq, doc FROM budgets ORDER BY id'));
+      expect(restored.rows.map((r) => ({ id: String(r.id), user: String(r.user_id), doc: r.doc })))
+        .toEqual(docs.map((d) => ({ id: d.id, user, doc: migrateBudgetV0(d) })).sort((a, b) => a.id.localeCompare(b.id)));
+      for (const r of restored.rows) expect(Number(r.seq)).toBeGreaterThan(dump.sequence);
+    } finally {
+      await source.dispose();
+      await target.dispose();
+    }
+  }, 120_000);
 
   it('refuses a version-0 budget pushed by the previous app with a reason it shows, and keeps the converted row', async () => {
     const app = createApp(services, { log: () => undefined });
