@@ -3,7 +3,7 @@ import { formatMoney } from '@mymidas/shared/money';
 import type { Budget, BudgetPeriodKind, Category } from '@mymidas/shared/schema';
 import type { BudgetForecast, BudgetPageRow, BudgetPeriodFigures, BudgetState, Period, PeriodRule } from '@mymidas/shared/budget';
 import type { ThemePalette } from '../../themes/themes.ts';
-import { periodContaining, shiftPeriod } from './budget-page-periods.ts';
+import { periodContaining, shiftPeriod } from '@mymidas/shared/budget';
 
 /**
  * What the budget page says and draws, from the engine's figures (pure: no Vue, no replica). The figures
@@ -242,4 +242,17 @@ export function cardViews(rows: readonly BudgetPageRow[], budgets: readonly Budg
 /** The transactions page filtered to a budget's category (a parent includes its children) and period. */
 export function transactionsLink(row: Pick<BudgetPeriodFigures, 'categoryId' | 'period'>): { path: string; query: Record<string, string> } {
   return { path: '/transactions', query: { category: row.categoryId, from: row.period.start, to: row.period.end } };
+}
+
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A period on a chart axis: "Nov 26", "Q4 26", "2026", or its first day ("30 Nov 26"). */
+export function shortPeriodLabel(kind: BudgetPeriodKind, period: Period): string {
+  const year = period.start.slice(2, 4);
+  const month = SHORT_MONTHS[Number(period.start.slice(5, 7)) - 1]!;
+  const day = Number(period.start.slice(8, 10));
+  if (kind === 'yearly') return day === 1 && month === 'Jan' ? period.start.slice(0, 4) : `${day} ${month} ${year}`;
+  if (kind === 'quarterly' && day === 1 && ['01', '04', '07', '10'].includes(period.start.slice(5, 7))) return `Q${(Number(period.start.slice(5, 7)) + 2) / 3} ${year}`;
+  if (kind === 'monthly' && day === 1) return `${month} ${year}`;
+  return `${day} ${month} ${year}`;
 }

@@ -5,7 +5,7 @@ import { newId } from '../../db/ids.ts';
 import { stampAfter } from '../../sync/clock.ts';
 import { budgetRule, withAmountFrom } from './budget-page-model.ts';
 import type { AmountChange } from './budget-page-model.ts';
-import { periodContaining } from './budget-page-periods.ts';
+import { periodContaining } from '@mymidas/shared/budget';
 
 /**
  * Budget writes on the replica: create, edit, change the amount from a period on, end, delete, and the

@@ -2,13 +2,15 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import type { VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
+import { reactive } from 'vue';
+import { routeLocationKey } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Transaction } from '@mymidas/shared/schema';
 import { REPLICA_PORT } from '../../app/injection.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, category, openTestReplica, testUuid, transaction } from '../../testing/test-replica.ts';
 import { portFor, until as untilWith } from '../../testing/test-port.ts';
-import { todayLocal } from '@mymidas/shared/date';
+import { addDays, todayLocal } from '@mymidas/shared/date';
 import TransactionsPage from './TransactionsPage.vue';
 
 const until = (check: () => boolean, what: string) => untilWith(check, what, flushPromises);
@@ -148,5 +150,27 @@ describe('TransactionsPage', () => {
     await until(() => page().find('[role="alert"]').exists(), 'the message');
     expect(page().get('[role="alert"]').text()).toBe('The category chosen for "Pret coffee" no longer exists.');
     expect((await stored(testUuid(1, 3)))?.categoryId).toBeNull();
+  });
+
+  it('opens filtered by the category and dates of a link (?category=&from=&to=), and follows a new link', async () => {
+    await db.transactions.bulkInsert([
+      transaction({ id: testUuid(6, 3), accountId: MAIN, amount: -1_200, date: addDays(today, -40), description: 'Old groceries', categoryId: FOOD }),
+      transaction({ id: testUuid(7, 3), accountId: MAIN, amount: -900, date: addDays(today, -3), description: 'Recent groceries', categoryId: FOOD }),
+    ]);
+    const route = reactive({ query: { category: FOOD, from: addDays(today, -10), to: today } as Record<string, string> });
+    w = mount(TransactionsPage, {
+      attachTo: document.body,
+      global: {
+        plugins: [createPinia()],
+        provide: { [REPLICA_PORT as symbol]: portFor(db), [routeLocationKey as symbol]: route },
+        stubs: { RouterLink: { template: '<a><slot /></a>' } },
+      },
+    });
+    await until(() => count() === '1 of 7 transactions match', 'the linked filter');
+    expect(page().findAll('.row').map((r) => r.find('.desc').text())).toEqual(['Recent groceries']);
+    route.query = { category: FOOD, from: addDays(today, -60), to: addDays(today, -30) };
+    await until(() => page().findAll('.row').map((r) => r.find('.desc').text()).join() === 'Old groceries', 'the new link');
+    route.query = { from: 'not a date' };
+    await until(() => count() === '7 transactions', 'no filter from a link without one');
   });
 });
