@@ -90,24 +90,24 @@ export interface NaiveFigures {
   readonly spent: number;
   readonly pending: number;
   readonly available: number;
+  /** Currencies of this period's rows left out for want of a rate. */
+  readonly missing: ReadonlySet<string>;
 }
 
 /** Every period of a budget from its first (containing startDate) to the one containing `until`, chained. */
-export function naiveChain(docs: readonly LedgerDoc[], inputs: BudgetInputs, b: Budget, until: string): { figures: NaiveFigures[]; missing: Set<string> } {
+export function naiveChain(docs: readonly LedgerDoc[], inputs: BudgetInputs, b: Budget, until: string): NaiveFigures[] {
   const covered = naiveCovered(inputs, b.categoryId);
   const last = b.endDate !== null && b.endDate < until ? naivePeriod(b, inputs.monthStartDay, b.endDate) : naivePeriod(b, inputs.monthStartDay, until);
   const figures: NaiveFigures[] = [];
-  const missing = new Set<string>();
   let carried = 0;
   for (let p = naivePeriod(b, inputs.monthStartDay, b.startDate); p.start <= last.start; p = naivePeriod(b, inputs.monthStartDay, addDays(p.end, 1))) {
     const inForce = b.amounts.filter((a) => a.from <= p.start);
     const amount = (inForce.length > 0 ? inForce[inForce.length - 1]! : b.amounts[0]!).amount;
     const spent = naiveSpent(docs, inputs, covered, p);
     const pending = naiveSpent(docs, inputs, covered, p, true);
-    for (const c of spent.missing) missing.add(c);
     const available = amount + carried - spent.spent;
-    figures.push({ period: p, amount, carried, spent: spent.spent, pending: pending.spent, available });
+    figures.push({ period: p, amount, carried, spent: spent.spent, pending: pending.spent, available, missing: spent.missing });
     carried = b.rollover === 'none' ? 0 : b.rollover === 'unspent' ? Math.max(0, available) : available;
   }
-  return { figures, missing };
+  return figures;
 }
