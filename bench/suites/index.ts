@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../lib/suite.ts';
+import { budgetsHistory, budgetsPage } from './budgets.ts';
 import { firstSync } from './first-sync.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
@@ -32,4 +33,6 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   transactionsPageFirstRow,
   transactionsPageFilter,
   transactionsPageSearch,
+  budgetsPage,
+  budgetsHistory,
 ];

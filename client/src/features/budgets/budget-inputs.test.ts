@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { periodContaining, shiftPeriod } from '@mymidas/shared/budget';
+import { addDays } from '@mymidas/shared/date';
+import type { RecurringRule } from '@mymidas/shared/schema';
+import { BUDGET_PERIODS } from '@mymidas/shared/schema';
+import { testUuid } from '../../testing/test-replica.ts';
+import { budgetInputs, foreignCurrencies, fxSeriesFromQuotes, inputsWindow, periodEndAfter, periodsBefore, scheduledAmounts } from './budget-inputs.ts';
+
+const HLC = '1764000000000:0000:test';
+
+function rule(over: Partial<RecurringRule> = {}): RecurringRule {
+  return {
+    id: testUuid(1), hlc: HLC, name: 'Rent', rrule: 'FREQ=MONTHLY;BYMONTHDAY=1', startDate: '2020-01-01', endDate: null, accountId: testUuid(2),
+    amount: -95_000, currency: 'GBP', categoryId: testUuid(3), payee: null, autoPost: true, lastPostedDate: null, skippedDates: [], ...over,
+  };
+}
+
+describe('budget inputs (pure)', () => {
+  it('reaches back at least as far as the engine\'s periods, for every kind, start day and week start', () => {
+    const dates = ['2024-02-29', '2025-01-01', '2025-12-31', '2026-03-24', '2026-03-25', '2026-07-01'];
+    for (const kind of BUDGET_PERIODS) {
+      for (const monthStartDay of [1, 15, 25, 28]) {
+        for (let weekStart = 0; weekStart < 7; weekStart++) {
+          const r = { kind, weekStart, monthStartDay };
+          for (const date of dates) {
+            const current = periodContaining(r, date);
+            for (const n of [0, 1, 12, 24]) {
+              expect(periodsBefore(kind, date, n) <= shiftPeriod(r, current, -n).start, `${kind} ${monthStartDay} ${weekStart} ${date} −${n}`).toBe(true);
+            }
+            expect(periodEndAfter(kind, date) >= current.end, `${kind} end ${date}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('sizes the window from the first budget start, the history and what screens asked', () => {
+    const budgets = [{ period: 'monthly' as const, startDate: '2026-01-01' }, { period: 'weekly' as const, startDate: '2025-11-03' }];
+    const w = inputsWindow(budgets, '2026-06-16');
+    expect(w.fxFrom).toBe('2024-05-01'); // 24 months before June, earlier than both starts
+    expect(w.scheduledFrom).toBe('2025-05-01');
+    expect(w.scheduledTo).toBe('2026-08-01');
+    expect(inputsWindow([{ period: 'monthly', startDate: '2019-04-01' }], '2026-06-16').fxFrom).toBe('2019-04-01');
+    expect(inputsWindow(budgets, '2026-06-16', [{ date: '2023-03-10', periods: 6 }]).fxFrom).toBe('2022-08-01');
+  });
+
+  it('turns quotes of either series into rates into the base currency, the direct quote winning on a shared date', () => {
+    const q = (series: string, date: string, close: string) => ({ kind: 'fx' as const, series, date, close });
+    const s = fxSeriesFromQuotes('EUR', 'GBP', [
+      q('GBP/EUR', '2026-01-02', '1.25'), q('EUR/GBP', '2026-01-02', '0.79'), q('GBP/EUR', '2026-01-01', '1.6'),
+      q('GBP/EUR', '2026-01-03', '0'), q('GBP/USD', '2026-01-04', '1.3'), { kind: 'price' as const, series: 'EUR/GBP', date: '2026-01-05', close: '9' },
+    ]);
+    expect(s).toEqual({ currency: 'EUR', dates: ['2026-01-01', '2026-01-02'], rates: ['0.625', '0.79'] });
+  });
+
+  it('expands recurring rules over the window in date order, past the per-call limit, leaving out a broken rule', () => {
+    const daily = rule({ id: testUuid(4), rrule: 'FREQ=DAILY', startDate: '2010-01-01', amount: -100 });
+    const broken = rule({ id: testUuid(5), rrule: 'FREQ=HOURLY' });
+    const { scheduled, skippedRules } = scheduledAmounts([rule(), daily, broken], '2012-01-01', '2026-12-31');
+    const days = scheduled.filter((s) => s.amount === -100);
+    expect(days).toHaveLength(5_479); // every day of 2012–2026, more than one call of occurrencesBetween gives
+    expect(days[0]!.date).toBe('2012-01-01');
+    expect(days.at(-1)!.date).toBe('2026-12-31');
+    expect(scheduled.filter((s) => s.amount === -95_000).map((s) => s.date).slice(0, 2)).toEqual(['2020-01-01', '2020-02-01']);
+    expect(scheduled.every((s, i) => i === 0 || scheduled[i - 1]!.date <= s.date)).toBe(true);
+    expect(skippedRules).toEqual([testUuid(5)]);
+    expect(scheduledAmounts([daily], '2026-01-01', addDays('2026-01-01', -1)).scheduled).toEqual([]);
+  });
+
+  it('lists each foreign currency once and falls back to GBP and day 1 without settings', () => {
+    expect(foreignCurrencies('GBP', ['GBP', 'EUR'], ['USD', 'EUR'], ['JPY', 'GBP'])).toEqual(['EUR', 'JPY', 'USD']);
+    const inputs = budgetInputs({ budgets: [], categories: [], settings: null, fx: [], scheduled: [], today: '2026-06-16' });
+    expect(inputs).toMatchObject({ baseCurrency: 'GBP', monthStartDay: 1, today: '2026-06-16' });
+  });
+});
