@@ -34,13 +34,15 @@ describe('budget inputs (pure)', () => {
     }
   });
 
-  it('sizes the window from the first budget start, the history and what screens asked', () => {
-    const budgets = [{ period: 'monthly' as const, startDate: '2026-01-01' }, { period: 'weekly' as const, startDate: '2025-11-03' }];
+  it('sizes the window from the first start of a rolling budget, the history and what screens asked', () => {
+    const budgets = [{ period: 'monthly' as const, startDate: '2026-01-01', rollover: 'unspent' as const }, { period: 'weekly' as const, startDate: '2025-11-03', rollover: 'none' as const }];
     const w = inputsWindow(budgets, '2026-06-16');
     expect(w.fxFrom).toBe('2024-05-01'); // 24 months before June, earlier than both starts
     expect(w.scheduledFrom).toBe('2025-05-01');
     expect(w.scheduledTo).toBe('2026-08-01');
-    expect(inputsWindow([{ period: 'monthly', startDate: '2019-04-01' }], '2026-06-16').fxFrom).toBe('2019-04-01');
+    // A chain of rollovers from 2019 needs the rates from 2019; a budget without rollover only its shown periods'.
+    expect(inputsWindow([{ period: 'monthly', startDate: '2019-04-01', rollover: 'unspent-and-overspend' }], '2026-06-16').fxFrom).toBe('2019-04-01');
+    expect(inputsWindow([{ period: 'monthly', startDate: '2019-04-01', rollover: 'none' }], '2026-06-16').fxFrom).toBe('2024-05-01');
     expect(inputsWindow(budgets, '2026-06-16', [{ date: '2023-03-10', periods: 6 }]).fxFrom).toBe('2022-08-01');
   });
 

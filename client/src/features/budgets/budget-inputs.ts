@@ -55,16 +55,17 @@ export interface AskedRange {
 
 /**
  * The dates the inputs must cover for these budgets seen from `today`, and for dates screens asked about
- * (`asked`: a period moved to, or a history's periods): rates from the first budget's start (the
- * rollover chain runs from there) or HISTORY_PERIODS periods back, whichever is earlier; recurring
+ * (`asked`: a period moved to, or a history's periods): rates from the first start of a budget that rolls
+ * over (its chain runs from there) or HISTORY_PERIODS periods back, whichever is earlier; recurring
  * occurrences over the forecast's past periods and up to the end of today's period.
  */
-export function inputsWindow(budgets: readonly Pick<Budget, 'period' | 'startDate'>[], today: string, asked: Iterable<AskedRange> = []): InputsWindow {
+export function inputsWindow(budgets: readonly Pick<Budget, 'period' | 'startDate' | 'rollover'>[], today: string, asked: Iterable<AskedRange> = []): InputsWindow {
   const kinds = new Set<BudgetPeriodKind>(budgets.map((b) => b.period));
   if (kinds.size === 0) kinds.add('monthly');
   const reach = (date: string, n: number) => earliest([...kinds].map((k) => periodsBefore(k, date, n)), date);
   const askedFrom = [...asked].map((a) => reach(a.date, Math.max(a.periods, 1)));
-  const fxFrom = earliest([...budgets.map((b) => b.startDate), reach(today, HISTORY_PERIODS), ...askedFrom], today);
+  const chained = budgets.filter((b) => b.rollover !== 'none').map((b) => b.startDate);
+  const fxFrom = earliest([...chained, reach(today, HISTORY_PERIODS), ...askedFrom], today);
   let scheduledTo = today;
   for (const k of kinds) {
     const end = periodEndAfter(k, today);
