@@ -1,13 +1,14 @@
-import { convertMinor } from '../money/money.ts';
 import { BUDGET_ROLLOVERS } from '../schema/registry.ts';
 import type { Budget } from '../schema/registry.ts';
 import { FLAG } from '../snapshot/snapshot.ts';
 import type { Snapshot, YearPartition } from '../snapshot/snapshot.ts';
+import { convertExact, parseRate } from './fx.ts';
+import type { ParsedRate } from './fx.ts';
 import { HISTORY_MAX_PERIODS, HISTORY_MIN_PERIODS, budgetForecast } from './forecast.ts';
 import { BudgetInputError, checkPeriodRule, dayOf, periodOfDays, periodStartDay } from './periods.ts';
 import type {
-  BudgetForecast, BudgetHistory, BudgetHistoryRequest, BudgetInputs, BudgetPage, BudgetPageRequest, BudgetPageRow, BudgetPeriodFigures,
-  BudgetState, PeriodRule,
+  BudgetCategory, BudgetForecast, BudgetHistory, BudgetHistoryRequest, BudgetInputs, BudgetPage, BudgetPageRequest, BudgetPageRow,
+  BudgetPeriodFigures, BudgetState, FxSeries, PeriodRule, ScheduledAmount,
 } from './types.ts';
 
 /**
@@ -15,17 +16,20 @@ import type {
  * the columnar snapshot. Pure: same snapshot and inputs, same answer; nothing is mutated.
  *
  * How one call works, and why it is fast:
- * 1. each budget is turned once into its period rule, its covered categories (its own and every descendant)
- *    and the day range it needs (from its first period when it rolls over, else from the first period shown;
- *    12 periods more when the forecast learns from history);
- * 2. ONE pass over the snapshot rows of the union of those ranges (year partitions outside it are skipped)
- *    sums each row into a cell (covered category slot, day) when the day is in that category's own range:
- *    base-currency rows straight into a Float64Array, foreign rows into a sparse map per (currency, slot,
- *    day) — sums of integers, exact below 2^53;
- * 3. each foreign cell's sum is converted once at its day's rate (the latest on or before it) with
- *    convertMinor; a currency with no rate for a day is left out and reported in `missingRates`;
- * 4. per budget, its covered slots are added into one daily series with a prefix sum, so any period's spent
- *    is two reads; the rollover is chained from the budget's first period.
+ * 1. each budget is turned into its period rule, its covered categories (its own and every descendant) and
+ *    the days it needs (from its first period when it rolls over, else from the first period shown; 12
+ *    periods more when the forecast learns from history). The parsed FX series, category tree, scheduled
+ *    amounts and budget plans are kept per input object (WeakMap), so the inputs the worker holds between
+ *    calls are read once; inputs are treated as immutable;
+ * 2. ONE pass over the snapshot rows (year partitions outside the days needed are skipped) adds each row of a
+ *    covered category, when its day is inside that category's own range, to a daily cell (category slot,
+ *    day): base-currency rows straight into a Float64Array, foreign and pending rows into sparse maps —
+ *    sums of integers, exact below 2^53;
+ * 3. each foreign (category, currency, day) sum is converted once at that day's rate (the latest on or
+ *    before it), rounded half-even exactly as convertMinor does (fx.ts, integer arithmetic); a currency with no rate for a needed day is left out and reported in
+ *    `missingRates`;
+ * 4. each slot's days become prefix sums, so a period's spent is two reads per covered category; the
+ *    rollover is chained from the budget's first period.
  * No object is built per row.
  *
  * Rules: spent = −(sum of rows) of the covered categories, so refunds reduce it; transfers and deleted rows
@@ -44,6 +48,8 @@ const MAX_HISTORY_PERIODS = 1000;
 interface Rates {
   readonly days: Int32Array;
   readonly rates: readonly string[];
+  /** Rates parsed on first use. */
+  readonly parsed: (ParsedRate | undefined)[];
 }
 
 interface ScheduledDay {
@@ -53,14 +59,19 @@ interface ScheduledDay {
   readonly currency: string;
 }
 
+interface Tree {
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  readonly incomeIds: readonly string[];
+}
+
 interface Context {
   readonly base: string;
   readonly monthStartDay: number;
   readonly today: number;
-  readonly children: ReadonlyMap<string, readonly string[]>;
-  readonly incomeIds: readonly string[];
+  readonly tree: Tree;
   readonly fx: ReadonlyMap<string, Rates>;
   readonly scheduled: readonly ScheduledDay[];
+  /** Currencies left out for want of a rate, this call. */
   readonly missing: Set<string>;
 }
 
@@ -69,6 +80,7 @@ interface Plan {
   readonly budget: Budget;
   readonly rule: PeriodRule;
   readonly covered: readonly string[];
+  readonly coveredSet: ReadonlySet<string>;
   /** Day numbers of the amounts' `from`, ascending. */
   readonly amountFrom: readonly number[];
   /** Start days of the budget's first and last periods (last: Infinity when open-ended). */
@@ -81,15 +93,26 @@ function checkMinor(value: unknown, what: string): number {
   return value;
 }
 
-function context(inputs: BudgetInputs): Context {
-  if (!inputs || typeof inputs !== 'object') throw new BudgetInputError('budget inputs are missing');
-  const base = inputs.baseCurrency;
-  if (typeof base !== 'string' || !CURRENCY_RE.test(base)) throw new BudgetInputError(`the base currency must be an ISO 4217 code, got ${JSON.stringify(base)}`);
-  checkPeriodRule({ kind: 'monthly', weekStart: 0, monthStartDay: inputs.monthStartDay });
-  const today = dayOf(inputs.today, 'today');
+// Parsed inputs, per input object: the worker keeps the inputs it was pushed and calls the engine many times.
+const treeCache = new WeakMap<readonly BudgetCategory[], Tree>();
+const fxCache = new WeakMap<readonly FxSeries[], ReadonlyMap<string, Rates>>();
+const scheduledCache = new WeakMap<readonly ScheduledAmount[], readonly ScheduledDay[]>();
+const planCache = new WeakMap<Budget, { readonly base: string; readonly monthStartDay: number; readonly tree: Tree; readonly plan: Plan }>();
+
+function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, make: (key: K) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+function parseTree(categories: readonly BudgetCategory[]): Tree {
+  if (!Array.isArray(categories as unknown)) throw new BudgetInputError('categories must be a list');
   const children = new Map<string, string[]>();
   const incomeIds: string[] = [];
-  for (const c of inputs.categories) {
+  for (const c of categories) {
     if (c.parentId !== null) {
       const list = children.get(c.parentId);
       if (list) list.push(c.id);
@@ -97,8 +120,13 @@ function context(inputs: BudgetInputs): Context {
     }
     if (c.kind === 'income') incomeIds.push(c.id);
   }
+  return { children, incomeIds };
+}
+
+function parseFx(list: readonly FxSeries[]): ReadonlyMap<string, Rates> {
+  if (!Array.isArray(list as unknown)) throw new BudgetInputError('fx must be a list');
   const fx = new Map<string, Rates>();
-  for (const series of inputs.fx) {
+  for (const series of list) {
     const cur = series.currency;
     if (typeof cur !== 'string' || !CURRENCY_RE.test(cur)) throw new BudgetInputError(`FX series currency must be an ISO 4217 code, got ${JSON.stringify(cur)}`);
     if (fx.has(cur)) throw new BudgetInputError(`two FX series for ${cur}`);
@@ -110,17 +138,40 @@ function context(inputs: BudgetInputs): Context {
       const rate = series.rates[i]!;
       if (typeof rate !== 'string' || !RATE_RE.test(rate) || !/[1-9]/.test(rate)) throw new BudgetInputError(`FX series ${cur}: rate on ${date} must be a positive decimal string, got ${JSON.stringify(rate)}`);
     });
-    fx.set(cur, { days, rates: series.rates });
+    fx.set(cur, { days, rates: series.rates, parsed: new Array<ParsedRate | undefined>(series.rates.length) });
   }
-  const scheduled = inputs.scheduled.map((s) => {
+  return fx;
+}
+
+function parseScheduled(list: readonly ScheduledAmount[]): readonly ScheduledDay[] {
+  if (!Array.isArray(list as unknown)) throw new BudgetInputError('scheduled must be a list');
+  return list.map((s) => {
     if (typeof s.currency !== 'string' || !CURRENCY_RE.test(s.currency)) throw new BudgetInputError(`scheduled amount currency must be an ISO 4217 code, got ${JSON.stringify(s.currency)}`);
     return { day: dayOf(s.date, 'a scheduled date'), categoryId: s.categoryId, amount: checkMinor(s.amount, 'a scheduled amount'), currency: s.currency };
   });
-  return { base, monthStartDay: inputs.monthStartDay, today, children, incomeIds, fx, scheduled, missing: new Set() };
+}
+
+function context(inputs: BudgetInputs): Context {
+  if (!inputs || typeof inputs !== 'object') throw new BudgetInputError('budget inputs are missing');
+  const base = inputs.baseCurrency;
+  if (typeof base !== 'string' || !CURRENCY_RE.test(base)) throw new BudgetInputError(`the base currency must be an ISO 4217 code, got ${JSON.stringify(base)}`);
+  checkPeriodRule({ kind: 'monthly', weekStart: 0, monthStartDay: inputs.monthStartDay });
+  for (const key of ['budgets', 'categories', 'fx', 'scheduled'] as const) {
+    if (!Array.isArray(inputs[key] as unknown)) throw new BudgetInputError(`inputs.${key} must be a list`);
+  }
+  return {
+    base,
+    monthStartDay: inputs.monthStartDay,
+    today: dayOf(inputs.today, 'today'),
+    tree: cached(treeCache, inputs.categories, parseTree),
+    fx: cached(fxCache, inputs.fx, parseFx),
+    scheduled: cached(scheduledCache, inputs.scheduled, parseScheduled),
+    missing: new Set(),
+  };
 }
 
 /** The category and all its descendants (a parentId cycle cannot loop). */
-function coveredCategories(ctx: Context, categoryId: string): string[] {
+function coveredCategories(tree: Tree, categoryId: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const stack = [categoryId];
@@ -129,12 +180,21 @@ function coveredCategories(ctx: Context, categoryId: string): string[] {
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(id);
-    for (const child of ctx.children.get(id) ?? []) stack.push(child);
+    for (const child of tree.children.get(id) ?? []) stack.push(child);
   }
   return out;
 }
 
+/** The budget's plan, kept per budget object while the base currency, start day and categories stay the same. */
 function plan(ctx: Context, b: Budget): Plan {
+  const hit = b && typeof b === 'object' ? planCache.get(b) : undefined;
+  if (hit !== undefined && hit.base === ctx.base && hit.monthStartDay === ctx.monthStartDay && hit.tree === ctx.tree) return hit.plan;
+  const made = makePlan(ctx, b);
+  planCache.set(b, { base: ctx.base, monthStartDay: ctx.monthStartDay, tree: ctx.tree, plan: made });
+  return made;
+}
+
+function makePlan(ctx: Context, b: Budget): Plan {
   if (!b || typeof b.id !== 'string') throw new BudgetInputError('a budget needs an id');
   if (typeof b.categoryId !== 'string' || b.categoryId.length === 0) throw new BudgetInputError(`budget ${b.id}: categoryId is required`);
   if (b.currency !== ctx.base) throw new BudgetInputError(`budget ${b.id} is in ${String(b.currency)}, not the base currency ${ctx.base}`);
@@ -156,7 +216,8 @@ function plan(ctx: Context, b: Budget): Plan {
   const firstStart = periodStartDay(rule, dayOf(b.startDate, `budget ${b.id}: startDate`));
   const lastStart = b.endDate === null ? Infinity : periodStartDay(rule, dayOf(b.endDate, `budget ${b.id}: endDate`));
   if (lastStart < firstStart) throw new BudgetInputError(`budget ${b.id} ends before it starts`);
-  return { budget: b, rule, covered: coveredCategories(ctx, b.categoryId), amountFrom, firstStart, lastStart };
+  const covered = coveredCategories(ctx.tree, b.categoryId);
+  return { budget: b, rule, covered, coveredSet: new Set(covered), amountFrom, firstStart, lastStart };
 }
 
 /** The amount in force on a period's first day; before the first change, the first amount. */
@@ -186,8 +247,8 @@ function exact(value: number, what: string): number {
 
 // ---- rates -------------------------------------------------------------------------------------------
 
-/** The rate of a day (latest on or before it), or null. */
-function rateOn(ctx: Context, currency: string, day: number): string | null {
+/** The rate of a day (latest on or before it), parsed, or null. */
+function rateOn(ctx: Context, currency: string, day: number): ParsedRate | null {
   const r = ctx.fx.get(currency);
   if (!r || r.days.length === 0 || r.days[0]! > day) return null;
   let lo = 0;
@@ -197,10 +258,10 @@ function rateOn(ctx: Context, currency: string, day: number): string | null {
     if (r.days[mid]! <= day) lo = mid;
     else hi = mid - 1;
   }
-  return r.rates[lo]!;
+  return (r.parsed[lo] ??= parseRate(r.rates[lo]!));
 }
 
-/** An amount in base minor units, or null (and the currency recorded as missing) without a rate. */
+/** An amount in base minor units (as convertMinor would give), or null (the currency recorded as missing) without a rate. */
 function toBase(ctx: Context, amount: number, currency: string, day: number): number | null {
   if (currency === ctx.base || amount === 0) return amount;
   const rate = rateOn(ctx, currency, day);
@@ -208,29 +269,71 @@ function toBase(ctx: Context, amount: number, currency: string, day: number): nu
     ctx.missing.add(currency);
     return null;
   }
-  return convertMinor(amount, currency, ctx.base, rate);
+  return convertExact(amount, currency, ctx.base, rate);
 }
 
 // ---- the pass over the snapshot ----------------------------------------------------------------------
 
-/** Daily sums per covered category slot over [from, from + nDays), base minor units, rows' sign. */
-interface Cells {
-  readonly from: number;
-  readonly nDays: number;
-  /** Category id → slot. */
-  readonly slots: ReadonlyMap<string, number>;
-  readonly total: Float64Array;
-  readonly pending: Float64Array;
+/**
+ * Daily sums per category slot, as prefix sums: slot s holds days [lo[s], hi[s]] at data[start[s] + 1 …],
+ * with data[start[s] + k] the sum of its first k days (base minor units, the rows' own sign). A slot with
+ * lo > hi holds nothing.
+ */
+interface Grid {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly start: Int32Array;
+  readonly data: Float64Array;
 }
 
-function partitionsIn(s: Snapshot, from: number, to: number): YearPartition[] {
-  const out: YearPartition[] = [];
-  for (const p of s.years.values()) {
-    const first = Date.UTC(p.year, 0, 1) / 86_400_000;
-    const last = Date.UTC(p.year + 1, 0, 1) / 86_400_000 - 1;
-    if (last >= from && first <= to && p.length > 0) out.push(p);
+/**
+ * The largest grid's buffer, kept between calls: a page over ten years of daily cells is megabytes, and
+ * allocating it per call costs more in garbage collection than the pass itself. Calls are synchronous, so
+ * one call's grid is never in use when the next begins.
+ */
+let scratch = new Float64Array(0);
+
+function makeGrid(lo: Int32Array, hi: Int32Array, reuse = false): Grid {
+  const start = new Int32Array(lo.length);
+  let size = 0;
+  for (let s = 0; s < lo.length; s++) {
+    start[s] = size;
+    size += Math.max(0, hi[s]! - lo[s]! + 1) + 1;
   }
-  return out;
+  if (!reuse) return { lo, hi, start, data: new Float64Array(size) };
+  if (scratch.length < size) scratch = new Float64Array(Math.max(size, Math.ceil(scratch.length * 1.5)));
+  const data = scratch.subarray(0, size);
+  data.fill(0);
+  return { lo, hi, start, data };
+}
+
+/** Daily sums → prefix sums, in place. */
+function accumulate(g: Grid): void {
+  const { data } = g;
+  for (let s = 0; s < g.lo.length; s++) {
+    const first = g.start[s]!;
+    const last = first + Math.max(0, g.hi[s]! - g.lo[s]! + 1);
+    for (let i = first + 1; i <= last; i++) data[i] = data[i]! + data[i - 1]!;
+  }
+}
+
+/** Sum of slot s over days [a, b] (clipped to the slot's days). */
+function gridSum(g: Grid, s: number, a: number, b: number): number {
+  const lo = g.lo[s]!;
+  const hi = g.hi[s]!;
+  const from = a < lo ? lo : a;
+  const to = b > hi ? hi : b;
+  if (from > to) return 0;
+  const at = g.start[s]! - lo;
+  return g.data[at + to + 1]! - g.data[at + from]!;
+}
+
+interface Cells {
+  /** Category id → slot. */
+  readonly slots: ReadonlyMap<string, number>;
+  readonly total: Grid;
+  /** Pending rows only, over each slot's days from its first pending row. */
+  readonly pending: Grid;
 }
 
 /** The days each category is needed for: [lo, hi] per category id, widened by each budget that covers it. */
@@ -247,6 +350,17 @@ function need(needs: Needs, ids: readonly string[], lo: number, hi: number): voi
   }
 }
 
+function partitionsIn(s: Snapshot, from: number, to: number): YearPartition[] {
+  const out: YearPartition[] = [];
+  for (const p of s.years.values()) {
+    const first = Date.UTC(p.year, 0, 1) / 86_400_000;
+    const last = Date.UTC(p.year + 1, 0, 1) / 86_400_000 - 1;
+    if (last >= from && first <= to && p.length > 0) out.push(p);
+  }
+  return out;
+}
+
+/** The one pass: every counted row of a needed category and day into its slot's daily cell. */
 function sumCells(s: Snapshot, ctx: Context, needs: Needs): Cells {
   const slots = new Map<string, number>();
   const slotOf = new Int32Array(s.categories.size).fill(-1);
@@ -255,99 +369,104 @@ function sumCells(s: Snapshot, ctx: Context, needs: Needs): Cells {
   let from = Infinity;
   let to = -Infinity;
   for (const [id, [lo, hi]] of needs) {
-    from = Math.min(from, lo);
-    to = Math.max(to, hi);
     const index = s.categories.indexOf(id);
     if (index === undefined || index === 0) continue; // no rows in that category
     slotOf[index] = slots.size;
     slots.set(id, slots.size);
     slotLo.push(lo);
     slotHi.push(hi);
+    from = Math.min(from, lo);
+    to = Math.max(to, hi);
   }
-  // A row counts only inside its category's own range, so a currency is reported missing only where it was needed.
-  const lows = Int32Array.from(slotLo);
-  const highs = Int32Array.from(slotHi);
-  if (slots.size === 0) return { from: 0, nDays: 0, slots, total: new Float64Array(0), pending: new Float64Array(0) };
-  const nDays = to - from + 1;
-  const nCells = slots.size * nDays;
-  const total = new Float64Array(nCells);
-  const pending = new Float64Array(nCells);
-  const baseIndex = s.currencies.indexOf(ctx.base) ?? -1;
-  // Foreign rows, per (currency, slot, day): key = currency index · nCells + cell.
+  const nSlots = slots.size;
+  const total = makeGrid(Int32Array.from(slotLo), Int32Array.from(slotHi), true);
+  const { lo: lows, hi: highs, start: starts, data } = total;
+  // Foreign and pending rows are few: sparse, keyed (currency · nSlots + slot) · span + day offset.
+  const span = nSlots === 0 ? 0 : to - from + 1;
   const foreign = new Map<number, number>();
-  const foreignPending = new Map<number, number>();
-  for (const p of partitionsIn(s, from, to)) {
-    const { day, amount, currency, category, flags } = p;
-    const n = p.length;
-    for (let i = 0; i < n; i++) {
-      const f = flags[i]!;
-      if ((f & SKIP) !== 0) continue;
-      const slot = slotOf[category[i]!]!;
-      if (slot < 0) continue;
-      const d = day[i]!;
-      if (d < lows[slot]! || d > highs[slot]!) continue;
-      const cell = slot * nDays + (d - from);
-      const a = amount[i]!;
-      const c = currency[i]!;
-      if (c === baseIndex) {
-        total[cell] = total[cell]! + a;
-        if ((f & FLAG.pending) !== 0) pending[cell] = pending[cell]! + a;
-      } else {
-        const key = c * nCells + cell;
-        foreign.set(key, (foreign.get(key) ?? 0) + a);
-        if ((f & FLAG.pending) !== 0) foreignPending.set(key, (foreignPending.get(key) ?? 0) + a);
+  const pendingCells = new Map<number, number>();
+  const baseIndex = s.currencies.indexOf(ctx.base) ?? -1;
+  if (nSlots > 0) {
+    for (const p of partitionsIn(s, from, to)) {
+      const { day, amount, currency, category, flags } = p;
+      const n = p.length;
+      for (let i = 0; i < n; i++) {
+        const f = flags[i]!;
+        if ((f & SKIP) !== 0) continue;
+        const slot = slotOf[category[i]!]!;
+        if (slot < 0) continue;
+        const d = day[i]!;
+        const lo = lows[slot]!;
+        if (d < lo || d > highs[slot]!) continue;
+        const a = amount[i]!;
+        const c = currency[i]!;
+        if (c === baseIndex) {
+          const cell = starts[slot]! + d - lo + 1;
+          data[cell] = data[cell]! + a;
+        }
+        if (c !== baseIndex || (f & FLAG.pending) !== 0) {
+          const key = (c * nSlots + slot) * span + (d - from);
+          if (c !== baseIndex) foreign.set(key, (foreign.get(key) ?? 0) + a);
+          if ((f & FLAG.pending) !== 0) pendingCells.set(key, (pendingCells.get(key) ?? 0) + a);
+        }
       }
     }
   }
-  const convertInto = (sums: Map<number, number>, into: Float64Array) => {
-    for (const [key, sum] of sums) {
-      const c = Math.floor(key / nCells);
-      const cell = key - c * nCells;
-      const code = s.currencies.valueAt(c)!;
-      const converted = toBase(ctx, exact(sum, `sum of ${code} rows`), code, from + (cell % nDays));
-      if (converted !== null) into[cell] = into[cell]! + converted;
-    }
+  const decode = (key: number) => {
+    const d = key % span;
+    const rest = (key - d) / span;
+    const slot = rest % nSlots;
+    return { c: (rest - slot) / nSlots, slot, day: from + d };
   };
-  convertInto(foreign, total);
-  convertInto(foreignPending, pending);
-  return { from, nDays, slots, total, pending };
+  /** A sparse cell's sum in base minor units, or null without a rate. */
+  const converted = (c: number, sum: number, day: number): number | null => {
+    if (c === baseIndex) return sum;
+    const code = s.currencies.valueAt(c)!;
+    return toBase(ctx, exact(sum, `sum of ${code} rows`), code, day);
+  };
+  for (const [key, sum] of foreign) {
+    const { c, slot, day } = decode(key);
+    const value = converted(c, sum, day);
+    if (value !== null) {
+      const cell = starts[slot]! + day - lows[slot]! + 1;
+      data[cell] = data[cell]! + value;
+    }
+  }
+  accumulate(total);
+  // Pending: each slot's days from its first pending row (usually the last few days) to its last day.
+  const pendingLo = Int32Array.from(highs, (hi) => hi + 1);
+  for (const key of pendingCells.keys()) {
+    const { slot, day } = decode(key);
+    if (day < pendingLo[slot]!) pendingLo[slot] = day;
+  }
+  const pending = makeGrid(pendingLo, highs);
+  for (const [key, sum] of pendingCells) {
+    const { c, slot, day } = decode(key);
+    const value = converted(c, sum, day);
+    if (value !== null) {
+      const cell = pending.start[slot]! + day - pendingLo[slot]! + 1;
+      pending.data[cell] = pending.data[cell]! + value;
+    }
+  }
+  accumulate(pending);
+  return { slots, total, pending };
 }
 
-/** A budget's daily spending as prefix sums over [lo, hi]: spent of days [a, b] = spent[b+1−lo] − spent[a−lo]. */
-interface Series {
-  readonly lo: number;
-  readonly spent: Float64Array;
-  readonly pending: Float64Array;
-}
-
-function series(cells: Cells, covered: readonly string[], lo: number, hi: number): Series {
-  const n = hi - lo + 1;
-  const spent = new Float64Array(n + 1);
-  const pending = new Float64Array(n + 1);
-  const offset = lo - cells.from;
+/** The slots of a budget's covered categories that have rows. */
+function slotsOf(cells: Cells, covered: readonly string[]): Int32Array {
+  const out: number[] = [];
   for (const id of covered) {
     const slot = cells.slots.get(id);
-    if (slot === undefined) continue;
-    if (offset < 0 || offset + n > cells.nDays) throw new Error('budget range outside the summed days');
-    const at = slot * cells.nDays + offset;
-    for (let i = 0; i < n; i++) {
-      spent[i + 1] = spent[i + 1]! - cells.total[at + i]!;
-      pending[i + 1] = pending[i + 1]! - cells.pending[at + i]!;
-    }
+    if (slot !== undefined) out.push(slot);
   }
-  for (let i = 1; i <= n; i++) {
-    spent[i] = spent[i]! + spent[i - 1]!;
-    pending[i] = pending[i]! + pending[i - 1]!;
-  }
-  return { lo, spent, pending };
+  return Int32Array.from(out);
 }
 
-function spentIn(x: Series, a: number, b: number): number {
-  return exact(x.spent[b + 1 - x.lo]! - x.spent[a - x.lo]!, 'spent');
-}
-
-function pendingIn(x: Series, a: number, b: number): number {
-  return exact(x.pending[b + 1 - x.lo]! - x.pending[a - x.lo]!, 'pending');
+/** −(sum of the rows) of the slots over days [a, b]: spending positive. */
+function spentOver(g: Grid, slots: Int32Array, a: number, b: number, what: string): number {
+  let sum = 0;
+  for (let i = 0; i < slots.length; i++) sum += gridSum(g, slots[i]!, a, b);
+  return exact(-sum, what);
 }
 
 // ---- periods and rollover ----------------------------------------------------------------------------
@@ -362,13 +481,13 @@ interface Chained {
  * The figures of the budget's periods with start in [showFrom, showTo], the rollover chained from `chainFrom`
  * (the budget's first period when it rolls over).
  */
-function chain(p: Plan, x: Series, chainFrom: number, showFrom: number, showTo: number): Chained[] {
+function chain(p: Plan, cells: Cells, slots: Int32Array, chainFrom: number, showFrom: number, showTo: number): Chained[] {
   const out: Chained[] = [];
   let carried = 0;
   for (let start = chainFrom; start <= showTo;) {
     const end = periodStartDay(p.rule, start, 1) - 1;
     const amount = amountOn(p, start);
-    const spent = spentIn(x, start, end);
+    const spent = spentOver(cells.total, slots, start, end, 'spent');
     const limit = exact(amount + carried, 'amount + carried');
     if (start >= showFrom) {
       out.push({
@@ -381,7 +500,7 @@ function chain(p: Plan, x: Series, chainFrom: number, showFrom: number, showTo: 
           amount,
           carried: carried === 0 ? 0 : carried,
           spent,
-          pending: pendingIn(x, start, end),
+          pending: spentOver(cells.pending, slots, start, end, 'pending'),
           available: exact(limit - spent, 'available'),
           state: budgetState(spent, limit, p.budget.alertThreshold),
         },
@@ -420,7 +539,7 @@ function scheduledSpending(ctx: Context, covered: ReadonlySet<string>, lo: numbe
   return byDay;
 }
 
-function forecastFor(ctx: Context, p: Plan, x: Series, current: Chained, ledgerFirst: number | null): BudgetForecast {
+function forecastFor(ctx: Context, p: Plan, cells: Cells, slots: Int32Array, current: Chained, ledgerFirst: number | null): BudgetForecast {
   const { startDay, endDay, figures } = current;
   const today = ctx.today;
   const histStarts: number[] = [];
@@ -433,7 +552,7 @@ function forecastFor(ctx: Context, p: Plan, x: Series, current: Chained, ledgerF
   }
   const enough = histStarts.length >= HISTORY_MIN_PERIODS;
   const lo = enough ? histStarts[histStarts.length - 1]! : startDay;
-  const bills = scheduledSpending(ctx, new Set(p.covered), lo, endDay);
+  const bills = scheduledSpending(ctx, p.coveredSet, lo, endDay);
   let paidBills = 0;
   let knownUpcoming = 0;
   for (const [day, value] of bills) {
@@ -442,11 +561,17 @@ function forecastFor(ctx: Context, p: Plan, x: Series, current: Chained, ledgerF
   }
   let history: { periods: number; daily: Float64Array } | null = null;
   if (enough) {
+    // Daily spending of [lo, startDay − 1], bills taken out.
     const daily = new Float64Array(startDay - lo);
-    for (let d = lo; d < startDay; d++) {
-      const i = d - x.lo;
-      daily[d - lo] = x.spent[i + 1]! - x.spent[i]! - (bills.get(d) ?? 0);
+    const g = cells.total;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      const from = Math.max(lo, g.lo[s]!);
+      const to = Math.min(startDay - 1, g.hi[s]!);
+      const at = g.start[s]! - g.lo[s]!;
+      for (let d = from; d <= to; d++) daily[d - lo] = daily[d - lo]! - (g.data[at + d + 1]! - g.data[at + d]!);
     }
+    for (const [day, value] of bills) if (day >= lo && day < startDay) daily[day - lo] = daily[day - lo]! - value;
     history = { periods: histStarts.length, daily };
   }
   return budgetForecast({
@@ -489,26 +614,18 @@ export function budgetPage(snapshot: Snapshot, inputs: BudgetInputs, request: Bu
     const rule: PeriodRule = { kind: 'monthly', weekStart: 0, monthStartDay: ctx.monthStartDay };
     const start = periodStartDay(rule, date);
     month = { start, end: periodStartDay(rule, start, 1) - 1 };
-    need(needs, ctx.incomeIds, month.start, month.end);
+    need(needs, ctx.tree.incomeIds, month.start, month.end);
   }
   const cells = sumCells(snapshot, ctx, needs);
   const ledgerFirst = jobs.some((j) => j.forecast) ? firstLedgerDay(snapshot) : null;
   const rows: BudgetPageRow[] = jobs.map((j) => {
-    const x = series(cells, j.plan.covered, j.lo, j.end);
-    const current = chain(j.plan, x, j.chainFrom, j.start, j.start)[0]!;
-    return { ...current.figures, forecast: j.forecast ? forecastFor(ctx, j.plan, x, current, ledgerFirst) : null };
+    const slots = slotsOf(cells, j.plan.covered);
+    const current = chain(j.plan, cells, slots, j.chainFrom, j.start, j.start)[0]!;
+    return { ...current.figures, forecast: j.forecast ? forecastFor(ctx, j.plan, cells, slots, current, ledgerFirst) : null };
   });
   let monthFigures: BudgetPage['month'] = null;
   if (month !== null) {
-    let income = 0;
-    const offset = month.start - cells.from;
-    const n = month.end - month.start + 1;
-    for (const id of ctx.incomeIds) {
-      const slot = cells.slots.get(id);
-      if (slot === undefined) continue;
-      const at = slot * cells.nDays + offset;
-      for (let i = 0; i < n; i++) income += cells.total[at + i]!;
-    }
+    let income = -spentOver(cells.total, slotsOf(cells, ctx.tree.incomeIds), month.start, month.end, 'income');
     let budgeted = 0;
     for (const p of monthly) if (month.start >= p.firstStart && month.start <= p.lastStart) budgeted += amountOn(p, month.start);
     income = exact(income, 'income');
@@ -547,8 +664,7 @@ export function budgetHistory(snapshot: Snapshot, inputs: BudgetInputs, request:
   const cells = sumCells(snapshot, ctx, needs);
   const budgets = jobs.map((j) => {
     if (j.plan === null) return { budgetId: j.budgetId, periods: [] };
-    const x = series(cells, j.plan.covered, j.chainFrom, j.end);
-    return { budgetId: j.budgetId, periods: chain(j.plan, x, j.chainFrom, j.showFrom, j.showTo).map((c) => c.figures) };
+    return { budgetId: j.budgetId, periods: chain(j.plan, cells, slotsOf(cells, j.plan.covered), j.chainFrom, j.showFrom, j.showTo).map((c) => c.figures) };
   });
   // Budgets asked for that do not exist (e.g. deleted meanwhile) come back with no periods.
   for (const id of request.budgetIds ?? []) if (!known.has(id)) budgets.push({ budgetId: id, periods: [] });
