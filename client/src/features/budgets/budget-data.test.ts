@@ -190,13 +190,17 @@ describe('budget data (UI side of the budgets area)', () => {
     await until(() => page.value?.rows[0]?.amount === 12_000, 'the page after the budget changed', flush);
   });
 
-  it('reads the FX series again when a quote of it arrives', async () => {
+  it('takes in a quote of its FX series as it arrives, and reads the series again when one goes', async () => {
     const request = ref<BudgetPageRequest>({ date: '2026-06-10' });
     const { page } = mount(() => useBudgetPage(request));
     await until(() => page.value !== null, 'the page', flush);
     await db.quotes.insert(fxQuote('EUR/GBP', '2026-06-04', '0.9'));
     await until(() => page.value?.rows[0]?.spent === 2_800, 'the page with the new rate', flush);
     expect(pushes[pushes.length - 1]!.fx[0]!.dates.at(-1)).toBe('2026-06-04');
+    // A quote taken away (not something the feed does, but the replica allows it): read again, the old rate back.
+    await (await db.quotes.findOne('fx:EUR/GBP:2026-06-04').exec())!.remove();
+    await until(() => page.value?.rows[0]?.spent === 2_620, 'the page without that rate', flush);
+    expect(pushes[pushes.length - 1]!.fx[0]!.dates.at(-1)).toBe('2026-06-03');
   });
 
   it('answers a history when asked, nothing while the request is null, and names a refused request', async () => {

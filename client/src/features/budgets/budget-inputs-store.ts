@@ -11,7 +11,7 @@ import type { ReplicaDatabase } from '../../db/database.ts';
 import {
   DEFAULT_BASE_CURRENCY, budgetInputs, foreignCurrencies, fxSeriesFromQuotes, fxSeriesNames, inputsWindow, scheduledAmounts,
 } from './budget-inputs.ts';
-import type { AskedRange } from './budget-inputs.ts';
+import type { AskedRange, ScheduledResult } from './budget-inputs.ts';
 
 /**
  * The budget inputs on the UI side (issue 20): live queries of the small collections (budgets, categories,
@@ -50,19 +50,24 @@ async function readSeries(db: ReplicaDatabase, series: string, from: string): Pr
   return out;
 }
 
-/** Each foreign currency's rates into the base currency from `from` on (and the one rate in force on `from`). */
-export async function readFxSeries(db: ReplicaDatabase, currencies: readonly string[], base: string, from: string): Promise<FxSeries[]> {
-  const out: FxSeries[] = [];
+/** The quotes of both series of each currency (by id) that can be in force from `from` on: two indexed reads per series. */
+export async function readFxQuotes(db: ReplicaDatabase, currencies: readonly string[], base: string, from: string): Promise<Map<string, Map<string, Quote>>> {
+  const out = new Map<string, Map<string, Quote>>();
   for (const currency of currencies) {
     const { direct, inverse } = fxSeriesNames(currency, base);
     const [a, b] = await Promise.all([readSeries(db, direct, from), readSeries(db, inverse, from)]);
-    const series = fxSeriesFromQuotes(currency, base, [...a, ...b]);
-    // The rate in force on `from` may be an older one of one series while the other has one closer: keep
-    // only rates from the latest date on or before `from` on (rates before it can never be in force).
-    const first = series.dates.findLastIndex((d) => d <= from);
-    out.push(first > 0 ? { currency, dates: series.dates.slice(first), rates: series.rates.slice(first) } : series);
+    out.set(currency, new Map([...a, ...b].map((q) => [q.id, q])));
   }
   return out;
+}
+
+/** Rates kept between gathers: the quotes read, and the series made of them. */
+interface FxCache {
+  readonly key: string;
+  readonly base: string;
+  readonly from: string;
+  readonly quotes: Map<string, Map<string, Quote>>;
+  series: FxSeries[];
 }
 
 export const useBudgetInputsStore = defineStore('budget-inputs', () => {
@@ -89,11 +94,13 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
   const skippedRules = shallowRef<string[]>([]);
 
   let subscriptions: Subscription[] = [];
-  let fxCache: { key: string; series: FxSeries[] } | null = null;
-  let fxDirty = false;
+  let fxCache: FxCache | null = null;
+  /** FX quotes of our series that arrived since the last gather (merged into the cache), or a removal (read again). */
+  let arrivedQuotes: Quote[] = [];
+  let rereadFx = false;
   let watchedSeries = new Set<string>();
-  let fxFrom = '9999-12-31';
   let lastParts: readonly unknown[] | null = null;
+  let expanded: { rules: RecurringRule[]; from: string; to: string; result: ScheduledResult } | null = null;
 
   const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
   const zone = computed(() => settings.value?.timezone);
@@ -107,6 +114,7 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     rules.value = null;
     accountCurrencies.value = null;
     fxCache = null;
+    arrivedQuotes = [];
     lastParts = null;
   }
 
@@ -127,16 +135,17 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       open.accounts.find().$.subscribe((docs) => {
         accountCurrencies.value = [...new Set(docs.map((d) => d.currency))].sort();
       }),
-      // New FX quotes (the server's daily feed, a sync pull): read the series again only when one of ours moved.
+      // New FX quotes (the server's daily feed, a sync pull): the ones of our series are merged at the next gather.
       open.quotes.eventBulks$.subscribe((bulk) => {
-        const relevant = bulk.events.some((e) => {
-          const doc = (e.documentData ?? e.previousDocumentData) as Partial<Quote> | undefined;
-          return doc?.kind === 'fx' && doc.series !== undefined && watchedSeries.has(doc.series) && (doc.date ?? '') >= fxFrom;
-        });
-        if (relevant) {
-          fxDirty = true;
-          schedule();
+        let relevant = false;
+        for (const e of bulk.events) {
+          const doc = (e.documentData ?? e.previousDocumentData) as Quote | undefined;
+          if (doc?.kind !== 'fx' || !watchedSeries.has(doc.series)) continue;
+          relevant = true;
+          if (e.operation === 'DELETE') rereadFx = true;
+          else arrivedQuotes.push(doc);
         }
+        if (relevant) schedule();
       }),
     ];
   }
@@ -188,6 +197,33 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     { immediate: true },
   );
 
+  /** The FX series for the inputs: read when the currencies or the window change, else the cache with arrived quotes merged. */
+  async function fxInputs(open: ReplicaDatabase, base: string, currencies: readonly string[], from: string): Promise<FxSeries[]> {
+    const key = `${base}|${currencies.join(',')}|${from}`;
+    const arrived = arrivedQuotes;
+    arrivedQuotes = [];
+    if (fxCache?.key !== key || rereadFx) {
+      rereadFx = false;
+      watchedSeries = new Set(currencies.flatMap((c) => Object.values(fxSeriesNames(c, base))));
+      const quotes = await readFxQuotes(open, currencies, base, from);
+      fxCache = { key, base, from, quotes, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), from)) };
+      return fxCache.series;
+    }
+    if (arrived.length === 0) return fxCache.series;
+    const cache = fxCache;
+    const touched = new Set<string>();
+    for (const q of arrived) {
+      const currency = q.series.startsWith(`${cache.base}/`) ? q.series.slice(4) : q.series.slice(0, 3);
+      const list = cache.quotes.get(currency);
+      if (!list) continue;
+      list.set(q.id, q);
+      touched.add(currency);
+    }
+    // A new array when anything moved, so the inputs are pushed again.
+    cache.series = cache.series.map((s) => (touched.has(s.currency) ? fxSeriesFromQuotes(s.currency, cache.base, cache.quotes.get(s.currency)!.values(), cache.from) : s));
+    return cache.series;
+  }
+
   async function gather(): Promise<void> {
     const open = db.value;
     const session = compute.session;
@@ -201,20 +237,15 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     if (list === null || cats === null || prefs === undefined || recurring === null || accounts === null || day === null) return;
     const base = prefs?.baseCurrency ?? DEFAULT_BASE_CURRENCY;
     const window = inputsWindow(list, day, asked.value.values());
-    const { scheduled, skippedRules: skipped } = scheduledAmounts(recurring, window.scheduledFrom, window.scheduledTo);
-    const currencies = foreignCurrencies(base, accounts, recurring.map((r) => r.currency), snapshotCurrencies.value);
-    const key = `${base}|${currencies.join(',')}|${window.fxFrom}`;
-    let fx: FxSeries[];
-    if (fxCache?.key === key && !fxDirty) fx = fxCache.series;
-    else {
-      fxDirty = false;
-      fxFrom = window.fxFrom;
-      watchedSeries = new Set(currencies.flatMap((c) => Object.values(fxSeriesNames(c, base))));
-      fx = await readFxSeries(open, currencies, base, window.fxFrom);
-      fxCache = { key, series: fx };
+    // Expanding rules costs (rrule); only when the rules or the window moved.
+    if (expanded?.rules !== recurring || expanded.from !== window.scheduledFrom || expanded.to !== window.scheduledTo) {
+      expanded = { rules: recurring, from: window.scheduledFrom, to: window.scheduledTo, result: scheduledAmounts(recurring, window.scheduledFrom, window.scheduledTo) };
     }
+    const { scheduled, skippedRules: skipped } = expanded.result;
+    const currencies = foreignCurrencies(base, accounts, recurring.map((r) => r.currency), snapshotCurrencies.value);
+    const fx = await fxInputs(open, base, currencies, window.fxFrom);
     // Nothing the inputs are made of moved (a screen asked about dates already covered): keep what the worker has.
-    const parts = [session, list, cats, prefs, recurring, fx, day, window.scheduledFrom, window.scheduledTo];
+    const parts = [session, list, cats, prefs, scheduled, fx, day];
     if (lastParts !== null && parts.every((p, i) => p === lastParts![i]) && pushedTo.value === session) return;
     const next = budgetInputs({ budgets: list, categories: cats, settings: prefs, fx, scheduled, today: day });
     await session.worker.api.budgetSetInputs(next);

@@ -53,6 +53,10 @@ describe('budget inputs (pure)', () => {
       q('GBP/EUR', '2026-01-03', '0'), q('GBP/USD', '2026-01-04', '1.3'), { kind: 'price' as const, series: 'EUR/GBP', date: '2026-01-05', close: '9' },
     ]);
     expect(s).toEqual({ currency: 'EUR', dates: ['2026-01-01', '2026-01-02'], rates: ['0.625', '0.79'] });
+    // From a date on: the rate in force on it, then the later ones.
+    const later = [q('EUR/GBP', '2025-12-01', '0.8'), q('EUR/GBP', '2025-12-20', '0.81'), q('EUR/GBP', '2026-01-05', '0.82')];
+    expect(fxSeriesFromQuotes('EUR', 'GBP', later, '2026-01-01').dates).toEqual(['2025-12-20', '2026-01-05']);
+    expect(fxSeriesFromQuotes('EUR', 'GBP', later, '2025-11-01').dates).toEqual(['2025-12-01', '2025-12-20', '2026-01-05']);
   });
 
   it('expands recurring rules over the window in date order, past the per-call limit, leaving out a broken rule', () => {

@@ -92,9 +92,14 @@ function positiveRate(close: string): Decimal | null {
  * One currency's rates into the base currency, ascending by date, from quotes of either series: a
  * "EUR/GBP" close is the rate itself, a "GBP/EUR" close is inverted (to 20 significant digits, as the
  * ledger's lookupRate does). On a date quoted both ways the direct quote wins. Other quotes, price
- * quotes and non-positive closes are ignored.
+ * quotes and non-positive closes are ignored. With `from`, rates older than the one in force on it are dropped.
  */
-export function fxSeriesFromQuotes(currency: string, base: string, quotes: Iterable<Pick<Quote, 'kind' | 'series' | 'date' | 'close'>>): FxSeries {
+export function fxSeriesFromQuotes(
+  currency: string,
+  base: string,
+  quotes: Iterable<Pick<Quote, 'kind' | 'series' | 'date' | 'close'>>,
+  from?: string,
+): FxSeries {
   const { direct, inverse } = fxSeriesNames(currency, base);
   const byDate = new Map<string, { rate: string; direct: boolean }>();
   for (const q of quotes) {
@@ -106,7 +111,10 @@ export function fxSeriesFromQuotes(currency: string, base: string, quotes: Itera
     if (!rate) continue;
     byDate.set(q.date, { rate: isDirect ? q.close : new Decimal(1).div(rate).toSignificantDigits(20).toFixed(), direct: isDirect });
   }
-  const dates = [...byDate.keys()].sort();
+  let dates = [...byDate.keys()].sort();
+  // From `from` on only the rate in force on it and later ones matter.
+  const first = from === undefined ? 0 : dates.findLastIndex((d) => d <= from);
+  if (first > 0) dates = dates.slice(first);
   return { currency, dates, rates: dates.map((d) => byDate.get(d)!.rate) };
 }
 
