@@ -6,7 +6,7 @@ import { buildSnapshot } from '../snapshot/snapshot.ts';
 import { budgetHistory, budgetPage } from './engine.ts';
 import { CATEGORIES, budget, inputs } from './__fixtures__/budget-fixtures.ts';
 import type { LedgerDoc } from './__fixtures__/naive-budget.ts';
-import { naiveChain, naivePeriod } from './__fixtures__/naive-budget.ts';
+import { naiveChain, naivePeriod, naiveSpent } from './__fixtures__/naive-budget.ts';
 import type { FxSeries } from './types.ts';
 
 const FIRST = dayNumber('2024-01-01');
@@ -86,7 +86,13 @@ describe('budget engine property', () => {
           const input = inputs({ budgets, fx, monthStartDay });
           const snapshot = buildSnapshot(docs);
           const history = budgetHistory(snapshot, input, { date, periods });
-          const pageRows = budgetPage(snapshot, input, { date }).rows;
+          const page = budgetPage(snapshot, input, { date });
+          const pageRows = page.rows;
+          // Income of the month period: the rows of income categories, as a naive sum.
+          const month = naivePeriod(budget({ id: 'm', categoryId: 'salary', period: 'monthly' }), monthStartDay, date);
+          const income = -naiveSpent(docs, input, new Set(CATEGORIES.filter((c) => c.kind === 'income').map((c) => c.id)), month).spent;
+          const budgeted = budgets.filter((b) => b.period === 'monthly').reduce((sum, b) => sum + (naiveChain(docs, input, b, date).find((f) => f.period.start === month.start)?.amount ?? 0), 0);
+          expect(page.month).toEqual({ period: month, income: income + 0, budgeted, toBeBudgeted: income - budgeted + 0 });
           const needed = new Set<string>();
           budgets.forEach((b, i) => {
             const naive = naiveChain(docs, input, b, date);

@@ -224,6 +224,8 @@ describe('budget engine: state and input', () => {
     expect(() => budgetPage(s, inputs({ fx: [{ currency: 'EUR', dates: ['2026-01-02', '2026-01-01'], rates: ['1', '1'] }] }), { date: '2026-02-01' })).toThrow(/ascend/);
     expect(() => budgetPage(s, inputs({ fx: [{ currency: 'EUR', dates: ['2026-01-02'], rates: ['1.2e3'] }] }), { date: '2026-02-01' })).toThrow(/decimal/);
     expect(() => budgetHistory(s, inputs(), { date: '2026-02-01', periods: 0 })).toThrow(/periods/);
+    expect(() => budgetPage(s, inputs(), { date: '2026-02-01', kind: 'daily' as 'weekly' })).toThrow(/unknown budget period/);
+    expect(() => budgetPage(s, { ...inputs(), fx: undefined as unknown as [] }, { date: '2026-02-01' })).toThrow(/inputs.fx must be a list/);
   });
 
   it('answers an empty ledger, and unknown budget ids with no periods', () => {

@@ -1,4 +1,4 @@
-import { BUDGET_ROLLOVERS } from '../schema/registry.ts';
+import { BUDGET_PERIODS, BUDGET_ROLLOVERS } from '../schema/registry.ts';
 import type { Budget } from '../schema/registry.ts';
 import { FLAG } from '../snapshot/snapshot.ts';
 import type { Snapshot, YearPartition } from '../snapshot/snapshot.ts';
@@ -593,6 +593,7 @@ export function budgetPage(snapshot: Snapshot, inputs: BudgetInputs, request: Bu
   const ctx = context(inputs);
   const date = dayOf(request?.date, 'the page date');
   const kind = request.kind;
+  if (kind !== undefined && !(BUDGET_PERIODS as readonly string[]).includes(kind)) throw new BudgetInputError(`unknown budget period ${JSON.stringify(kind)}`);
   const jobs: { plan: Plan; start: number; end: number; chainFrom: number; forecast: boolean; lo: number }[] = [];
   const needs: Needs = new Map();
   const monthly: Plan[] = [];
