@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeViolations, fillLogin, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
@@ -148,14 +148,22 @@ describeBrowser('issue 20 budgets: offline spending, the gauge and alerts, then 
     await site?.close();
   });
 
+  const pages = new Map<string, Page>();
   async function device(viewport: { width: number; height: number }, permission: 'default' | 'granted', name: string): Promise<Page> {
     const context = await browser.newContext({ viewport });
     contexts.push(context);
     await context.addInitScript(notificationStub(permission));
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+    pages.set(name, page);
     return page;
   }
+
+  afterEach(async (ctx) => {
+    // What each device showed when a step failed.
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const [name, page] of pages) await page.screenshot({ path: `${ARTIFACTS}failed-${name}.png`, fullPage: true }).catch(() => undefined);
+  });
 
   it('raises each alert once, on the device that saw the crossing, and the other device shows the same', async () => {
     // Device A: a new account, signed in and synced.
