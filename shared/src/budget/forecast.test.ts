@@ -27,13 +27,28 @@ describe('normalCdf', () => {
     for (const [x, p] of table) expect(Math.abs(normalCdf(x) - p)).toBeLessThan(1e-12);
   });
 
+  it('keeps small tail probabilities to 1e-12 relative', () => {
+    const tails: [number, number][] = [[-3, 0.0013498980316300946], [-4, 3.167124183311992e-5], [-6, 9.865876450376946e-10], [-8, 6.22096057427178e-16], [-10, 7.61985302416047e-24]];
+    for (const [x, p] of tails) {
+      expect(Math.abs(normalCdf(x) / p - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(1 - normalCdf(-x) - p)).toBeLessThan(1e-15);
+    }
+  });
+
   it('agrees with numerical integration to 1e-9 across [−8, 8], is symmetric and monotone', () => {
     let previous = 0;
+    let previous2 = 0;
     for (let x = -8; x <= 8; x += 0.0625) {
       expect(Math.abs(normalCdf(x) - simpsonCdf(x))).toBeLessThan(1e-9);
-      expect(Math.abs(normalCdf(x) + normalCdf(-x) - 1)).toBeLessThan(1e-14);
+      expect(Math.abs(normalCdf(x) + normalCdf(-x) - 1)).toBeLessThan(1e-15);
       expect(normalCdf(x)).toBeGreaterThanOrEqual(previous);
       previous = normalCdf(x);
+    }
+    for (let x = -40; x <= 40; x += 0.1) {
+      const p = normalCdf(x);
+      expect(p >= 0 && p <= 1).toBe(true);
+      expect(p).toBeGreaterThanOrEqual(previous2);
+      previous2 = p;
     }
     expect(normalCdf(-40)).toBe(0);
     expect(normalCdf(40)).toBe(1);

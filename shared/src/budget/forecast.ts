@@ -17,15 +17,28 @@ export const HISTORY_MAX_PERIODS = 12;
 
 const LN_SQRT_2PI = 0.9189385332046728; // ln √(2π)
 
+/** Where the tails switch from the series to the continued fraction. */
+const TAIL_FROM = 3;
+const TAIL_TERMS = 200;
+
 /**
- * The standard normal CDF Φ(x). For |x| ≤ 38 it sums the series Φ(x) = ½ + φ(x)·Σ x^(2k+1)/(1·3·…·(2k+1))
- * (every term the same sign, so no cancellation) until adding a term no longer changes the sum; the result is
- * accurate to about 1e-15 absolute. Beyond that Φ is 0 or 1 to double precision.
+ * The standard normal CDF Φ(x), accurate to about 1e-15 absolute (and relatively in the tails).
+ * - |x| < 3: the series Φ(x) = ½ + φ(x)·Σ x^(2k+1)/(1·3·…·(2k+1)), every term of one sign, summed until a term
+ *   no longer changes the sum;
+ * - |x| ≥ 3: the upper tail Q(t) = φ(t) / (t + 1/(t + 2/(t + 3/(t + …)))) for t = |x|, a continued fraction
+ *   evaluated from its 200th term back (it converges fast there), so a small tail probability keeps its
+ *   relative precision instead of being the difference of two numbers near ½; Φ(x) = Q(−x) or 1 − Q(x).
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) throw new RangeError('normalCdf of NaN');
-  if (x <= -38) return 0;
-  if (x >= 38) return 1;
+  const t = Math.abs(x);
+  if (t >= TAIL_FROM) {
+    if (t > 40) return x < 0 ? 0 : 1;
+    let f = t;
+    for (let k = TAIL_TERMS; k >= 1; k--) f = t + k / f;
+    const tail = Math.exp(-0.5 * t * t - LN_SQRT_2PI) / f;
+    return x < 0 ? tail : 1 - tail;
+  }
   const q = x * x;
   let sum = x;
   let term = x;
@@ -35,8 +48,7 @@ export function normalCdf(x: number): number {
     term *= q / i;
     sum = previous + term;
   }
-  const p = 0.5 + sum * Math.exp(-0.5 * q - LN_SQRT_2PI);
-  return Math.min(1, Math.max(0, p));
+  return 0.5 + sum * Math.exp(-0.5 * q - LN_SQRT_2PI);
 }
 
 /** Mean and population variance of daily values (two passes, so large offsets lose nothing). */

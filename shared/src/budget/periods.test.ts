@@ -62,5 +62,6 @@ describe('budget periods', () => {
     expect(() => periodContaining(monthly(1), '2026-02-30')).toThrow(BudgetInputError);
     expect(() => shiftPeriod(monthly(1), { start: '2026-02-02', end: '2026-03-01' }, 1)).toThrow(/does not start/);
     expect(() => shiftPeriod(monthly(1), { start: '2026-02-01', end: '2026-02-28' }, 0.5)).toThrow(/whole/);
+    expect(() => shiftPeriod(yearly(1), { start: '2026-01-01', end: '2026-12-31' }, 9_000)).toThrow(BudgetInputError);
   });
 });

@@ -1,5 +1,5 @@
 import { BUDGET_PERIODS } from '../schema/registry.ts';
-import { dateOfDay, dayNumber, isCalendarDate } from '../date/date.ts';
+import { CalendarDateError, dateOfDay, dayNumber, isCalendarDate } from '../date/date.ts';
 import type { Period, PeriodRule } from './types.ts';
 
 /**
@@ -74,7 +74,12 @@ export function shiftPeriod(rule: PeriodRule, period: Period, n: number): Period
   if (!Number.isInteger(n)) throw new BudgetInputError(`a period shift is a whole number, got ${String(n)}`);
   const start = dayOf(period?.start, 'the period start');
   if (periodStartDay(rule, start) !== start) throw new BudgetInputError(`${period.start} does not start a ${rule.kind} period`);
-  return periodOfDays(periodStartDay(rule, start, n), periodStartDay(rule, start, n + 1) - 1);
+  try {
+    return periodOfDays(periodStartDay(rule, start, n), periodStartDay(rule, start, n + 1) - 1);
+  } catch (error) {
+    if (error instanceof CalendarDateError) throw new BudgetInputError(`shifting ${period.start} by ${n} ${rule.kind} periods leaves the calendar (years 0–9999)`);
+    throw error;
+  }
 }
 
 /** Days in a period, both ends included. */
