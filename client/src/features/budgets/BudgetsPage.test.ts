@@ -2,6 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import type { VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
+import { routeLocationKey, routerKey } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { shallowRef } from 'vue';
 import type { Ref } from 'vue';
@@ -78,12 +79,13 @@ afterEach(async () => {
   await db.close();
 });
 
-function mountPage(): VueWrapper {
+function mountPage(route?: { query: Record<string, string>; replace: (to: unknown) => void }): VueWrapper {
+  const routing = route ? { [routeLocationKey as symbol]: { query: route.query }, [routerKey as symbol]: { replace: route.replace } } : {};
   w = mount(BudgetsPage, {
     attachTo: document.body,
     global: {
       plugins: [createPinia()],
-      provide: { [REPLICA_PORT as symbol]: portFor(db) },
+      provide: { [REPLICA_PORT as symbol]: portFor(db), ...routing },
       stubs: { RouterLink: { props: ['to'], template: '<a :data-to="JSON.stringify(to)"><slot /></a>' }, Echarts: { template: '<div class="vchart-stub" />' } },
     },
   });
@@ -235,6 +237,20 @@ describe('BudgetsPage', () => {
     expect(chart.attributes('aria-label')).toBe('Food › Groceries: spent against budget over the last 2 months; over budget in 1 of them. The figures are in the table below.');
     const rows = page().findAll('[data-testid="budget-history"] tbody tr').map((r) => r.findAll('th, td').map((c) => c.text()));
     expect(rows[0]!.slice(1)).toEqual(['£400.00', '£410.00', '£300.00', 'Over budget']);
+  });
+
+  it('opens on the kind and period of the address, and keeps them there as they change', async () => {
+    const replace = vi.fn();
+    mountPage({ query: { kind: 'weekly', date: '2026-03-04' }, replace });
+    data.page.value = { date: '2026-03-04', rows: [], month: null, missingRates: [] };
+    await until(() => page().find('[data-testid="budget-empty"]').exists(), 'the page');
+    expect(data.pageRequests[0]).toEqual({ date: '2026-03-04', kind: 'weekly' });
+    expect(page().get('[data-testid="budget-period"]').text()).toBe('Week of 2 Mar 2026');
+    await button('Next week').trigger('click');
+    expect(replace).toHaveBeenLastCalledWith({ query: { kind: 'weekly', date: '2026-03-09' } });
+    await page().findAll('input[type="radio"]').find((r) => (r.element as HTMLInputElement).value === 'monthly')!.setValue(true);
+    await button('This month').trigger('click');
+    expect(replace).toHaveBeenLastCalledWith({ query: {} });
   });
 });
 
