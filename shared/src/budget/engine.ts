@@ -70,7 +70,7 @@ interface Context {
   readonly today: number;
   readonly tree: Tree;
   readonly fx: ReadonlyMap<string, Rates>;
-  readonly scheduled: readonly ScheduledDay[];
+  readonly scheduled: ReadonlyMap<string, readonly ScheduledDay[]>;
   /** Currencies left out for want of a rate, this call. */
   readonly missing: Set<string>;
 }
@@ -80,7 +80,6 @@ interface Plan {
   readonly budget: Budget;
   readonly rule: PeriodRule;
   readonly covered: readonly string[];
-  readonly coveredSet: ReadonlySet<string>;
   /** Day numbers of the amounts' `from`, ascending. */
   readonly amountFrom: readonly number[];
   /** Start days of the budget's first and last periods (last: Infinity when open-ended). */
@@ -96,7 +95,7 @@ function checkMinor(value: unknown, what: string): number {
 // Parsed inputs, per input object: the worker keeps the inputs it was pushed and calls the engine many times.
 const treeCache = new WeakMap<readonly BudgetCategory[], Tree>();
 const fxCache = new WeakMap<readonly FxSeries[], ReadonlyMap<string, Rates>>();
-const scheduledCache = new WeakMap<readonly ScheduledAmount[], readonly ScheduledDay[]>();
+const scheduledCache = new WeakMap<readonly ScheduledAmount[], ReadonlyMap<string, readonly ScheduledDay[]>>();
 const planCache = new WeakMap<Budget, { readonly base: string; readonly monthStartDay: number; readonly tree: Tree; readonly plan: Plan }>();
 
 function cached<K extends object, V>(cache: WeakMap<K, V>, key: K, make: (key: K) => V): V {
@@ -143,12 +142,19 @@ function parseFx(list: readonly FxSeries[]): ReadonlyMap<string, Rates> {
   return fx;
 }
 
-function parseScheduled(list: readonly ScheduledAmount[]): readonly ScheduledDay[] {
+/** Scheduled amounts by category (uncategorised ones never meet a budget). */
+function parseScheduled(list: readonly ScheduledAmount[]): ReadonlyMap<string, readonly ScheduledDay[]> {
   if (!Array.isArray(list as unknown)) throw new BudgetInputError('scheduled must be a list');
-  return list.map((s) => {
+  const byCategory = new Map<string, ScheduledDay[]>();
+  for (const s of list) {
     if (typeof s.currency !== 'string' || !CURRENCY_RE.test(s.currency)) throw new BudgetInputError(`scheduled amount currency must be an ISO 4217 code, got ${JSON.stringify(s.currency)}`);
-    return { day: dayOf(s.date, 'a scheduled date'), categoryId: s.categoryId, amount: checkMinor(s.amount, 'a scheduled amount'), currency: s.currency };
-  });
+    const item = { day: dayOf(s.date, 'a scheduled date'), categoryId: s.categoryId, amount: checkMinor(s.amount, 'a scheduled amount'), currency: s.currency };
+    if (s.categoryId === null) continue;
+    const items = byCategory.get(s.categoryId);
+    if (items) items.push(item);
+    else byCategory.set(s.categoryId, [item]);
+  }
+  return byCategory;
 }
 
 function context(inputs: BudgetInputs): Context {
@@ -217,7 +223,7 @@ function makePlan(ctx: Context, b: Budget): Plan {
   const lastStart = b.endDate === null ? Infinity : periodStartDay(rule, dayOf(b.endDate, `budget ${b.id}: endDate`));
   if (lastStart < firstStart) throw new BudgetInputError(`budget ${b.id} ends before it starts`);
   const covered = coveredCategories(ctx.tree, b.categoryId);
-  return { budget: b, rule, covered, coveredSet: new Set(covered), amountFrom, firstStart, lastStart };
+  return { budget: b, rule, covered, amountFrom, firstStart, lastStart };
 }
 
 /** The amount in force on a period's first day; before the first change, the first amount. */
@@ -529,12 +535,14 @@ function firstLedgerDay(s: Snapshot): number | null {
 }
 
 /** Scheduled spending (positive) of the covered categories per day in [lo, hi], base minor units. */
-function scheduledSpending(ctx: Context, covered: ReadonlySet<string>, lo: number, hi: number): Map<number, number> {
+function scheduledSpending(ctx: Context, covered: readonly string[], lo: number, hi: number): Map<number, number> {
   const byDay = new Map<number, number>();
-  for (const s of ctx.scheduled) {
-    if (s.day < lo || s.day > hi || s.categoryId === null || !covered.has(s.categoryId)) continue;
-    const value = toBase(ctx, s.amount, s.currency, s.day);
-    if (value !== null) byDay.set(s.day, (byDay.get(s.day) ?? 0) - value);
+  for (const id of covered) {
+    for (const s of ctx.scheduled.get(id) ?? []) {
+      if (s.day < lo || s.day > hi) continue;
+      const value = toBase(ctx, s.amount, s.currency, s.day);
+      if (value !== null) byDay.set(s.day, (byDay.get(s.day) ?? 0) - value);
+    }
   }
   return byDay;
 }
@@ -552,7 +560,7 @@ function forecastFor(ctx: Context, p: Plan, cells: Cells, slots: Int32Array, cur
   }
   const enough = histStarts.length >= HISTORY_MIN_PERIODS;
   const lo = enough ? histStarts[histStarts.length - 1]! : startDay;
-  const bills = scheduledSpending(ctx, p.coveredSet, lo, endDay);
+  const bills = scheduledSpending(ctx, p.covered, lo, endDay);
   let paidBills = 0;
   let knownUpcoming = 0;
   for (const [day, value] of bills) {
