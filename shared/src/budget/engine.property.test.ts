@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dateOfDay, dayNumber } from '../date/date.ts';
+import { addDays, dateOfDay, dayNumber, daysBetween } from '../date/date.ts';
 import type { Budget } from '../schema/registry.ts';
 import { buildSnapshot } from '../snapshot/snapshot.ts';
 import { budgetHistory, budgetPage } from './engine.ts';
 import { CATEGORIES, budget, inputs } from './__fixtures__/budget-fixtures.ts';
 import type { LedgerDoc } from './__fixtures__/naive-budget.ts';
-import { naiveChain, naivePeriod, naiveSpent } from './__fixtures__/naive-budget.ts';
-import type { FxSeries } from './types.ts';
+import { naiveChain, naiveCovered, naiveDailySpending, naivePeriod, naiveSpent } from './__fixtures__/naive-budget.ts';
+import type { NaiveFigures } from './__fixtures__/naive-budget.ts';
+import type { BudgetForecast, BudgetInputs, FxSeries } from './types.ts';
 
 const FIRST = dayNumber('2024-01-01');
 const LAST = dayNumber('2026-12-31');
@@ -65,6 +66,40 @@ const budgetArb = fc.record({
   rollover: fc.constantFrom('none', 'unspent', 'unspent-and-overspend') as fc.Arbitrary<Budget['rollover']>,
 });
 
+/** The forecast of a row against the daily spending of its past periods, summed naively (no scheduled bills here). */
+function expectForecast(forecast: BudgetForecast | null, docs: readonly LedgerDoc[], input: BudgetInputs, b: Budget, current: NaiveFigures, today: string): void {
+  const live = docs.filter((d) => d._deleted !== true).map((d) => d.date).sort();
+  const starts: string[] = [];
+  let p = current.period;
+  for (let k = 0; k < 12 && live.length > 0; k++) {
+    p = naivePeriod(b, input.monthStartDay, addDays(p.start, -1));
+    if (p.start < live[0]!) break;
+    starts.push(p.start);
+  }
+  const elapsed = daysBetween(current.period.start, today) + 1;
+  const length = daysBetween(current.period.start, current.period.end) + 1;
+  expect(forecast).not.toBeNull();
+  expect(forecast!.projectedSpent).toBe(Math.round((current.spent / elapsed) * length) + 0);
+  if (starts.length < 6) {
+    expect(forecast).toMatchObject({ probabilityOver: null, basedOnPeriods: 0, dailyMean: null, dailyStdDev: null });
+    return;
+  }
+  const from = starts[starts.length - 1]!;
+  const to = addDays(current.period.start, -1);
+  const byDate = naiveDailySpending(docs, input, naiveCovered(input, b.categoryId), from, to);
+  const n = daysBetween(from, to) + 1;
+  let sum = 0;
+  for (const v of byDate.values()) sum += v;
+  const mean = sum / n;
+  let squares = (n - byDate.size) * mean * mean;
+  for (const v of byDate.values()) squares += (v - mean) ** 2;
+  expect(forecast!.basedOnPeriods).toBe(starts.length);
+  expect(forecast!.dailyMean).toBeCloseTo(mean, 6);
+  expect(forecast!.dailyStdDev).toBeCloseTo(Math.sqrt(squares / n), 6);
+  expect(forecast!.probabilityOver).toBeGreaterThanOrEqual(0);
+  expect(forecast!.probabilityOver).toBeLessThanOrEqual(1);
+}
+
 describe('budget engine property', () => {
   it('every period’s spent, pending, amount, carried and available equal a naive sum over the transactions', () => {
     fc.assert(
@@ -83,7 +118,8 @@ describe('budget engine property', () => {
             amounts: [...v.amounts].sort((a, b) => a[0] - b[0]).map(([from, amount]) => ({ from: dateOfDay(from), amount })),
           }));
           const date = dateOfDay(dateDay);
-          const input = inputs({ budgets, fx, monthStartDay });
+          // Today is the page's date, so every page row carries a forecast.
+          const input = inputs({ budgets, fx, monthStartDay, today: dateOfDay(dateDay) });
           const snapshot = buildSnapshot(docs);
           const history = budgetHistory(snapshot, input, { date, periods });
           const page = budgetPage(snapshot, input, { date });
@@ -110,6 +146,7 @@ describe('budget engine property', () => {
             if (inForce) {
               const { missing: _, ...figures } = inForce;
               expect(row).toMatchObject(figures);
+              expectForecast(row!.forecast, docs, input, b, inForce, date);
             } else {
               expect(row).toBeUndefined();
             }

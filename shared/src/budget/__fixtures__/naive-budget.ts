@@ -111,3 +111,29 @@ export function naiveChain(docs: readonly LedgerDoc[], inputs: BudgetInputs, b: 
   }
   return figures;
 }
+
+/** Spending (positive) per date of the covered categories in [from, to]: each (category, currency, day) summed, then converted. */
+export function naiveDailySpending(docs: readonly LedgerDoc[], inputs: BudgetInputs, covered: ReadonlySet<string>, from: string, to: string): Map<string, number> {
+  const groups = new Map<string, { currency: string; date: string; sum: number }>();
+  for (const doc of docs) {
+    if (doc._deleted === true || doc.transferId !== null || doc.date < from || doc.date > to) continue;
+    const lines = doc.splits.length > 0 ? doc.splits : [{ categoryId: doc.categoryId, amount: doc.amount }];
+    for (const line of lines) {
+      if (line.categoryId === null || !covered.has(line.categoryId)) continue;
+      const key = `${line.categoryId}|${doc.currency}|${doc.date}`;
+      const g = groups.get(key) ?? { currency: doc.currency, date: doc.date, sum: 0 };
+      g.sum += line.amount;
+      groups.set(key, g);
+    }
+  }
+  const byDate = new Map<string, number>();
+  for (const g of groups.values()) {
+    let value: number | null = g.sum;
+    if (g.currency !== inputs.baseCurrency && g.sum !== 0) {
+      const rate = rateOn(inputs, g.currency, g.date);
+      value = rate === null ? null : convertMinor(g.sum, g.currency, inputs.baseCurrency, rate);
+    }
+    if (value !== null) byDate.set(g.date, (byDate.get(g.date) ?? 0) - value);
+  }
+  return byDate;
+}
