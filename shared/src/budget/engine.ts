@@ -13,7 +13,8 @@ import type {
 
 /**
  * The budget engine (issue 20, bullet 2): spent, rollover, available and state of each budget's periods, over
- * the columnar snapshot. Pure: same snapshot and inputs, same answer; nothing is mutated.
+ * the columnar snapshot. Pure as far as a caller can tell: same snapshot and inputs, same answer, neither is
+ * mutated (the only state kept between calls is the parse caches and a scratch buffer, both invisible).
  *
  * How one call works, and why it is fast:
  * 1. each budget is turned into its period rule, its covered categories (its own and every descendant) and
@@ -26,8 +27,8 @@ import type {
  *    day): base-currency rows straight into a Float64Array, foreign and pending rows into sparse maps —
  *    sums of integers, exact below 2^53;
  * 3. each foreign (category, currency, day) sum is converted once at that day's rate (the latest on or
- *    before it), rounded half-even exactly as convertMinor does (fx.ts, integer arithmetic); a currency with no rate for a needed day is left out and reported in
- *    `missingRates`;
+ *    before it), rounded half-even exactly as convertMinor does (fx.ts, in integer arithmetic); a currency
+ *    with no rate for a needed day is left out and reported in `missingRates`;
  * 4. each slot's days become prefix sums, so a period's spent is two reads per covered category; the
  *    rollover is chained from the budget's first period.
  * No object is built per row.
