@@ -14,7 +14,7 @@ import type { ReplicaDatabase } from '../../db/database.ts';
 import { category, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import { portFor, until as untilWith } from '../../testing/test-port.ts';
 import BudgetsPage from './BudgetsPage.vue';
-import { shownPeriod } from './budget-page-model.ts';
+import { periodLabel, shownPeriod } from './budget-page-model.ts';
 
 // The worker's answers are the data composables' job (budget-data.ts, tested there): here they are set by hand.
 const data = vi.hoisted(() => ({
@@ -186,6 +186,7 @@ describe('BudgetsPage', () => {
     await button('Edit Food › Groceries budget').trigger('click');
     expect(page().get('[data-testid="budget-editor"] h2').text()).toBe('Edit budget: Food › Groceries');
     expect((byLabel('Amount each month').element as HTMLInputElement).value).toBe('400.00');
+    expect(page().get('[data-testid="budget-editor"]').text()).toContain(`${periodLabel('monthly', month)} on (the period shown)`);
     await byLabel('Amount each month').setValue('450');
     await page().findAll('input[type="radio"]').find((r) => (r.element as HTMLInputElement).value === 'next')!.setValue(true);
     await byLabel('Rollover').setValue('unspent-and-overspend');

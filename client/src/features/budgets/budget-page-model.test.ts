@@ -4,7 +4,7 @@ import type { BudgetForecast, BudgetPeriodFigures } from '@mymidas/shared/budget
 import { THEME_IDS, THEMES } from '../../themes/themes.ts';
 import { contrastRatio } from '../../themes/contrast.ts';
 import {
-  amountAt, averageSpent, budgetCategoryOptions, forecastText, gaugeFill, gaugeLabel, moveDate, percentUsed, periodLabel, shownPeriod, stateColour,
+  amountAt, averageSpent, budgetCategoryOptions, forecastText, gaugeFill, gaugeLabel, moveDate, percentUsed, periodLabel, periodStartLabel, shownPeriod, stateColour,
   transactionsLink, withAmountFrom,
 } from './budget-page-model.ts';
 
@@ -20,6 +20,8 @@ describe('budget page wording', () => {
     expect(periodLabel('quarterly', { start: '2026-10-01', end: '2026-12-31' })).toBe('Q4 2026');
     expect(periodLabel('yearly', { start: '2026-01-01', end: '2026-12-31' })).toBe('2026');
     expect(periodLabel('weekly', { start: '2026-11-30', end: '2026-12-06' })).toBe('30 Nov 2026 – 6 Dec 2026');
+    expect(periodStartLabel('weekly', { start: '2026-11-30', end: '2026-12-06' })).toBe('the week of 30 Nov 2026');
+    expect(periodStartLabel('quarterly', { start: '2027-01-01', end: '2027-03-31' })).toBe('Q1 2027');
   });
 
   it('moves between periods of each kind, across a year end and a payday-25th month', () => {

@@ -37,6 +37,11 @@ export function periodLabel(kind: BudgetPeriodKind, period: Period): string {
   return range;
 }
 
+/** A period named by its start, as in "from … on": "the week of 30 Nov 2026", "December 2026", "Q1 2027". */
+export function periodStartLabel(kind: BudgetPeriodKind, period: Period): string {
+  return kind === 'weekly' ? `the week of ${dateLabel(period.start)}` : periodLabel(kind, period);
+}
+
 /** The shown period of a kind for a date (weekly: weeks starting Monday; each budget keeps its own week start). */
 export function shownPeriod(kind: BudgetPeriodKind, date: string, monthStartDay: number): Period {
   return periodContaining(periodRule(kind, monthStartDay), date);
