@@ -37,7 +37,9 @@ export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
 
   return {
     budgetSetInputs(next) {
-      // Validated whole before it replaces anything: a refused push leaves the previous inputs in place.
+      // Validated whole before it replaces anything: a refused push leaves the previous inputs in place. The one
+      // object is handed to every later call, so the engine's caches kept per inputs object (budget plans, covered
+      // categories, parsed rates and scheduled amounts) are built once per push.
       inputs = parseBudgetInputs(next);
     },
     budgetPage(request) {
