@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeViolations, fillLogin, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
+import { describeViolations, fillLogin, registerThroughUi, runAxe, THEME_IDS, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { notificationsShown, notificationStub } from './budgets-notifications.ts';
@@ -302,6 +302,16 @@ describeBrowser('issue 20 budgets: offline spending, the gauge and alerts, then 
     expect(await alertList(c)).toEqual(listA);
     await c.screenshot({ path: `${ARTIFACTS}c-1440-alerts.png` });
     await closeAlerts(c);
+    // The bell's count and the alerts list in every theme: axe clean (colour contrast included).
+    for (const theme of THEME_IDS) {
+      await c.selectOption('#theme-select', theme);
+      await expect.poll(() => c.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      await axeClean(c, `budgets page with the bell's count, theme ${theme}`);
+      await openAlerts(c);
+      await axeClean(c, `alerts dialog, theme ${theme}`);
+      if (theme === 'ledger' || theme === 'synthwave') await c.screenshot({ path: `${ARTIFACTS}c-1440-alerts-${theme}.png` });
+      await closeAlerts(c);
+    }
     expect(await notificationsShown(c)).toEqual([]);
     expect(await notificationsShown(b)).toEqual([]);
     expect(await notificationsShown(a)).toHaveLength(3);
