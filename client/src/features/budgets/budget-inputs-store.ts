@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
-import type { BudgetInputs, FxSeries } from '@mymidas/shared/budget';
+import type { BudgetInputs, FxSeries, ScheduledAmount } from '@mymidas/shared/budget';
 import { todayIn } from '@mymidas/shared/date';
 import type { Budget, Category, Quote, RecurringRule, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
@@ -101,6 +101,9 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
   let watchedSeries = new Set<string>();
   let lastParts: readonly unknown[] | null = null;
   let expanded: { rules: RecurringRule[]; from: string; to: string; result: ScheduledResult } | null = null;
+  /** Each rule's occurrences (by id, stamp and range) and inverted FX closes, kept while the store lives. */
+  const occurrences = new Map<string, readonly ScheduledAmount[]>();
+  const inverses = new Map<string, string>();
 
   const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
   const zone = computed(() => settings.value?.timezone);
@@ -206,7 +209,7 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       rereadFx = false;
       watchedSeries = new Set(currencies.flatMap((c) => Object.values(fxSeriesNames(c, base))));
       const quotes = await readFxQuotes(open, currencies, base, from);
-      fxCache = { key, base, from, quotes, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), from)) };
+      fxCache = { key, base, from, quotes, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), { from, inverses })) };
       return fxCache.series;
     }
     if (arrived.length === 0) return fxCache.series;
@@ -220,7 +223,7 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       touched.add(currency);
     }
     // A new array when anything moved, so the inputs are pushed again.
-    cache.series = cache.series.map((s) => (touched.has(s.currency) ? fxSeriesFromQuotes(s.currency, cache.base, cache.quotes.get(s.currency)!.values(), cache.from) : s));
+    cache.series = cache.series.map((s) => (touched.has(s.currency) ? fxSeriesFromQuotes(s.currency, cache.base, cache.quotes.get(s.currency)!.values(), { from: cache.from, inverses }) : s));
     return cache.series;
   }
 
@@ -239,7 +242,7 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     const window = inputsWindow(list, day, asked.value.values());
     // Expanding rules costs (rrule); only when the rules or the window moved.
     if (expanded?.rules !== recurring || expanded.from !== window.scheduledFrom || expanded.to !== window.scheduledTo) {
-      expanded = { rules: recurring, from: window.scheduledFrom, to: window.scheduledTo, result: scheduledAmounts(recurring, window.scheduledFrom, window.scheduledTo) };
+      expanded = { rules: recurring, from: window.scheduledFrom, to: window.scheduledTo, result: scheduledAmounts(recurring, window.scheduledFrom, window.scheduledTo, occurrences) };
     }
     const { scheduled, skippedRules: skipped } = expanded.result;
     const currencies = foreignCurrencies(base, accounts, recurring.map((r) => r.currency), snapshotCurrencies.value);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodContaining, shiftPeriod } from '@mymidas/shared/budget';
+import type { ScheduledAmount } from '@mymidas/shared/budget';
 import { addDays } from '@mymidas/shared/date';
 import type { RecurringRule } from '@mymidas/shared/schema';
 import { BUDGET_PERIODS } from '@mymidas/shared/schema';
@@ -53,10 +54,14 @@ describe('budget inputs (pure)', () => {
       q('GBP/EUR', '2026-01-03', '0'), q('GBP/USD', '2026-01-04', '1.3'), { kind: 'price' as const, series: 'EUR/GBP', date: '2026-01-05', close: '9' },
     ]);
     expect(s).toEqual({ currency: 'EUR', dates: ['2026-01-01', '2026-01-02'], rates: ['0.625', '0.79'] });
+    // Inverted closes are kept in the caller's map and reused.
+    const inverses = new Map([['1.6', '0.6']]);
+    expect(fxSeriesFromQuotes('EUR', 'GBP', [q('GBP/EUR', '2026-01-01', '1.6'), q('GBP/EUR', '2026-01-02', '1.25')], { inverses }).rates).toEqual(['0.6', '0.8']);
+    expect(inverses.get('1.25')).toBe('0.8');
     // From a date on: the rate in force on it, then the later ones.
     const later = [q('EUR/GBP', '2025-12-01', '0.8'), q('EUR/GBP', '2025-12-20', '0.81'), q('EUR/GBP', '2026-01-05', '0.82')];
-    expect(fxSeriesFromQuotes('EUR', 'GBP', later, '2026-01-01').dates).toEqual(['2025-12-20', '2026-01-05']);
-    expect(fxSeriesFromQuotes('EUR', 'GBP', later, '2025-11-01').dates).toEqual(['2025-12-01', '2025-12-20', '2026-01-05']);
+    expect(fxSeriesFromQuotes('EUR', 'GBP', later, { from: '2026-01-01' }).dates).toEqual(['2025-12-20', '2026-01-05']);
+    expect(fxSeriesFromQuotes('EUR', 'GBP', later, { from: '2025-11-01' }).dates).toEqual(['2025-12-01', '2025-12-20', '2026-01-05']);
   });
 
   it('expands recurring rules over the window in date order, past the per-call limit, leaving out a broken rule', () => {
@@ -71,6 +76,21 @@ describe('budget inputs (pure)', () => {
     expect(scheduled.every((s, i) => i === 0 || scheduled[i - 1]!.date <= s.date)).toBe(true);
     expect(skippedRules).toEqual([testUuid(5)]);
     expect(scheduledAmounts([daily], '2026-01-01', addDays('2026-01-01', -1)).scheduled).toEqual([]);
+  });
+
+  it('keeps each rule\'s occurrences in the caller\'s cache until the rule is edited', () => {
+    const cache = new Map<string, readonly ScheduledAmount[]>();
+    const rent = rule();
+    const first = scheduledAmounts([rent], '2026-01-01', '2026-03-31', cache);
+    expect(first.scheduled.map((s) => s.date)).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+    expect([...cache.keys()]).toEqual([`${rent.id}|${rent.hlc}|2026-01-01|2026-03-31`]);
+    // Same rule, same stamp: the cached list is used as it is (a marker put in it shows up).
+    cache.set([...cache.keys()][0]!, [{ date: '2026-02-14', categoryId: null, amount: -1, currency: 'GBP' }]);
+    expect(scheduledAmounts([rent], '2026-01-01', '2026-03-31', cache).scheduled.map((s) => s.date)).toEqual(['2026-02-14']);
+    // Edited (a new stamp): expanded again, and the stale entry dropped.
+    const edited = { ...rent, hlc: '1764000000001:0000:test', rrule: 'FREQ=MONTHLY;BYMONTHDAY=15' };
+    expect(scheduledAmounts([edited], '2026-01-01', '2026-03-31', cache).scheduled.map((s) => s.date)).toEqual(['2026-01-15', '2026-02-15', '2026-03-15']);
+    expect(cache.size).toBe(1);
   });
 
   it('lists each foreign currency once and falls back to GBP and day 1 without settings', () => {

@@ -79,40 +79,48 @@ export function fxSeriesNames(currency: string, base: string): { readonly direct
   return { direct: `${currency}/${base}`, inverse: `${base}/${currency}` };
 }
 
-function positiveRate(close: string): Decimal | null {
-  try {
-    const rate = new Decimal(close);
-    return rate.isFinite() && rate.gt(0) ? rate : null;
-  } catch {
-    return null;
-  }
+/** A positive decimal as text (what the quotes schema allows, zero and negatives left out). */
+function isPositiveRate(close: string): boolean {
+  return /^\d+(\.\d+)?$/.test(close) && /[1-9]/.test(close);
+}
+
+export interface FxSeriesOptions {
+  /** Drop rates older than the one in force on this date. */
+  readonly from?: string;
+  /** Inverted closes by close text, kept by the caller between calls so a merge inverts only new quotes. */
+  readonly inverses?: Map<string, string>;
 }
 
 /**
  * One currency's rates into the base currency, ascending by date, from quotes of either series: a
  * "EUR/GBP" close is the rate itself, a "GBP/EUR" close is inverted (to 20 significant digits, as the
  * ledger's lookupRate does). On a date quoted both ways the direct quote wins. Other quotes, price
- * quotes and non-positive closes are ignored. With `from`, rates older than the one in force on it are dropped.
+ * quotes and non-positive closes are ignored.
  */
 export function fxSeriesFromQuotes(
   currency: string,
   base: string,
   quotes: Iterable<Pick<Quote, 'kind' | 'series' | 'date' | 'close'>>,
-  from?: string,
+  options: FxSeriesOptions = {},
 ): FxSeries {
   const { direct, inverse } = fxSeriesNames(currency, base);
+  const inverses = options.inverses ?? new Map<string, string>();
   const byDate = new Map<string, { rate: string; direct: boolean }>();
   for (const q of quotes) {
     if (q.kind !== 'fx' || (q.series !== direct && q.series !== inverse)) continue;
     const isDirect = q.series === direct;
     const seen = byDate.get(q.date);
     if (seen?.direct && !isDirect) continue;
-    const rate = positiveRate(q.close);
-    if (!rate) continue;
-    byDate.set(q.date, { rate: isDirect ? q.close : new Decimal(1).div(rate).toSignificantDigits(20).toFixed(), direct: isDirect });
+    if (!isPositiveRate(q.close)) continue;
+    let rate = isDirect ? q.close : inverses.get(q.close);
+    if (rate === undefined) {
+      rate = new Decimal(1).div(q.close).toSignificantDigits(20).toFixed();
+      inverses.set(q.close, rate);
+    }
+    byDate.set(q.date, { rate, direct: isDirect });
   }
   let dates = [...byDate.keys()].sort();
-  // From `from` on only the rate in force on it and later ones matter.
+  const from = options.from;
   const first = from === undefined ? 0 : dates.findLastIndex((d) => d <= from);
   if (first > 0) dates = dates.slice(first);
   return { currency, dates, rates: dates.map((d) => byDate.get(d)!.rate) };
@@ -124,28 +132,52 @@ export interface ScheduledResult {
   readonly skippedRules: string[];
 }
 
+/** Most occurrences one occurrencesBetween call returns. */
+const OCCURRENCES_PER_CALL = 5000;
+
+/** One rule's occurrences in [from, to]: one call, more only when a call comes back full. */
+function ruleOccurrences(rule: RecurringRule, from: string, to: string): ScheduledAmount[] {
+  const out: ScheduledAmount[] = [];
+  for (let start = from; start <= to; ) {
+    const found = occurrencesBetween(rule, start, to, { limit: OCCURRENCES_PER_CALL });
+    for (const o of found) out.push({ date: o.date, categoryId: rule.categoryId, amount: rule.amount, currency: rule.currency });
+    if (found.length < OCCURRENCES_PER_CALL) break;
+    start = addDays(found[found.length - 1]!.date, 1);
+  }
+  return out;
+}
+
 /**
- * Recurring rules expanded into their occurrences in [from, to] (both included), in date order. Expanded
- * a year at a time so a daily rule over many years never meets occurrencesBetween's per-call limit.
+ * Recurring rules expanded into their occurrences in [from, to] (both included), in date order. `cache`
+ * (kept by the caller) holds each rule's occurrences by rule id, edit stamp and range: expanding is the
+ * costly part (rrule walks from the rule's start), so an unchanged rule is not expanded again.
  */
-export function scheduledAmounts(rules: readonly RecurringRule[], from: string, to: string): ScheduledResult {
+export function scheduledAmounts(
+  rules: readonly RecurringRule[],
+  from: string,
+  to: string,
+  cache: Map<string, readonly ScheduledAmount[]> = new Map(),
+): ScheduledResult {
   const scheduled: ScheduledAmount[] = [];
   const skippedRules: string[] = [];
+  const used = new Set<string>();
   for (const rule of rules) {
-    try {
-      for (let start = from; start <= to; ) {
-        const yearLater = addDays(`${addMonths(monthOf(start), 12)}-01`, -1);
-        const end = yearLater < to ? yearLater : to;
-        for (const o of occurrencesBetween(rule, start, end)) {
-          scheduled.push({ date: o.date, categoryId: rule.categoryId, amount: rule.amount, currency: rule.currency });
-        }
-        start = addDays(end, 1);
+    const key = `${rule.id}|${rule.hlc}|${from}|${to}`;
+    used.add(key);
+    let list = cache.get(key);
+    if (list === undefined) {
+      try {
+        list = ruleOccurrences(rule, from, to);
+      } catch (error) {
+        if (!(error instanceof RecurringRuleError)) throw error;
+        skippedRules.push(rule.id);
+        continue;
       }
-    } catch (error) {
-      if (!(error instanceof RecurringRuleError)) throw error;
-      skippedRules.push(rule.id);
+      cache.set(key, list);
     }
+    scheduled.push(...list);
   }
+  for (const key of cache.keys()) if (!used.has(key)) cache.delete(key);
   scheduled.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return { scheduled, skippedRules };
 }
