@@ -163,7 +163,7 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     expect(b.pushed).toEqual([]);
   });
 
-  it('a first sync killed before RxDB stored its upstream checkpoint: the next start sends those documents once without a base, no conflict is logged, nothing changes', async () => {
+  it('a first sync killed before RxDB stored its upstream checkpoint: the next start sends none of those documents back (the server has them), no conflict is logged, nothing changes', async () => {
     const { user, b } = await newDeviceAfter(20);
     const before = await server.pullAll(user.token, 'accounts');
     // The bootstrap's writes with no replication running to take its events (as if the app died right after).
@@ -180,19 +180,39 @@ describe.each(testBackends())('client sync engine against the real server (%s)',
     expect(await b.replica.db.accounts.count().exec()).toBe(20);
     await b.engine.start();
     await b.engine.awaitInSync();
-    await until('b has sent what it found', () => b.status.queued === 0 && b.status.lastSyncedAt !== null);
-    expect(b.pushed.length).toBe(20);
-    expect(b.pushed.every((r) => !r.assumedMasterState)).toBe(true);
+    await until('b is idle', () => b.status.queued === 0 && b.status.lastSyncedAt !== null);
+    // RxDB's upstream finds them with no stored server state; they are the bootstrap's, untouched: not sent.
+    expect(b.pushed).toEqual([]);
     expect(await listConflicts(b.replica.db)).toEqual([]);
     expect(await server.pullAll(user.token, 'accounts')).toEqual(before);
     const onB = (await b.replica.db.accounts.find().exec()).map((d) => wireForm(d.toJSON(true)));
     expect(new Map(onB.map((d) => [d.id, d]))).toEqual(new Map(before.map((d) => [d.id, d])));
-    // Their meta rows are stored now: another restart sends nothing.
+    // An edit of one of them is sent, with the base the bootstrap stored before the edit.
+    const edited = await b.replica.db.accounts.findOne(before[0]!.id).exec();
+    await edited!.incrementalPatch({ name: 'Renamed after a killed first sync', hlc: b.clock.nextStamp() });
+    await until('the edit is sent', () => b.pushed.length === 1);
+    expect(b.pushed[0]!.assumedMasterState).toMatchObject({ id: before[0]!.id, hlc: before[0]!.hlc });
+    // Another restart sends nothing more.
     await b.engine.stop();
     await b.engine.start();
     await b.engine.awaitInSync();
     await new Promise((r) => setTimeout(r, 100));
-    expect(b.pushed.length).toBe(20);
+    expect(b.pushed).toHaveLength(1);
+  });
+
+  it('a RESYNC hint while the bootstrap writes does not send the bootstrapped documents back', async () => {
+    const { user, b } = await newDeviceAfter(60, { pullBatchSize: 10 });
+    await b.engine.start();
+    // The hint stream says RESYNC on connect; more of them while pages are still being written.
+    for (let i = 0; i < 5; i++) {
+      for (const r of b.engine.replications.values()) r.reSync();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await b.engine.awaitInSync();
+    await until('b is idle', () => b.status.lastSyncedAt !== null);
+    expect(await b.replica.db.accounts.count().exec()).toBe(60);
+    expect(b.pushed).toEqual([]);
+    expect(await server.pullAll(user.token, 'accounts')).toHaveLength(60);
   });
 
   it('with the bootstrap off, a first pull takes RxDB\'s path for every page (the same result)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { replicaStorageExtras } from '../db/encrypted-storage.ts';
-import { runBootstrap } from './bootstrap.ts';
+import { narrowUpstreamScan, runBootstrap } from './bootstrap.ts';
 import { openNodeReplica } from './test-replica.ts';
 import type { PullCheckpoint, WireDoc } from './transport.ts';
 
@@ -80,5 +80,41 @@ describe('runBootstrap', () => {
     } finally {
       await replica.close();
     }
+  });
+});
+
+describe('narrowUpstreamScan (what RxDB\'s upstream reads when it rescans for documents to push)', () => {
+  async function scanned(pullOnly: boolean, editAfter?: number) {
+    const { replica, run } = await setUp([[account(1), account(2)], [account(3), account(4)], [account(5)]]);
+    await run();
+    if (editAfter) await (await replica.db.accounts.findOne(id(editAfter)).exec())!.incrementalPatch({ name: 'Edited here' });
+    await replica.db.accounts.insert({ ...account(9), _deleted: undefined } as never);
+    const input = { forkInstance: replica.db.accounts.storageInstance, hashFunction: replica.db.hashFunction, identifier: 'rxdbreplicationtest' };
+    narrowUpstreamScan({ input } as never, pullOnly);
+    const fork = input.forkInstance as unknown as { getChangedDocumentsSince(limit: number, checkpoint?: unknown): Promise<{ documents: { id: string }[]; checkpoint: unknown }> };
+    const ids: string[][] = [];
+    let checkpoint: unknown;
+    for (let i = 0; i < 10; i++) {
+      const page = await fork.getChangedDocumentsSince(2, checkpoint);
+      if (page.documents.length === 0) break;
+      ids.push(page.documents.map((d) => d.id));
+      checkpoint = page.checkpoint;
+    }
+    // The engine's own reads go to the storage itself.
+    expect(await replica.db.accounts.count().exec()).toBe(5);
+    await replica.close();
+    return ids;
+  }
+
+  it('passes over untouched bootstrapped documents: only local ones are read, and the scan still moves past the rest', async () => {
+    expect(await scanned(false)).toEqual([[id(9)]]);
+  });
+
+  it('reads a bootstrapped document again once it is edited here', async () => {
+    expect((await scanned(false, 2)).flat().sort()).toEqual([id(2), id(9)].sort());
+  });
+
+  it('reads nothing for a pull-only collection', async () => {
+    expect(await scanned(true)).toEqual([]);
   });
 });

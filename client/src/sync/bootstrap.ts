@@ -1,4 +1,4 @@
-import { getHeightOfRevision, getMetaWriteRow, now, writeDocToDocState, type BulkWriteRow, type RxDocumentData, type RxStorageInstanceReplicationState } from 'rxdb';
+import { getChangedDocumentsSince, getHeightOfRevision, getMetaWriteRow, now, writeDocToDocState, type BulkWriteRow, type RxDocumentData, type RxStorageInstance, type RxStorageInstanceReplicationState } from 'rxdb';
 import type { ReplicaDatabase } from '../db/database.ts';
 import type { ReplicaStorageExtras } from '../db/encrypted-storage.ts';
 import type { PullCheckpoint, WireDoc } from './transport.ts';
@@ -122,6 +122,67 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
     // A failure (network, locked replica) leaves no write running; progress covers finished pages only.
     if (pending) await (pending as { written: Promise<unknown> }).written.catch(() => undefined);
   }
+}
+
+/**
+ * The rows of a push that are documents the bootstrap inserted and nothing has changed since: the server holds
+ * exactly them, so they must not be sent back. RxDB's upstream pushes them when it rescans the replica from its
+ * stored checkpoint (on every RESYNC: the hint stream says RESYNC when it connects, usually while the bootstrap
+ * is still writing, and RxDB does not store the checkpoint of the downstream writes it skipped before
+ * rescanning) — having no meta row, they look like new local documents. Without this filter a new device sent
+ * its whole first sync back to the server, which stored it again and told every device to pull it again.
+ * Only rows without an assumed master state can be such documents; those are looked up in the replica.
+ */
+export function untouchedBootstrapFilter(state: RxStorageInstanceReplicationState<unknown>): (rows: readonly { readonly assumedMasterState?: unknown; readonly newDocumentState: { readonly id?: unknown } }[]) => Promise<Set<string>> {
+  const hash = identifierHashOf(state);
+  return async (rows) => {
+    const ids = rows.filter((r) => !r.assumedMasterState && typeof r.newDocumentState.id === 'string').map((r) => r.newDocumentState.id as string);
+    if (ids.length === 0) return new Set();
+    const identifierHash = await hash;
+    const stored = await state.input.forkInstance.findDocumentsById(ids, false);
+    return new Set(stored.filter((d) => isUntouchedBootstrapDoc(d as unknown as Doc, identifierHash)).map((d) => String((d as unknown as Doc).id)));
+  };
+}
+
+type ChangedSince = (limit: number, checkpoint?: unknown) => ReturnType<typeof getChangedDocumentsSince<unknown, unknown>>;
+
+/**
+ * Narrows what RxDB's upstream reads when it rescans the replica for documents to push (its "initial sync",
+ * which it runs again on every RESYNC — and the hint stream says RESYNC each time it connects or reconnects):
+ * - a pull-only collection (quotes, net-worth snapshots) has nothing to push, so the rescan reads nothing
+ *   (it read every stored quote since its checkpoint, over 100,000 in the demo household, on every reconnect);
+ * - elsewhere, documents the bootstrap stored and nothing changed since are passed over (the server holds them).
+ * Installed on the running replication's input, so the engine's own reads and RxDB's writes are untouched. When
+ * a rescan passed over documents, it returns the last of them alone, so RxDB stores the checkpoint past them
+ * (the push filter above keeps that one from being sent).
+ */
+export function narrowUpstreamScan(state: RxStorageInstanceReplicationState<unknown>, pullOnly: boolean): void {
+  const input = state.input as { forkInstance: RxStorageInstance<unknown, unknown, unknown> };
+  const fork = input.forkInstance;
+  // RxDB's helper: the storage's own change feed where it has one, else a query by [_meta.lwt, id].
+  const since: ChangedSince = (limit, checkpoint) => getChangedDocumentsSince(fork, limit, checkpoint);
+  const hash = identifierHashOf(state);
+  const scan: ChangedSince = async (limit, checkpoint) => {
+    if (pullOnly) return { documents: [], checkpoint: checkpoint as never };
+    const identifierHash = await hash;
+    let from = checkpoint;
+    let passed: { doc: RxDocumentData<unknown>; checkpoint: unknown } | null = null;
+    for (;;) {
+      const page = await since(limit, from);
+      const keep = page.documents.filter((d) => !isUntouchedBootstrapDoc(d as unknown as Doc, identifierHash));
+      if (keep.length > 0) return { documents: keep, checkpoint: page.checkpoint };
+      if (page.documents.length === 0) return passed ? { documents: [passed.doc], checkpoint: passed.checkpoint as never } : page;
+      passed = { doc: page.documents.at(-1)!, checkpoint: page.checkpoint };
+      from = page.checkpoint;
+    }
+  };
+  input.forkInstance = new Proxy(fork, {
+    get(target, property) {
+      if (property === 'getChangedDocumentsSince') return scan;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/sha
 import type { ReplicaDatabase } from '../db/database.ts';
 import { replicaStorageExtras } from '../db/encrypted-storage.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
-import { runBootstrap, writeBaseBeforeFirstEdit } from './bootstrap.ts';
+import { narrowUpstreamScan, runBootstrap, untouchedBootstrapFilter, writeBaseBeforeFirstEdit } from './bootstrap.ts';
 import type { DeviceClock } from './clock.ts';
 import { conflictCount$, recordConflicts } from './conflict-log.ts';
 import { openEventStream, type EventStream, type StreamHint } from './event-stream.ts';
@@ -301,6 +301,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const extras = replicaStorageExtras(collection.storageInstance);
     const readAhead = new ReadAhead<Awaited<ReturnType<Transport['pull']>>>();
     readAheads.push(readAhead);
+    let untouchedOf: ReturnType<typeof untouchedBootstrapFilter> | null = null;
     // Handlers run only after the replication below exists (it is created with autoStart: false).
     const done = <T>(value: T): T => {
       backoff.reset();
@@ -378,7 +379,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               async handler(rows) {
                 try {
                   await passGate();
-                  const answer = await transport.push(name, rows as never);
+                  // Documents the bootstrap stored and nothing changed since are the server's own: not sent back.
+                  const state = replication.internalReplicationState;
+                  if (extras && state && !untouchedOf) untouchedOf = untouchedBootstrapFilter(state as never);
+                  const untouched = untouchedOf ? await untouchedOf(rows as never) : new Set<string>();
+                  const send = untouched.size === 0 ? rows : rows.filter((r) => !untouched.has((r.newDocumentState as unknown as { id: string }).id));
+                  if (send.length === 0) return done([] as never[]);
+                  const answer = await transport.push(name, send as never);
                   for (const refusal of answer.refused) {
                     const entry = { ...refusal, collection: name };
                     refusals.push(entry);
@@ -396,13 +403,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           }),
     });
     const r = replication;
-    // Once started: the first local edit of a bootstrapped document stores its base first (bootstrap.ts).
-    if (extras && !pullOnly) {
-      void r.startPromise.then(() => {
-        const state = r.internalReplicationState;
-        if (state && !r.isStopped()) extras.setBeforeWrite(writeBaseBeforeFirstEdit(state as never));
-      });
-    }
+    // Once started: the upstream's rescans skip what can never need a push, and the first local edit of a
+    // bootstrapped document stores its base first (bootstrap.ts).
+    void r.startPromise.then(() => {
+      const state = r.internalReplicationState;
+      if (!state || r.isStopped()) return;
+      narrowUpstreamScan(state as never, pullOnly);
+      if (extras && !pullOnly) extras.setBeforeWrite(writeBaseBeforeFirstEdit(state as never));
+    });
     subs.push(
       r.sent$.subscribe((doc) => pending.sent(name, doc as Record<string, unknown>)),
     );
