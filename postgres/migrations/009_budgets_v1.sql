@@ -1,7 +1,7 @@
 -- Issue 20: budgets schema version 0 → 1 on the server (docs/schema-migrations.md).
 -- A version-0 budget (one document per category and calendar month: month, categoryId, amount, currency,
 -- rollover boolean) becomes a monthly budget for that month only, exactly as migrateBudgetV0 does on devices
--- (shared/src/budget/migrate-v0.ts): period 'monthly', startDate the 1st, endDate the month's last day,
+-- (shared/src/budget/migrate-v0.ts): period 'monthly', startDate and endDate the month's 1st (one period),
 -- amounts [{from: the 1st, amount}], rollover true → 'unspent', false → 'none', weekStart 1, alertThreshold 80,
 -- alerts []; id, hlc, categoryId and currency kept. sync-server/src/store/budgets-v1-migration.test.ts checks
 -- the two agree. Deleted rows are converted too (their deletion still replicates).
@@ -37,8 +37,6 @@ BEGIN
     RAISE EXCEPTION 'budget % is not a valid version-0 budget (month, amount, rollover, id, hlc, categoryId, currency); budgets_v0_to_v1 changed nothing', bad;
   END IF;
 
-  -- The month's last day by integer arithmetic (Gregorian leap years), not by date casts: a version-0 month
-  -- may name any year 0000–9999, and PostgreSQL has no year 0.
   UPDATE budgets AS b
      SET doc = jsonb_build_object(
            'id', b.doc -> 'id',
@@ -47,12 +45,7 @@ BEGIN
            'period', 'monthly'::text,
            'weekStart', 1,
            'startDate', v.month || '-01',
-           'endDate', v.month || '-' || lpad((
-             CASE
-               WHEN v.m IN (4, 6, 9, 11) THEN 30
-               WHEN v.m = 2 THEN CASE WHEN v.y % 4 = 0 AND (v.y % 100 <> 0 OR v.y % 400 = 0) THEN 29 ELSE 28 END
-               ELSE 31
-             END)::text, 2, '0'),
+           'endDate', v.month || '-01',
            'amounts', jsonb_build_array(jsonb_build_object('from', v.month || '-01', 'amount', b.doc -> 'amount')),
            'currency', b.doc -> 'currency',
            'rollover', CASE WHEN b.doc -> 'rollover' = 'true'::jsonb THEN 'unspent'::text ELSE 'none'::text END,
@@ -60,9 +53,7 @@ BEGIN
            'alerts', '[]'::jsonb
          )
     FROM (
-      SELECT id, doc ->> 'month' AS month,
-             substr(doc ->> 'month', 1, 4)::int AS y,
-             substr(doc ->> 'month', 6, 2)::int AS m
+      SELECT id, doc ->> 'month' AS month
         FROM budgets
        WHERE doc ? 'month'
     ) AS v

@@ -22,7 +22,7 @@ describe('migrateBudgetV0', () => {
       period: 'monthly',
       weekStart: 1,
       startDate: '2026-03-01',
-      endDate: '2026-03-31',
+      endDate: '2026-03-01',
       amounts: [{ from: '2026-03-01', amount: 46_000 }],
       currency: 'GBP',
       rollover: 'none',
@@ -36,14 +36,11 @@ describe('migrateBudgetV0', () => {
     expect(migrateBudgetV0(v0({ rollover: false })).rollover).toBe('none');
   });
 
-  it('ends each month on its own last day: 30-day months, February, and 29 February in leap years only', () => {
-    const end = (month: string) => migrateBudgetV0(v0({ month })).endDate;
-    expect(end('2026-04')).toBe('2026-04-30');
-    expect(end('2026-12')).toBe('2026-12-31');
-    expect(end('2026-02')).toBe('2026-02-28');
-    expect(end('2028-02')).toBe('2028-02-29');
-    expect(end('2100-02')).toBe('2100-02-28');
-    expect(end('2000-02')).toBe('2000-02-29');
+  it('covers one period, the one its month begins in (it starts and ends on the 1st), so consecutive months never overlap', () => {
+    for (const month of ['2026-04', '2026-12', '2028-02', '0000-01', '9999-12']) {
+      const b = migrateBudgetV0(v0({ month }));
+      expect([b.startDate, b.endDate]).toEqual([`${month}-01`, `${month}-01`]);
+    }
   });
 
   it('keeps negative, zero and large amounts exactly (whole minor units, in the document currency)', () => {

@@ -7,23 +7,24 @@ import { budgetSchemaV0, type Budget } from '../schema/registry.ts';
  * (client/src/db/database.ts) and the server's SQL migration (postgres/migrations/009_budgets_v1.sql) perform,
  * so a device and the server turn the same version-0 document into the same version-1 document.
  *
- * A version-0 budget was one document per category and calendar month. It becomes a monthly budget for that
- * month only: it starts on the 1st, ends on the month's last day, and has one amount, in force from the 1st.
+ * A version-0 budget was one document per category and calendar month. It becomes a monthly budget for one
+ * period, the one in which that month begins: it starts and ends on the month's 1st, with one amount in force
+ * from the 1st.
  * The id and the edit stamp (hlc) are kept, so the document stays the same document for sync: the device and
  * the server each convert it and arrive at equal states, and nothing is merged or re-sent. Rollover `true`
  * (carry what is left over) is 'unspent'; `false` is 'none'. The fields version 0 did not have take their
  * defaults: weeks start on Monday (unused by monthly budgets), alerts at 80 %, no alert raised yet.
  *
  * Monthly periods of version 1 start on settings.budgetStartDay. With the start day 1 (the calendar month)
- * the converted budget covers exactly the month it had. With a later start day D, the month's 1st and last
- * day fall in two periods — the one from D of the month before, and the one from D of this month — so the
- * converted budget spans both (see docs/schema-migrations.md); nothing of the document is lost either way.
+ * that period is exactly the month it had. With a later start day D it is the period from D of the month
+ * before to D−1 of this month (see docs/schema-migrations.md): each converted month still counts in exactly
+ * one period, so consecutive months of one category never overlap; nothing of the document is lost.
  */
 
 export type BudgetV0 = z.infer<typeof budgetSchemaV0>;
 
 export function migrateBudgetV0(doc: BudgetV0): Budget {
-  const { first, last } = monthRange(doc.month);
+  const { first } = monthRange(doc.month);
   return {
     id: doc.id,
     hlc: doc.hlc,
@@ -31,7 +32,7 @@ export function migrateBudgetV0(doc: BudgetV0): Budget {
     period: 'monthly',
     weekStart: 1,
     startDate: first,
-    endDate: last,
+    endDate: first,
     amounts: [{ from: first, amount: doc.amount }],
     currency: doc.currency,
     rollover: doc.rollover ? 'unspent' : 'none',
