@@ -26,7 +26,7 @@ describe('alertCandidates', () => {
       row('e', 1_000, forecast(0.49, 20_000)),
       row('f', 1_000, forecast(null, 10_001)),
     ];
-    expect(alertCandidates(rows, budgets)).toEqual([
+    expect(alertCandidates(rows, budgets, '2026-06-15')).toEqual([
       { budgetId: 'b', period: '2026-06-01', kind: 'threshold' },
       { budgetId: 'c', period: '2026-06-01', kind: 'threshold' },
       { budgetId: 'c', period: '2026-06-01', kind: 'over' },
@@ -38,17 +38,32 @@ describe('alertCandidates', () => {
   it('never raises an alert already recorded for that budget, period and kind', () => {
     const at = '2026-06-10T10:00:00.000Z';
     const b = budget({ id: 'a', categoryId: 'home', alerts: [{ period: '2026-06-01', kind: 'threshold', at }, { period: '2026-05-01', kind: 'over', at }] });
-    expect(alertCandidates([row('a', 10_001, forecast(0.9, 0))], [b])).toEqual([
+    expect(alertCandidates([row('a', 10_001, forecast(0.9, 0))], [b], '2026-06-15')).toEqual([
       { budgetId: 'a', period: '2026-06-01', kind: 'over' },
       { budgetId: 'a', period: '2026-06-01', kind: 'projected' },
     ]);
     const all = budget({ ...b, alerts: [...b.alerts, { period: '2026-06-01', kind: 'over', at }, { period: '2026-06-01', kind: 'projected', at }] });
-    expect(alertCandidates([row('a', 10_001, forecast(0.9, 0))], [all])).toEqual([]);
+    expect(alertCandidates([row('a', 10_001, forecast(0.9, 0))], [all], '2026-06-15')).toEqual([]);
   });
 
   it('measures against amount plus carried, and ignores rows of unknown budgets', () => {
     const b = budget({ id: 'a', categoryId: 'home' });
-    expect(alertCandidates([row('a', 10_500, forecast(null, 10_900), 10_000, 1_000)], [b])).toEqual([{ budgetId: 'a', period: '2026-06-01', kind: 'threshold' }]);
-    expect(alertCandidates([row('zz', 99_999)], [b])).toEqual([]);
+    expect(alertCandidates([row('a', 10_500, forecast(null, 10_900), 10_000, 1_000)], [b], '2026-06-15')).toEqual([{ budgetId: 'a', period: '2026-06-01', kind: 'threshold' }]);
+    expect(alertCandidates([row('zz', 99_999)], [b], '2026-06-15')).toEqual([]);
+  });
+
+  it('without history, the pace projection of a budget on track alerts only once half the period is behind', () => {
+    const b = budget({ id: 'a', categoryId: 'home' });
+    const early = alertCandidates([row('a', 1_000, forecast(null, 30_000))], [b], '2026-06-01');
+    expect(early).toEqual([]);
+    expect(alertCandidates([row('a', 1_000, forecast(null, 30_000))], [b], '2026-06-14')).toEqual([]);
+    expect(alertCandidates([row('a', 1_000, forecast(null, 30_000))], [b], '2026-06-15')).toEqual([{ budgetId: 'a', period: '2026-06-01', kind: 'projected' }]);
+    // Past its threshold, the pace decides at once.
+    expect(alertCandidates([row('a', 8_500, forecast(null, 30_000))], [b], '2026-06-01')).toEqual([
+      { budgetId: 'a', period: '2026-06-01', kind: 'threshold' },
+      { budgetId: 'a', period: '2026-06-01', kind: 'projected' },
+    ]);
+    // With a probability, it decides from the first day.
+    expect(alertCandidates([row('a', 1_000, forecast(0.7, 0))], [b], '2026-06-01')).toEqual([{ budgetId: 'a', period: '2026-06-01', kind: 'projected' }]);
   });
 });

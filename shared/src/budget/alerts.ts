@@ -1,3 +1,4 @@
+import { dayNumber } from '../date/date.ts';
 import type { Budget } from '../schema/registry.ts';
 import type { BudgetAlertCandidate, BudgetPageRow } from './types.ts';
 
@@ -5,15 +6,24 @@ import type { BudgetAlertCandidate, BudgetPageRow } from './types.ts';
 export const PROJECTED_ALERT_PROBABILITY = 0.5;
 
 /**
+ * Without a probability (too little history), the share of the period that must be behind before the pace
+ * projection of a budget still on track raises a 'projected' alert: one purchase on the first morning would
+ * otherwise project thirty times over. A budget past its threshold is projected from its pace at once.
+ */
+export const PACE_ALERT_ELAPSED = 0.5;
+
+/**
  * The alerts due for the page's rows and not yet recorded in their budget's `alerts` (issue 20): raised once
  * per budget, period and kind, by whichever device first sees the crossing, which records it on the budget.
  * - 'threshold': spent ≥ alertThreshold% of amount + carried (the row's state is over-threshold or over);
  * - 'over': spent > amount + carried;
  * - 'projected': the current period's probability of overspending is at least one half, or — without enough
- *   history for a probability — the velocity projection exceeds amount + carried.
+ *   history for a probability — the velocity projection exceeds amount + carried and the budget is past its
+ *   threshold or at least half of the period (to `today`, inclusive) is behind.
  * Rows whose budget is not in `budgets` raise nothing. Output order: rows' order, then the kinds above.
  */
-export function alertCandidates(rows: readonly BudgetPageRow[], budgets: readonly Budget[]): BudgetAlertCandidate[] {
+export function alertCandidates(rows: readonly BudgetPageRow[], budgets: readonly Budget[], today: string): BudgetAlertCandidate[] {
+  const todayDay = dayNumber(today);
   const byId = new Map(budgets.map((b) => [b.id, b]));
   const out: BudgetAlertCandidate[] = [];
   for (const row of rows) {
@@ -29,7 +39,9 @@ export function alertCandidates(rows: readonly BudgetPageRow[], budgets: readonl
     const f = row.forecast;
     if (f !== null) {
       const limit = row.amount + row.carried;
-      const likely = f.probabilityOver !== null ? f.probabilityOver >= PROJECTED_ALERT_PROBABILITY : f.projectedSpent > limit;
+      const start = dayNumber(row.period.start);
+      const elapsed = (todayDay - start + 1) / (dayNumber(row.period.end) - start + 1);
+      const likely = f.probabilityOver !== null ? f.probabilityOver >= PROJECTED_ALERT_PROBABILITY : f.projectedSpent > limit && (elapsed >= PACE_ALERT_ELAPSED || row.state !== 'on-track');
       if (likely) due('projected');
     }
   }

@@ -64,7 +64,7 @@ export function watchBudgetAlerts(deps: AlertWatchDeps) {
     const page = deps.page.value;
     if (!db || !page || !ready.value || page.date !== deps.today.value) return;
     const rows = new Map(page.rows.map((r) => [r.budgetId, r]));
-    for (const candidate of alertCandidates(page.rows, deps.budgets.value)) {
+    for (const candidate of alertCandidates(page.rows, deps.budgets.value, page.date)) {
       const saved = await recordBudgetAlert(db, candidate, { monthStartDay: deps.monthStartDay.value, at: new Date(now()).toISOString() });
       const row = rows.get(candidate.budgetId);
       if (!saved || !row) continue;
