@@ -114,6 +114,8 @@ export interface BudgetPage {
   readonly month: { readonly period: Period; readonly income: number; readonly budgeted: number; readonly toBeBudgeted: number } | null;
   /** Currencies with transactions in range but no rate to the base currency: those rows were left out. */
   readonly missingRates: readonly string[];
+  /** Budgets left off the page because their currency is not the base currency (set by the worker). */
+  readonly otherCurrencyBudgets?: readonly string[];
 }
 
 export interface BudgetHistoryRequest {

@@ -90,6 +90,18 @@ describe('budget handlers (compute worker, budgets area)', () => {
     expect(handlers.budgetCurrencies().sort()).toEqual(['EUR', 'USD']);
   });
 
+  it('leaves a budget in another currency than the base (the base was changed since) off the page and names it, the rest answered', () => {
+    const snapshot = buildSnapshot([tx('2026-06-02', -1_000, GROCERIES)]);
+    const handlers = createBudgetHandlers(holding(snapshot));
+    const euro = budget({ id: uuid(21), currency: 'EUR' });
+    handlers.budgetSetInputs(inputs({ budgets: [budget(), euro] }));
+    const page = handlers.budgetPage({ date: '2026-06-10' });
+    expect(page.rows.map((r) => r.budgetId)).toEqual([BUDGET]);
+    expect(page.otherCurrencyBudgets).toEqual([euro.id]);
+    handlers.budgetSetInputs(inputs());
+    expect(handlers.budgetPage({ date: '2026-06-10' }).otherCurrencyBudgets).toEqual([]);
+  });
+
   it('refuses a page or history before any inputs were pushed', () => {
     const handlers = createBudgetHandlers(holding(buildSnapshot([])));
     expect(() => handlers.budgetPage({ date: '2026-06-10' })).toThrow(BudgetInputsMissingError);

@@ -29,6 +29,8 @@ export const budgetsArea = defineComputeArea('budgets', (context): BudgetHandler
 
 export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
   let inputs: BudgetInputs | null = null;
+  /** Budgets left out because they are not in the base currency (the base currency was changed since). */
+  let otherCurrency: string[] = [];
 
   function requireInputs(): BudgetInputs {
     if (!inputs) throw new BudgetInputsMissingError('the budget inputs have not been set (budgetSetInputs) in this worker');
@@ -40,11 +42,15 @@ export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
       // Validated whole before it replaces anything: a refused push leaves the previous inputs in place. The one
       // object is handed to every later call, so the engine's caches kept per inputs object (budget plans, covered
       // categories, parsed rates and scheduled amounts) are built once per push.
-      inputs = parseBudgetInputs(next);
+      const parsed = parseBudgetInputs(next);
+      // A budget not in the base currency (the base was changed since) is left off, and named on the page.
+      const inBase = parsed.budgets.filter((b) => b.currency === parsed.baseCurrency);
+      otherCurrency = parsed.budgets.filter((b) => b.currency !== parsed.baseCurrency).map((b) => b.id);
+      inputs = inBase.length === parsed.budgets.length ? parsed : { ...parsed, budgets: inBase };
     },
     budgetPage(request) {
       const checked = parseBudgetPageRequest(request);
-      return budgetPage(snapshot.current(), requireInputs(), checked);
+      return { ...budgetPage(snapshot.current(), requireInputs(), checked), otherCurrencyBudgets: otherCurrency };
     },
     budgetHistory(request) {
       const checked = parseBudgetHistoryRequest(request);
