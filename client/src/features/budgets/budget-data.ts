@@ -6,6 +6,7 @@ import { useComputeStore } from '../../app/compute-store.ts';
 import type { ComputeHandlers } from '../../compute/registry.ts';
 import { useBudgetInputsStore } from './budget-inputs-store.ts';
 import type { AskedRange } from './budget-inputs.ts';
+import { coalesce } from '../../composables/coalesce.ts';
 
 /**
  * The budget screens' data (issue 20): the budget page and the history of budgets, answered by the compute
@@ -79,22 +80,7 @@ function useWorkerAnswer<Q extends object, A>(
   }
 
   // A burst of changes (a sync pull) leads to one request in flight and at most one after it.
-  let inFlight = false;
-  let again = false;
-  function schedule() {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = true;
-    void refresh().finally(() => {
-      inFlight = false;
-      if (again) {
-        again = false;
-        schedule();
-      }
-    });
-  }
+  const schedule = coalesce(refresh);
 
   watch(request, (q) => inputs.ask(key, q === null ? null : asked(q)), { immediate: true, deep: true });
   watch([request, revision, () => inputs.pushed, () => compute.session], schedule, { immediate: true, deep: true });

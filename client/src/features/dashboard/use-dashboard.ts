@@ -11,6 +11,7 @@ import type { Overview } from '../../compute/snapshot/snapshot-engine.ts';
 import { addDays, addMonths, monthOf, todayIn } from '@mymidas/shared/date';
 import { accountRows, fxSeriesFor, monthFigures, netWorthOf } from './dashboard-model.ts';
 import type { AccountRow, MonthFigures, NetWorthFigures } from './dashboard-model.ts';
+import { coalesce } from '../../composables/coalesce.ts';
 
 export type DashboardState =
   | { readonly kind: 'locked' }
@@ -155,22 +156,7 @@ export function useDashboard(): UseDashboardReturn {
   }
 
   // A burst of changes (a sync pull) leads to one refresh in flight and at most one after it.
-  let inFlight = false;
-  let again = false;
-  function schedule() {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = true;
-    void refresh().finally(() => {
-      inFlight = false;
-      if (again) {
-        again = false;
-        schedule();
-      }
-    });
-  }
+  const schedule = coalesce(refresh);
 
   watch([revision, accounts, categories, settings, month, () => compute.session], schedule, { immediate: true });
 

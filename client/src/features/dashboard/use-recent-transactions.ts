@@ -3,6 +3,7 @@ import type { MaybeRefOrGetter, Ref, ShallowRef } from 'vue';
 import type { Transaction } from '@mymidas/shared/schema';
 import type { ComputeSession } from '../../compute/compute-session.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { coalesce } from '../../composables/coalesce.ts';
 
 export interface RecentPage {
   readonly rows: readonly Transaction[];
@@ -81,22 +82,7 @@ export function useRecentTransactions(options: UseRecentTransactionsOptions): Us
   }
 
   // One read in flight and at most one queued behind it, however fast changes arrive.
-  let inFlight = false;
-  let again = false;
-  function schedule() {
-    if (inFlight) {
-      again = true;
-      return;
-    }
-    inFlight = true;
-    void load().finally(() => {
-      inFlight = false;
-      if (again) {
-        again = false;
-        schedule();
-      }
-    });
-  }
+  const schedule = coalesce(load);
 
   watch([() => toValue(options.revision), page, options.db, options.session], schedule, { immediate: true });
   return { current, loading, error, page };
