@@ -11,22 +11,25 @@ import type { SnapshotRecords } from '@mymidas/shared/snapshot/codec';
 const STORE = 'records';
 const META_KEY = 'meta';
 const IV_BYTES = 12;
+/** Version 2 added the object store of the compute worker's investment store (compute/invest/invest-persist.ts). */
+export const SNAPSHOT_DB_VERSION = 2;
+export const INVEST_OBJECT_STORE = 'invest';
 
-interface StoredRecord {
+export interface StoredRecord {
   readonly iv: Uint8Array<ArrayBuffer>;
   readonly data: ArrayBuffer;
 }
 
 export const yearKey = (year: number) => `year-${year}`;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -37,7 +40,7 @@ function done(tx: IDBTransaction): Promise<void> {
 const encoder = new TextEncoder();
 const aad = (key: string) => encoder.encode(`mymidas-snapshot:${key}`);
 
-function isStored(value: unknown): value is StoredRecord {
+export function isStored(value: unknown): value is StoredRecord {
   const v = value as StoredRecord | undefined;
   return !!v && v.iv instanceof Uint8Array && v.iv.byteLength === IV_BYTES && v.data instanceof ArrayBuffer;
 }
@@ -51,19 +54,29 @@ export interface SnapshotStore {
   close(): void;
 }
 
-export async function openSnapshotStore(name: string, key: CryptoKey): Promise<SnapshotStore> {
-  if (!(key instanceof CryptoKey) || key.algorithm.name !== 'AES-GCM' || !key.usages.includes('encrypt') || !key.usages.includes('decrypt')) {
-    throw new TypeError('the snapshot store needs an AES-GCM CryptoKey that can encrypt and decrypt');
-  }
+/** Opens (creating or upgrading) the snapshot's database: its records and the investment store's. */
+export async function openSnapshotDatabase(name: string): Promise<IDBDatabase> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    const req = indexedDB.open(name, SNAPSHOT_DB_VERSION);
+    req.onupgradeneeded = () => {
+      const names = req.result.objectStoreNames;
+      if (!names.contains(STORE)) req.result.createObjectStore(STORE);
+      if (!names.contains(INVEST_OBJECT_STORE)) req.result.createObjectStore(INVEST_OBJECT_STORE);
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
     req.onblocked = () => reject(new Error(`snapshot database ${name} is blocked by another connection`));
   });
   // "Erase this device" deletes every database: let go at once instead of blocking it.
   db.onversionchange = () => db.close();
+  return db;
+}
+
+export async function openSnapshotStore(name: string, key: CryptoKey): Promise<SnapshotStore> {
+  if (!(key instanceof CryptoKey) || key.algorithm.name !== 'AES-GCM' || !key.usages.includes('encrypt') || !key.usages.includes('decrypt')) {
+    throw new TypeError('the snapshot store needs an AES-GCM CryptoKey that can encrypt and decrypt');
+  }
+  const db = await openSnapshotDatabase(name);
 
   async function seal(recordKey: string, plain: ArrayBuffer): Promise<StoredRecord> {
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));

@@ -1,0 +1,159 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dateOfDay, dayNumber } from '@mymidas/shared/snapshot/days';
+import { openSnapshotStore } from '../snapshot/snapshot-store.ts';
+import { openInvestPersistence, recordsOf, storeFromRecords } from './invest-persist.ts';
+import { InvestStore, InvestStoreInputError } from './invest-store.ts';
+import type { ReplicaQuote } from './invest-store.ts';
+
+const quote = (series: string, date: string, close: string, over: Partial<ReplicaQuote> = {}): ReplicaQuote => ({
+  id: `price:${series}:${date}`, kind: 'price', series, date, close, currency: 'GBP', ...over,
+});
+const cp = (lwt: number, id = 'x') => ({ id, lwt });
+
+/** What the store should hold for a series: the last close per date, deleted dates gone, ascending. */
+function naive(docs: readonly ReplicaQuote[]): Map<string, [string, string][]> {
+  const bySeries = new Map<string, Map<string, string | null>>();
+  for (const q of docs) {
+    const key = `${q.kind}:${q.series}`;
+    const m = bySeries.get(key) ?? new Map<string, string | null>();
+    m.set(q.date!, q._deleted === true ? null : q.close!);
+    bySeries.set(key, m);
+  }
+  const out = new Map<string, [string, string][]>();
+  for (const [key, m] of bySeries) {
+    const rows = [...m].filter(([, c]) => c !== null).sort(([a], [b]) => (a < b ? -1 : 1)) as [string, string][];
+    if (rows.length > 0) out.set(key, rows);
+  }
+  return out;
+}
+
+function held(store: InvestStore): Map<string, [string, string][]> {
+  const out = new Map<string, [string, string][]>();
+  for (const [key, s] of store.series) out.set(key, InvestStore.datesOf(s).map((d, i) => [d, s.closes[i]!]));
+  return out;
+}
+
+describe('investment store (compute worker, invest area)', () => {
+  it('keeps each series sorted by day whatever order the quotes arrive in, a later close for a day replacing the earlier', () => {
+    const store = new InvestStore();
+    store.sync('quotes', [quote('VWRL', '2024-01-03', '100.5'), quote('VWRL', '2024-01-01', '99'), quote('VUSA', '2024-01-02', '50')], cp(1));
+    store.sync('quotes', [quote('VWRL', '2024-01-02', '99.75'), quote('VWRL', '2024-01-04', '101'), quote('VWRL', '2024-01-01', '98.9')], cp(2));
+    expect(held(store).get('price:VWRL')).toEqual([['2024-01-01', '98.9'], ['2024-01-02', '99.75'], ['2024-01-03', '100.5'], ['2024-01-04', '101']]);
+    expect(store.quoteCount()).toBe(5);
+    expect(store.checkpoints.quotes).toEqual(cp(2));
+  });
+
+  it('agrees with a naive map of the last close per date through random batches of inserts, edits and deletes', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const store = new InvestStore();
+    const all: ReplicaQuote[] = [];
+    const start = dayNumber('2020-01-01');
+    for (let b = 0; b < 60; b++) {
+      const batch: ReplicaQuote[] = [];
+      for (let i = 0; i < 1 + Math.floor(rnd() * 40); i++) {
+        const series = ['A', 'B', 'C'][Math.floor(rnd() * 3)]!;
+        const date = dateOfDay(start + Math.floor(rnd() * 200));
+        const kind = rnd() < 0.2 ? 'fx' : 'price';
+        batch.push(quote(series, date, (rnd() * 1000).toFixed(4), { kind, _deleted: rnd() < 0.15 }));
+      }
+      store.sync('quotes', batch, cp(b));
+      all.push(...batch);
+      expect(held(store)).toEqual(naive(all));
+    }
+  });
+
+  it('refuses a malformed quote and changes nothing', () => {
+    const store = new InvestStore();
+    store.sync('quotes', [quote('A', '2024-01-01', '1')], cp(1));
+    expect(() => store.sync('quotes', [quote('A', '2024-01-02', '2'), quote('A', '2024-01-03', '1e5')], cp(2))).toThrow(InvestStoreInputError);
+    expect(() => store.sync('quotes', [quote('A', '2024-1-3', '2')], cp(2))).toThrow(/YYYY-MM-DD/);
+    expect(held(store).get('price:A')).toEqual([['2024-01-01', '1']]);
+    expect(store.checkpoints.quotes).toEqual(cp(1));
+  });
+
+  it('asks for the quotes to be read again when a tombstone carries only its id', () => {
+    const store = new InvestStore();
+    store.sync('quotes', [quote('A', '2024-01-01', '1')], cp(1));
+    expect(store.sync('quotes', [{ id: 'price:A:2024-01-01', _deleted: true }], cp(2)).quotesRereadNeeded).toBe(true);
+    store.dropQuotes();
+    expect(store.series.size).toBe(0);
+    expect(store.checkpoints.quotes).toBeNull();
+  });
+
+  it('keeps transactions and assets by id without RxDB fields, and never moves a checkpoint back', () => {
+    const store = new InvestStore();
+    store.sync('assets', [{ id: 'a1', symbol: 'VWRL', _meta: { lwt: 1 }, _rev: '1-x', _deleted: false }], cp(5, 'b'));
+    store.sync('assets', [{ id: 'a2', symbol: 'BTC' }], cp(4, 'z'));
+    store.sync('investment_transactions', [{ id: 't1', kind: 'buy' }, { id: 't2', kind: 'sell' }], cp(1));
+    store.sync('investment_transactions', [{ id: 't1', _deleted: true }], cp(2));
+    expect([...store.assets.values()]).toEqual([{ id: 'a1', symbol: 'VWRL' }, { id: 'a2', symbol: 'BTC' }]);
+    expect([...store.transactions.keys()]).toEqual(['t2']);
+    expect(store.checkpoints.assets).toEqual(cp(5, 'b'));
+  });
+
+  it('round-trips through its records, and a partial write carries only the series that changed', () => {
+    const store = new InvestStore();
+    store.sync('quotes', [quote('A', '2024-01-01', '1.25'), quote('A', '2024-01-05', '1.5'), quote('GBP/USD', '2024-01-02', '1.27', { kind: 'fx', currency: 'USD' })], cp(3));
+    store.sync('assets', [{ id: 'a1', symbol: 'A' }], cp(1));
+    const { put } = recordsOf(store, true);
+    const back = storeFromRecords(put);
+    expect(held(back)).toEqual(held(store));
+    expect(back.series.get('fx:GBP/USD')!.currency).toBe('USD');
+    expect(back.checkpoints).toEqual(store.checkpoints);
+    expect([...back.assets.values()]).toEqual([{ id: 'a1', symbol: 'A' }]);
+    store.dirtySeries.clear();
+    store.docsDirty = false;
+    store.sync('quotes', [quote('A', '2024-01-08', '1.75')], cp(4));
+    expect([...recordsOf(store, false).put.keys()].sort()).toEqual(['meta', 'series:price:A']);
+  });
+});
+
+describe('investment store records in the snapshot database', () => {
+  let key: CryptoKey;
+  beforeEach(async () => {
+    globalThis.indexedDB = new IDBFactory();
+    key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  });
+
+  it('loads what was saved, beside the snapshot\'s own records, and a fresh open reads no quotes again', async () => {
+    const p = await openInvestPersistence('replica-snapshot', key);
+    const first = await p.load();
+    expect(first.emptyReason).toMatch(/no stored/);
+    first.store.sync('quotes', [quote('A', '2024-01-01', '1.25'), quote('A', '2024-01-02', '1.3')], cp(2));
+    await p.save(first.store);
+    first.store.sync('quotes', [quote('A', '2024-01-03', '1.4')], cp(3));
+    await p.save(first.store);
+    p.close();
+
+    // The snapshot's store in the same database still opens (it sees only its own records).
+    const snapshot = await openSnapshotStore('replica-snapshot', key);
+    expect(await snapshot.load()).toBeNull();
+    snapshot.close();
+
+    const again = await openInvestPersistence('replica-snapshot', key);
+    const loaded = await again.load();
+    expect(loaded.emptyReason).toBeNull();
+    expect(held(loaded.store).get('price:A')).toEqual([['2024-01-01', '1.25'], ['2024-01-02', '1.3'], ['2024-01-03', '1.4']]);
+    expect(loaded.store.checkpoints.quotes).toEqual(cp(3));
+    again.close();
+  });
+
+  it('opens empty, naming why, when its records were sealed under another key', async () => {
+    const p = await openInvestPersistence('replica-snapshot', key);
+    const { store } = await p.load();
+    store.sync('quotes', [quote('A', '2024-01-01', '1')], cp(1));
+    await p.save(store);
+    p.close();
+    const other = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const q = await openInvestPersistence('replica-snapshot', other);
+    const loaded = await q.load();
+    expect(loaded.emptyReason).toMatch(/AES-GCM/);
+    expect(loaded.store.series.size).toBe(0);
+    q.close();
+  });
+});

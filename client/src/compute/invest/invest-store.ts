@@ -1,0 +1,239 @@
+import { dateOfDay, dayNumber } from '@mymidas/shared/snapshot/days';
+import type { Asset, InvestmentTransaction, Quote } from '@mymidas/shared/schema';
+
+/**
+ * The compute worker's investment store (issue 21): what the investment engines read, kept in the worker so the
+ * UI thread never holds the ~116,000 quotes of the demo household.
+ *
+ * - Quotes, per series (`price` by asset symbol, `fx` by pair such as "GBP/USD"): ascending day numbers in an
+ *   Int32Array and the closes as decimal text in a parallel array (exact, what the engines' contract takes).
+ *   Only the close is kept: open/high/low/volume (the asset page's candles) are a later step.
+ * - Investment transactions and assets: small maps by id.
+ * - One storage checkpoint per collection (RxDB's `{ id, lwt }`), so catch-up reads only what changed.
+ *
+ * Changes arrive as replica documents (catch-up pages and change events alike) and are idempotent: a document
+ * seen twice does no harm. A quote is keyed by (kind, series, date): a later document for the same day replaces
+ * the close; a deleted quote removes its day. Pure (no IndexedDB): invest-persist.ts stores it.
+ */
+
+export const INVEST_COLLECTIONS = ['quotes', 'investment_transactions', 'assets'] as const;
+export type InvestCollection = (typeof INVEST_COLLECTIONS)[number];
+
+export interface StorageCheckpoint {
+  readonly id: string;
+  readonly lwt: number;
+}
+
+export type InvestCheckpoints = Readonly<Record<InvestCollection, StorageCheckpoint | null>>;
+
+/** A quote as the replica hands it over (tombstones flagged `_deleted`; a change event's tombstone may carry only the id). */
+export type ReplicaQuote = Partial<Pick<Quote, 'kind' | 'series' | 'date' | 'close' | 'currency'>> & { readonly id: string; readonly _deleted?: boolean };
+export type ReplicaInvestmentTransaction = (InvestmentTransaction & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
+export type ReplicaAsset = (Asset & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
+
+export type QuoteKind = Quote['kind'];
+
+/** One series' closes: `days[i]` (days since 1970-01-01) ascending, `closes[i]` its close as decimal text. */
+export interface SeriesColumns {
+  readonly kind: QuoteKind;
+  readonly series: string;
+  /** The currency of the quotes (the asset's for prices, the quoted one for FX). */
+  currency: string;
+  days: Int32Array;
+  closes: string[];
+}
+
+export class InvestStoreInputError extends Error {
+  override readonly name = 'InvestStoreInputError';
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const seriesKey = (kind: QuoteKind, series: string) => `${kind}:${series}`;
+
+export interface SyncOutcome {
+  /** Collections whose documents changed in memory by this call. */
+  readonly changed: readonly InvestCollection[];
+  /**
+   * A quote tombstone without its series and date (a change event that carried only the id): the store cannot
+   * tell which day to remove, so the quotes must be read again from the start.
+   */
+  readonly quotesRereadNeeded: boolean;
+}
+
+export class InvestStore {
+  readonly series = new Map<string, SeriesColumns>();
+  readonly transactions = new Map<string, InvestmentTransaction>();
+  readonly assets = new Map<string, Asset>();
+  checkpoints: Record<InvestCollection, StorageCheckpoint | null> = { quotes: null, investment_transactions: null, assets: null };
+  /** Moves with every change; the handlers cache what they derive by it. */
+  revision = 0;
+  /** Series changed since the last write, by key; the transaction and asset lists as a whole. */
+  readonly dirtySeries = new Set<string>();
+  readonly droppedSeries = new Set<string>();
+  docsDirty = false;
+
+  quoteCount(): number {
+    let n = 0;
+    for (const s of this.series.values()) n += s.days.length;
+    return n;
+  }
+
+  /** Applies replica documents of one collection and moves its checkpoint. Throws InvestStoreInputError, changing nothing, on a malformed quote. */
+  sync(collection: InvestCollection, docs: readonly unknown[], checkpoint: StorageCheckpoint | null): SyncOutcome {
+    let changed = false;
+    let reread = false;
+    if (collection === 'quotes') {
+      const outcome = this.syncQuotes(docs as readonly ReplicaQuote[]);
+      changed = outcome.changed;
+      reread = outcome.reread;
+    } else {
+      const map: Map<string, { id: string }> = collection === 'assets' ? this.assets : this.transactions;
+      for (const raw of docs) {
+        const doc = raw as { id?: unknown; _deleted?: unknown };
+        if (typeof doc.id !== 'string') throw new InvestStoreInputError(`${collection}: a document without an id`);
+        if (doc._deleted === true) changed = map.delete(doc.id) || changed;
+        else {
+          map.set(doc.id, documentFields(raw as Record<string, unknown>) as unknown as { id: string });
+          changed = true;
+        }
+      }
+      if (changed) this.docsDirty = true;
+    }
+    if (checkpoint) this.checkpoints[collection] = later(this.checkpoints[collection], checkpoint);
+    if (changed) this.revision += 1;
+    return { changed: changed ? [collection] : [], quotesRereadNeeded: reread };
+  }
+
+  /** Forgets every quote (before they are read again from the start). */
+  dropQuotes(): void {
+    for (const key of this.series.keys()) this.droppedSeries.add(key);
+    this.series.clear();
+    this.dirtySeries.clear();
+    this.checkpoints.quotes = null;
+    this.revision += 1;
+  }
+
+  private syncQuotes(docs: readonly ReplicaQuote[]): { changed: boolean; reread: boolean } {
+    // Validate the whole batch first, so a bad document changes nothing.
+    const bySeries = new Map<string, { kind: QuoteKind; series: string; currency: string | null; days: Map<number, string | null> }>();
+    let reread = false;
+    for (const q of docs) {
+      if (q._deleted === true && (q.kind === undefined || q.series === undefined || q.date === undefined)) {
+        reread = true;
+        continue;
+      }
+      if (q.kind !== 'price' && q.kind !== 'fx') throw new InvestStoreInputError(`quote ${q.id}: kind must be 'price' or 'fx'`);
+      if (typeof q.series !== 'string' || q.series.length === 0) throw new InvestStoreInputError(`quote ${q.id}: no series`);
+      if (typeof q.date !== 'string' || !DATE.test(q.date)) throw new InvestStoreInputError(`quote ${q.id}: date must be YYYY-MM-DD`);
+      if (q._deleted !== true && (typeof q.close !== 'string' || !DECIMAL.test(q.close))) throw new InvestStoreInputError(`quote ${q.id}: close must be decimal text`);
+      const key = seriesKey(q.kind, q.series);
+      let entry = bySeries.get(key);
+      if (!entry) bySeries.set(key, (entry = { kind: q.kind, series: q.series, currency: null, days: new Map() }));
+      if (q._deleted !== true && typeof q.currency === 'string') entry.currency = q.currency;
+      entry.days.set(dayNumber(q.date), q._deleted === true ? null : q.close!);
+    }
+    let changed = false;
+    for (const [key, entry] of bySeries) {
+      const existing = this.series.get(key);
+      const merged = mergeSeries(existing, entry.days);
+      if (!merged) continue;
+      changed = true;
+      this.dirtySeries.add(key);
+      if (merged.days.length === 0) {
+        this.series.delete(key);
+        this.dirtySeries.delete(key);
+        this.droppedSeries.add(key);
+        continue;
+      }
+      this.droppedSeries.delete(key);
+      this.series.set(key, { kind: entry.kind, series: entry.series, currency: entry.currency ?? existing?.currency ?? '', days: merged.days, closes: merged.closes });
+    }
+    return { changed, reread };
+  }
+
+  /** The closes of one series as dates and decimal text (dates made on demand), or null when there is none. */
+  seriesOf(kind: QuoteKind, series: string): SeriesColumns | null {
+    return this.series.get(seriesKey(kind, series)) ?? null;
+  }
+
+  /** Index of the first day ≥ `day` in a series (binary search). */
+  static lowerBound(days: Int32Array, day: number): number {
+    let lo = 0;
+    let hi = days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (days[mid]! < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  static datesOf(columns: SeriesColumns, from = 0, to = columns.days.length): string[] {
+    const out = new Array<string>(to - from);
+    for (let i = from; i < to; i++) out[i - from] = dateOfDay(columns.days[i]!);
+    return out;
+  }
+}
+
+/** A replica document without RxDB's own fields (`_meta`, `_rev`, `_deleted`, `_attachments`). */
+function documentFields(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) if (!k.startsWith('_')) out[k] = raw[k];
+  return out;
+}
+
+/** The later of two storage checkpoints (by lwt, then id). */
+export function later(a: StorageCheckpoint | null, b: StorageCheckpoint | null): StorageCheckpoint | null {
+  if (!b) return a;
+  if (!a) return b;
+  return b.lwt > a.lwt || (b.lwt === a.lwt && b.id > a.id) ? b : a;
+}
+
+/**
+ * A series with the given days set (a close) or removed (null), or null when nothing changes. Days after the
+ * last one are appended (the usual case: a new day's quote); anything else merges the two sorted lists.
+ */
+function mergeSeries(existing: SeriesColumns | undefined, updates: Map<number, string | null>): { days: Int32Array; closes: string[] } | null {
+  const oldDays = existing?.days ?? new Int32Array(0);
+  const oldCloses = existing?.closes ?? [];
+  const last = oldDays.length > 0 ? oldDays[oldDays.length - 1]! : -Infinity;
+  const sorted = [...updates.entries()].sort((a, b) => a[0] - b[0]);
+  if (sorted.every(([d]) => d > last)) {
+    const added = sorted.filter(([, c]) => c !== null) as [number, string][];
+    if (added.length === 0) return null;
+    const days = new Int32Array(oldDays.length + added.length);
+    days.set(oldDays);
+    const closes = oldCloses.slice();
+    added.forEach(([d, c], i) => {
+      days[oldDays.length + i] = d;
+      closes.push(c);
+    });
+    return { days, closes };
+  }
+  const days: number[] = [];
+  const closes: string[] = [];
+  let changed = false;
+  let i = 0;
+  let j = 0;
+  while (i < oldDays.length || j < sorted.length) {
+    const od = i < oldDays.length ? oldDays[i]! : Infinity;
+    const [ud, uc] = j < sorted.length ? sorted[j]! : [Infinity, null];
+    if (od < ud) {
+      days.push(od);
+      closes.push(oldCloses[i]!);
+      i++;
+    } else {
+      if (od === ud) {
+        if (uc !== oldCloses[i]) changed = true;
+        i++;
+      } else if (uc !== null) changed = true;
+      if (uc !== null) {
+        days.push(ud);
+        closes.push(uc);
+      }
+      j++;
+    }
+  }
+  return changed ? { days: Int32Array.from(days), closes } : null;
+}
