@@ -1,6 +1,6 @@
 import type { BenchSuite } from '../lib/suite.ts';
 import { budgetsHistory, budgetsPage } from './budgets.ts';
-import { firstSync } from './first-sync.ts';
+import { firstSync, firstSyncHousehold } from './first-sync.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
@@ -26,6 +26,7 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   serverPush,
   serverPull,
   firstSync,
+  firstSyncHousehold,
   snapshotCategoryTotals,
   snapshotOpen,
   openApp,
