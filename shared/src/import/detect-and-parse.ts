@@ -1,3 +1,4 @@
+import { parseBrokerCsv } from './brokers/brokers.ts';
 import { parseCamt053, looksLikeCamt053 } from './camt053.ts';
 import { BANK_PROFILES, HSBC_LAYOUT, headerKey, layoutFromMapping, looksLikeHsbc, mapRows, readCsv } from './csv.ts';
 import type { CsvRow } from './csv.ts';
@@ -22,6 +23,10 @@ export type {
 } from './types.ts';
 export { findNewRows, importHashes, normaliseForHash, sha256Hex } from './dedup.ts';
 export type { DedupRow, DedupOutcome } from './dedup.ts';
+export {
+  BROKER_FORMATS, canonicalQuantity, duplicateFlags, guessKind, resolveAssets, symbolFromName, tradeDedupKey,
+} from './brokers/brokers.ts';
+export type { BrokerFormat, KnownAsset, NewAsset, ParsedTrade, SkippedRow, TradeAsset, TradeKeyFields } from './brokers/brokers.ts';
 
 /** How far down a CSV the header row may sit (Nationwide puts account lines above it). */
 const HEADER_SEARCH_ROWS = 30;
@@ -53,6 +58,11 @@ function parse(bytes: Uint8Array, fileName: string, options: DetectOptions): Par
 
 function parseCsv(text: string, currency: string, options: DetectOptions): ParseResult {
   const { rows, problems } = readCsv(text);
+  const broker = parseBrokerCsv(rows);
+  if (broker) {
+    const all = [...problems, ...broker.problems];
+    return { format: broker.format, transactions: [], trades: all.length > 0 ? [] : broker.trades, skipped: broker.skipped, problems: all };
+  }
   const head = rows.slice(0, HEADER_SEARCH_ROWS);
   for (let i = 0; i < head.length; i++) {
     const header = (head[i]?.cells ?? []).map(headerKey);

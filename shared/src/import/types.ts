@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import type { ParsedTrade, SkippedRow } from './brokers/types.ts';
 
 /** Every format `detectAndParse` can report. */
 export const IMPORT_FORMATS = [
   'monzo', 'starling', 'revolut', 'barclays', 'lloyds', 'natwest', 'hsbc', 'santander', 'nationwide',
   'ofx', 'qif', 'camt053', 'generic',
+  'trading212', 'freetrade', 'investengine', 'vanguard_uk', 'hargreaves_lansdown', 'ibkr',
 ] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
@@ -38,6 +40,13 @@ export interface ParseResult {
   needsMapping?: boolean;
   /** Header cells of a CSV that needs mapping, to offer as choices. */
   columns?: string[];
+  /**
+   * Set for a broker's export (brokers/): its trades as investment transaction drafts (`transactions` is then
+   * empty). A broker file with any problem has no trades at all (all or nothing).
+   */
+  trades?: ParsedTrade[];
+  /** Broker rows that are not investment transactions (deposits, cash interest...), shown but not imported. */
+  skipped?: SkippedRow[];
 }
 
 export const DATE_FORMATS = ['DD/MM/YYYY', 'MM/DD/YYYY', 'YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'D MMM YYYY'] as const;
