@@ -1,8 +1,10 @@
+import Decimal from 'decimal.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convertMinor } from '../money/money.ts';
 import type { InvestmentTransaction } from '../schema/registry.ts';
 import { capitalGains, ukTaxYear } from './gains.ts';
-import type { CapitalGainsResult, InvestAccount } from './types.ts';
+import type { CapitalGainsResult, Disposal, InvestAccount } from './types.ts';
 
 /**
  * Hand-worked cases, one per rule. Amounts are pence unless said otherwise; every expected figure is worked out
@@ -257,23 +259,32 @@ describe('capitalGains: foreign currency', () => {
 
   it('names and leaves out a disposal without a rate, and one matched to a cost without a rate', () => {
     const usd = { currency: 'USD', asset: 'AAPL' };
+    const early = buy('2022-12-01', '10', 10_000, usd); // before the first rate: its cost is unknown
+    const fromPool = sell('2023-02-01', '5', 8_000, usd); // from a pool whose cost is unknown
+    const chf = sell('2023-04-03', '5', 6_000, { asset: 'MSFT', currency: 'CHF' }); // no CHF rates at all
+    const august = sell('2023-08-01', '5', 9_000, usd);
     const r = capitalGains([
-      buy('2022-12-01', '10', 10_000, usd), // before the first rate: its cost is unknown
-      sell('2023-02-01', '5', 8_000, usd), // from a pool whose cost is unknown
+      early, fromPool,
       buy('2023-03-01', '5', 5_000, { ...usd, asset: 'MSFT' }),
-      sell('2023-04-03', '5', 6_000, { ...usd, asset: 'MSFT', currency: 'CHF' }), // no CHF rates at all
-      buy('2023-05-01', '1', 1_000, { currency: 'GBP', asset: 'VOD' }),
-      sell('2023-05-02', '1', 2_000, { currency: 'GBP', asset: 'VOD' }), // unaffected
+      chf,
+      buy('2023-05-01', '1', 1_000, { asset: 'VOD' }),
+      sell('2023-05-02', '1', 2_000, { asset: 'VOD' }), // unaffected: cost 1,000, gain 1,000
+      august, // the pool still holds the unknown cost: left out too
+      buy('2023-09-01', '2', 1_000, usd), // the pool was emptied: a fresh start at 0.785, $10 → 785p
+      sell('2023-10-02', '2', 2_000, usd), // $20 → 1,570p; gain 785
     ], { fx });
-    expect(r.disposals.map((d) => d.assetId)).toEqual(['VOD']);
+    expect(r.disposals.map((d) => [d.assetId, d.gain])).toEqual([['VOD', 1_000], ['AAPL', 785]]);
+    // Asset by asset, in date order.
     expect(r.problems.map((p) => [p.kind, p.transactionId])).toEqual([
-      ['no-rate', r.problems[0]!.transactionId], // the 1 Dec buy
-      ['no-rate', r.problems[1]!.transactionId], // the 3 April sell's own rate
-      ['no-rate', r.problems[2]!.transactionId],
-      ['no-rate', r.problems[3]!.transactionId],
+      ['no-rate', early.id], // the trade without a rate
+      ['no-rate', fromPool.id], // the 1 Feb disposal, left out
+      ['no-rate', august.id], // the 1 August disposal, left out
+      ['no-rate', chf.id], // the sale's own rate
+      ['no-rate', chf.id], // the 3 April disposal, left out
     ]);
-    expect(r.problems.some((p) => p.message.includes('2023-02-01') && p.message.includes('left out'))).toBe(true);
-    expect(r.problems.some((p) => p.message.includes('2023-04-03') && p.message.includes('left out'))).toBe(true);
+    expect(r.problems[1]!.message).toMatch(/2023-02-01.*left out.*cost/);
+    expect(r.problems[2]!.message).toMatch(/2023-08-01.*left out/);
+    expect(r.problems[4]!.message).toMatch(/2023-04-03.*left out.*proceeds/);
   });
 });
 
@@ -295,7 +306,9 @@ describe('capitalGains: accounts and transfers', () => {
     expect(only(r)).toMatchObject([{ accountId: 'gia', allowableCost: 10_000, gain: 10_000, matches: [{ rule: 'section-104' }] }]);
     expect(r.excludedAccounts).toEqual(['isa']);
     // Without the account list every account counts: the ISA buy is then a same-day match.
-    expect(capitalGains(r.disposals.length ? [buy('2021-06-01', '100', 50_000, { account: 'isa' }), sell('2021-06-01', '100', 20_000)] : []).disposals[0]!.matches[0]!.rule).toBe('same-day');
+    const unlisted = capitalGains([buy('2021-06-01', '100', 50_000, { account: 'isa' }), sell('2021-06-01', '100', 20_000)]);
+    expect(unlisted.disposals[0]!.matches).toEqual([{ rule: 'same-day', quantity: '100', cost: 50_000 }]);
+    expect(unlisted.excludedAccounts).toEqual([]);
   });
 
   it('keeps the pool whole on a same-day transfer between taxable accounts', () => {
@@ -409,5 +422,87 @@ describe('capitalGains: several assets and bad input', () => {
   it('refuses a trade without a positive quantity, or with an impossible date', () => {
     expect(() => capitalGains([sell('2021-01-04', '0', 100)])).toThrow(/positive quantity/);
     expect(() => capitalGains([buy('2021-02-30', '1', 100)])).toThrow(RangeError);
+  });
+});
+
+describe('capitalGains: properties of random histories', () => {
+  /** One asset, trades over ~4 months (so same-day and 30-day matches happen), sells never above the holding. */
+  const history = fc.array(
+    fc.record({
+      day: fc.integer({ min: 0, max: 120 }),
+      op: fc.constantFrom('buy', 'buy', 'sell', 'sell', 'split'),
+      units: fc.integer({ min: 1, max: 5_000_000 }), // thousandths
+      pence: fc.integer({ min: 0, max: 2_000_000 }),
+      fee: fc.integer({ min: 0, max: 2_000 }),
+      part: fc.integer({ min: 1, max: 4 }),
+      ratio: fc.constantFrom('2', '3', '0.5', '0.1'),
+      account: fc.constantFrom('gia', 'gia2'),
+    }),
+    { maxLength: 40 },
+  );
+  const dateOf = (day: number) => new Date(Date.UTC(2021, 0, 4 + day)).toISOString().slice(0, 10);
+
+  it('allocates every penny of cost exactly once, and the gains add up', () => {
+    fc.assert(fc.property(history, (steps) => {
+      // A split happens before that day's trading.
+      const sorted = [...steps].sort((a, b) => a.day - b.day || Number(b.op === 'split') - Number(a.op === 'split'));
+      let held = new Decimal(0);
+      let costs = 0;
+      let fees = 0;
+      let proceeds = 0;
+      const txs: InvestmentTransaction[] = [];
+      const buyDays = new Set<string>();
+      for (const s of sorted) {
+        const date = dateOf(s.day);
+        if (s.op === 'buy') {
+          const q = new Decimal(s.units).div(1000);
+          txs.push(buy(date, q.toFixed(), s.pence + s.fee, { fee: s.fee, account: s.account }));
+          held = held.plus(q);
+          costs += s.pence + s.fee;
+          buyDays.add(date);
+        } else if (s.op === 'sell') {
+          const q = held.times(s.part).div(4).toDecimalPlaces(3, Decimal.ROUND_DOWN);
+          if (q.lte(0)) continue;
+          txs.push(sell(date, q.toFixed(), s.pence, { fee: Math.min(s.fee, s.pence), account: s.account }));
+          held = held.minus(q);
+          proceeds += s.pence;
+          fees += Math.min(s.fee, s.pence);
+        } else if (!txs.some((t) => t.kind === 'split' && t.date === date)) {
+          txs.push(split(date, s.ratio));
+          held = held.times(s.ratio);
+        }
+      }
+      if (held.gt(0)) {
+        txs.push(sell('2022-01-04', held.toFixed(), 1_000));
+        proceeds += 1_000;
+      }
+      const r = capitalGains(txs);
+      expect(r.problems).toEqual([]);
+      const sum = (f: (d: Disposal) => number) => r.disposals.reduce((n, d) => n + f(d), 0);
+      // Every acquisition's cost ends up in exactly one match (the pool is emptied by the last sale).
+      expect(sum((d) => d.matches.reduce((n, m) => n + m.cost, 0))).toBe(costs);
+      expect(sum((d) => d.proceeds)).toBe(proceeds);
+      expect(sum((d) => d.gain)).toBe(proceeds - fees - costs);
+      const rank = { 'same-day': 0, 'bed-and-breakfast': 1, 'section-104': 2 } as const;
+      for (const d of r.disposals) {
+        expect(d.allowableCost).toBe(d.proceeds - d.gain);
+        // The matches add up to the units sold, in the rules' order, each rule only when it can apply.
+        expect(d.matches.reduce((n, m) => n.plus(m.quantity), new Decimal(0)).eq(d.quantity)).toBe(true);
+        const ranks = d.matches.map((m) => rank[m.rule]);
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+        if (d.matches.some((m) => m.rule === 'same-day')) expect(buyDays.has(d.date)).toBe(true);
+        if (d.matches.some((m) => m.rule === 'bed-and-breakfast')) {
+          const t = Date.parse(d.date);
+          expect([...buyDays].some((b) => Date.parse(b) > t && Date.parse(b) - t <= 30 * 86_400_000)).toBe(true);
+        }
+      }
+      const years = r.taxYears.reduce((a, y) => ({ net: a.net + y.net, gains: a.gains + y.gains, losses: a.losses + y.losses }), { net: 0, gains: 0, losses: 0 });
+      expect(years.net).toBe(sum((d) => d.gain));
+      expect(years.gains - years.losses).toBe(years.net);
+      expect(r.shortTerm.gains - r.shortTerm.losses + r.longTerm.gains - r.longTerm.losses).toBe(years.net);
+      // The order of the input does not matter (but for which account's sale names a disposal spanning two).
+      const withoutAccount = (list: readonly Disposal[]) => list.map(({ accountId, ...rest }) => (void accountId, rest));
+      expect(withoutAccount(capitalGains([...txs].reverse()).disposals)).toEqual(withoutAccount(r.disposals));
+    }), { numRuns: 300 });
   });
 });
