@@ -96,9 +96,16 @@ export interface ReturnFigures {
   /** Market value at the start (before that day's flows) and at the end, base currency minor units. */
   readonly startValue: number;
   readonly endValue: number;
-  /** Money put in minus money taken out over the range (buys − sells − transfers out + transfers in at cost). */
+  /**
+   * Money put in minus money taken out over the range, dividends excluded (they are `income`): buys and standalone
+   * fees in, sales out, transfers in and out at that day's market value (returns.ts). So the gain over the range is
+   * endValue − startValue − netFlows + income.
+   */
   readonly netFlows: number;
+  /** Dividends received over the range (cash, base currency minor units). */
   readonly income: number;
+  /** Days in the range, `from` and `to` included. Figures are annualised only from 365 days (see returns.ts). */
+  readonly days: number;
   /** Time-weighted return, daily-linked, flows at the start of the day; fractions (0.05 = 5 %). Null when undefined. */
   readonly twrr: { readonly cumulative: number; readonly annualised: number } | null;
   /** Money-weighted return (XIRR). Null when no rate exists. */
@@ -110,6 +117,18 @@ export interface ValueSeries {
   readonly from: string;
   /** One value per day from `from`. */
   readonly values: readonly number[];
+}
+
+/** `portfolioReport`: everything the portfolio screens need, computed in one pass over the holdings. */
+export interface PortfolioReport {
+  /** Holdings at the range's end. */
+  readonly holdings: HoldingsResult;
+  /** The whole portfolio's value at the end of each day of the range. */
+  readonly series: ValueSeries;
+  readonly returns: ReturnFigures;
+  readonly byAccount: readonly { readonly accountId: string; readonly returns: ReturnFigures }[];
+  readonly byAccountType: readonly { readonly type: AccountType; readonly returns: ReturnFigures }[];
+  readonly byHolding: readonly { readonly accountId: string; readonly assetId: string; readonly returns: ReturnFigures }[];
 }
 
 export type MatchRule = 'same-day' | 'bed-and-breakfast' | 'section-104';
