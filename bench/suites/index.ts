@@ -4,6 +4,7 @@ import { firstSync, firstSyncHousehold } from './first-sync.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
+import { investGains, investPortfolio } from './invest.ts';
 import { replicaEncryption } from './replica-encryption-suite.ts';
 import { openApp, openAppHeap } from './open-app.ts';
 import { serverPull, serverPush } from './server-sync.ts';
@@ -36,4 +37,6 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   transactionsPageSearch,
   budgetsPage,
   budgetsHistory,
+  investPortfolio,
+  investGains,
 ];

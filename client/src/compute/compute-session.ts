@@ -5,6 +5,8 @@ import type { Checkpoint } from '@mymidas/shared/snapshot/snapshot';
 import type { ReplicaDatabase } from '../db/database.ts';
 import { startComputeWorker } from './compute-client.ts';
 import type { ComputeWorker } from './compute-client.ts';
+import { startInvestFeed } from './invest/invest-feed.ts';
+import type { InvestFeed } from './invest/invest-feed.ts';
 import type { ReplicaTombstone, ReplicaTransaction, SnapshotState } from './snapshot/snapshot-engine.ts';
 
 /**
@@ -47,6 +49,8 @@ export interface ComputeSessionOptions {
 
 export interface ComputeSession {
   readonly worker: ComputeWorker;
+  /** Keeps the worker's investment store (quotes, investment transactions, assets) in step: invest/invest-feed.ts (test fakes leave it out). */
+  readonly invest?: InvestFeed;
   status(): ComputeStatus;
   /** Called with every status change; returns an unsubscribe. */
   onStatus(listener: (status: ComputeStatus) => void): () => void;
@@ -199,6 +203,9 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     return 'rebuilt';
   }
 
+  // The investment store has its own queue and records (in the snapshot's database): independent of the snapshot's.
+  const invest = startInvestFeed({ collections: db.collections, api, key, databaseName: snapshotName, pageSize });
+
   // Subscribe first: events that arrive while the snapshot loads wait in the queue behind the load.
   const subscription: Subscription = collection.eventBulks$.subscribe((bulk) => {
     if (bulk.isLocal) return;
@@ -243,6 +250,7 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
 
   const session: ComputeSession = {
     worker,
+    invest,
     status: () => current,
     onStatus(listener) {
       listeners.add(listener);
@@ -253,10 +261,11 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
       if (stopped) return;
       clearTimeout(checkTimer);
       subscription.unsubscribe();
+      invest.stop();
       setStatus({ phase: 'stopped' });
       stopped = true;
       try {
-        await Promise.race([api.closeSnapshot(), new Promise((resolve) => setTimeout(resolve, 500))]);
+        await Promise.race([Promise.all([api.closeSnapshot(), api.investClose()]), new Promise((resolve) => setTimeout(resolve, 500))]);
       } catch {
         // The worker is going anyway.
       }

@@ -3,6 +3,7 @@ import type { UnionToIntersection } from '../workers/door.ts';
 import { createComputeContext } from './compute-area.ts';
 import type { ComputeArea, ComputeContext } from './compute-area.ts';
 import { budgetsArea } from './budgets/budget-handlers.ts';
+import { investArea } from './invest/invest-handlers.ts';
 import { snapshotArea } from './snapshot/snapshot-handlers.ts';
 
 /**
@@ -37,7 +38,7 @@ import { snapshotArea } from './snapshot/snapshot-handlers.ts';
  */
 
 /** Every area of the compute worker, in registration order. */
-export const COMPUTE_AREAS = [snapshotArea, budgetsArea] as const;
+export const COMPUTE_AREAS = [snapshotArea, budgetsArea, investArea] as const;
 
 type HandlersOf<A> = A extends ComputeArea<infer H> ? H : never;
 

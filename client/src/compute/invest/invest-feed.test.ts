@@ -1,0 +1,98 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Asset, InvestmentTransaction, Quote } from '@mymidas/shared/schema';
+import { openTestReplica, testUuid } from '../../testing/test-replica.ts';
+import type { ReplicaDatabase } from '../../db/database.ts';
+import { createInvestHandlers } from './invest-handlers.ts';
+import type { InvestHandlers } from './invest-handlers.ts';
+import { startInvestFeed } from './invest-feed.ts';
+import type { InvestFeed } from './invest-feed.ts';
+import type { InvestCollection } from './invest-store.ts';
+
+const HLC = '1764000000000:0000:test';
+const ASSET = testUuid(1, 1);
+const ACCOUNT = testUuid(2, 1);
+
+function quote(series: string, date: string, close: string, kind: Quote['kind'] = 'price'): Quote {
+  return { id: `${kind}:${series}:${date}`, hlc: HLC, kind, series, date, open: null, high: null, low: null, close, volume: null, currency: kind === 'fx' ? 'USD' : 'GBP', source: 'test' };
+}
+const asset: Asset = { id: ASSET, hlc: HLC, symbol: 'VWRL', name: 'All-World', kind: 'etf', currency: 'GBP', provider: 'manual', providerId: null, isin: null };
+const buy: InvestmentTransaction = {
+  id: testUuid(3, 1), hlc: HLC, accountId: ACCOUNT, assetId: ASSET, kind: 'buy', date: '2024-01-02', quantity: '10', unitPrice: '100',
+  amount: -100_000, fee: 0, currency: 'GBP', splitRatio: null, notes: null,
+};
+
+function dates(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+}
+
+/** The worker's handlers called directly, counting the documents each collection's sync calls carried. */
+function counted(handlers: InvestHandlers) {
+  const read: Record<InvestCollection, number> = { quotes: 0, investment_transactions: 0, assets: 0 };
+  const api = {
+    investOpen: handlers.investOpen,
+    investClose: async () => handlers.investClose(),
+    investDropQuotes: handlers.investDropQuotes,
+    investSync: (c: InvestCollection, docs: readonly unknown[], checkpoint: Parameters<InvestHandlers['investSync']>[2]) => {
+      read[c] += docs.length;
+      return handlers.investSync(c, docs, checkpoint);
+    },
+  };
+  return { api, read };
+}
+
+describe('investment feed (UI side of the invest area)', () => {
+  let db: ReplicaDatabase;
+  let key: CryptoKey;
+  const feeds: InvestFeed[] = [];
+  beforeEach(async () => {
+    globalThis.indexedDB = new IDBFactory();
+    key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    db = await openTestReplica();
+  });
+  afterEach(async () => {
+    for (const f of feeds.splice(0)) f.stop();
+    await db.close();
+  });
+
+  function start(handlers: InvestHandlers, pageSize = 50) {
+    const { api, read } = counted(handlers);
+    const feed = startInvestFeed({ collections: db.collections, api: api as never, key, databaseName: 'replica-snapshot', pageSize });
+    feeds.push(feed);
+    return { feed, read };
+  }
+
+  it('reads every quote page by page the first time, then only what changed since its stored checkpoints', async () => {
+    await db.quotes.bulkInsert(dates(120).map((d, i) => quote('VWRL', d, (100 + i / 4).toFixed(2))));
+    await db.quotes.bulkInsert(dates(30).map((d) => quote('GBP/USD', d, '1.27', 'fx')));
+    await db.assets.insert(asset);
+    await db.investment_transactions.insert(buy);
+
+    const first = createInvestHandlers();
+    const one = start(first);
+    await one.feed.caughtUp;
+    expect(one.feed.status().phase).toBe('ready');
+    expect(one.read).toEqual({ quotes: 150, investment_transactions: 1, assets: 1 });
+    expect(first.investState()).toMatchObject({ state: 'ready', quotes: 150, series: 2, transactions: 1, assets: 1 });
+
+    // Live: a new day's quote and a deleted one reach the worker through the change stream.
+    await db.quotes.insert(quote('VWRL', '2024-06-01', '131'));
+    await (await db.quotes.findOne('price:VWRL:2024-01-01').exec())!.remove();
+    await one.feed.idle();
+    expect(first.investState()).toMatchObject({ quotes: 150 });
+    const series = first.investPriceSeries({ assetId: ASSET });
+    expect(series.dates[0]).toBe('2024-01-02');
+    expect(series.dates.at(-1)).toBe('2024-06-01');
+    one.feed.stop();
+    first.investClose();
+
+    // The app opens again: the stored store is loaded; one quote written while it was closed is all that is read.
+    await db.quotes.insert(quote('VWRL', '2024-06-02', '132'));
+    const second = createInvestHandlers();
+    const two = start(second);
+    await two.feed.caughtUp;
+    expect(two.read.quotes).toBeLessThanOrEqual(2);
+    expect(second.investState()).toMatchObject({ state: 'ready', quotes: 151, transactions: 1, assets: 1, emptyReason: null });
+    expect(second.investPriceSeries({ assetId: ASSET, from: '2024-05-31' })).toMatchObject({ dates: ['2024-06-01', '2024-06-02'], closes: ['131', '132'], closesOnly: true });
+  });
+});
