@@ -89,6 +89,25 @@ describe('capitalGains: bed and breakfast (30 days)', () => {
     expect(second).toMatchObject({ date: '2022-08-01', allowableCost: 125_000, gain: 25_000, matches: [{ rule: 'section-104', quantity: '400', cost: 125_000 }] });
   });
 
+  it("works the HMRC forum case: a smaller re-buy within 30 days, the rest from the pool, and the re-buy kept out of the pool", () => {
+    const r = capitalGains([
+      buy('2023-09-01', '40', 8_000), // pool: 40 for £80
+      sell('2023-09-12', '40', 12_000),
+      buy('2023-10-01', '25', 10_000), // 19 days after 12 Sept: matched to it, never enters the pool
+      sell('2023-10-15', '25', 15_000),
+    ]);
+    const [first, second] = only(r);
+    // 12 Sept: 25 from 1 Oct (10,000) + 15 from the pool (8,000 × 15/40 = 3,000) = 13,000; loss 1,000.
+    expect(first!.matches).toEqual([
+      { rule: 'bed-and-breakfast', quantity: '25', cost: 10_000 },
+      { rule: 'section-104', quantity: '15', cost: 3_000 },
+    ]);
+    expect(first!.gain).toBe(-1_000);
+    // 15 Oct: no re-buy after it; the pool's 25 for 5,000; gain 10,000. Tax year 2023-24: gains 10,000, losses 1,000.
+    expect(second).toMatchObject({ allowableCost: 5_000, gain: 10_000, matches: [{ rule: 'section-104', quantity: '25', cost: 5_000 }] });
+    expect(r.taxYears).toEqual([{ taxYear: '2023-24', proceeds: 27_000, allowableCost: 18_000, gains: 10_000, losses: 1_000, net: 9_000 }]);
+  });
+
   it('gives the re-buys to the earlier disposal first, earliest acquisition first, and leaves a same-day buy to its own day', () => {
     const r = capitalGains([
       buy('2021-01-04', '100', 10_000), // pool: 100 for 10,000 (100p each)
@@ -274,7 +293,7 @@ describe('capitalGains: foreign currency', () => {
       sell('2023-10-02', '2', 2_000, usd), // $20 → 1,570p; gain 785
     ], { fx });
     expect(r.disposals.map((d) => [d.assetId, d.gain])).toEqual([['VOD', 1_000], ['AAPL', 785]]);
-    // Asset by asset, in date order.
+    // Asset by asset: the trades' own problems, then the disposals left out.
     expect(r.problems.map((p) => [p.kind, p.transactionId])).toEqual([
       ['no-rate', early.id], // the trade without a rate
       ['no-rate', fromPool.id], // the 1 Feb disposal, left out
@@ -330,6 +349,15 @@ describe('capitalGains: accounts and transfers', () => {
       sell('2021-05-04', '80', 16_000), // pool 80 for 11,010: all of it; gain 4,990
     ], { accounts });
     expect(only(r)).toMatchObject([{ allowableCost: 11_010, gain: 4_990 }]);
+  });
+
+  it('names a transfer in without a unit price, and leaves out the disposal of its units', () => {
+    const blind = tx('transfer_in', '2021-03-01', '20', 0);
+    const sale = sell('2021-05-04', '20', 4_000);
+    const r = capitalGains([blind, sale]);
+    expect(r.disposals).toEqual([]);
+    expect(r.problems.map((p) => [p.kind, p.transactionId])).toEqual([['no-price', blind.id], ['no-price', sale.id]]);
+    expect(r.problems[1]!.message).toMatch(/2021-05-04.*left out.*unit price/);
   });
 
   it('reports a transfer out of more than is held', () => {

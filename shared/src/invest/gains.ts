@@ -29,7 +29,8 @@ import {
  * with `convertExact` (equal to `convertMinor` of @mymidas/shared/money); a buy's cost converts as one sum, a
  * sell's gross proceeds and its fee separately. No rate → a 'no-rate' problem, and every disposal that depends
  * on that trade (its own proceeds, or a matched cost including a pool the trade went into, until the pool is
- * emptied) is left out of the results and named. Rounding everywhere: half-even to the penny.
+ * emptied) is left out of the results and named (a transfer in without a unit price likewise, as 'no-price').
+ * Rounding everywhere: half-even to the penny.
  *
  * Quantities are decimal text held as exact scaled BigInt (one scale for the call: the most decimals of any
  * quantity plus the decimals of the asset's split ratios), parsed once per trade: the work is O(trades), never
@@ -39,7 +40,9 @@ import {
  * bed-and-breakfast matches across a split line up; quantities shown are in the disposal day's units.
  *
  * Accounts: with `options.accounts`, accounts of a tax-free type (TAX_FREE_ACCOUNT_TYPES: ISAs, SIPP, workplace
- * pension) are left out entirely and listed in `excludedAccounts`; accounts not in the list count as taxable.
+ * pension) are left out entirely and listed in `excludedAccounts` (those with trades in the input); accounts not
+ * in the list count as taxable. A disposal's `accountId` is the account of its first sale (input order) when one
+ * day's disposal spans several accounts.
  *
  * Transfers (decided here): moving units between one's own accounts is not a disposal.
  *   - A taxable transfer_out and a taxable transfer_in of the same asset on the same day pair up: the units stay
@@ -48,12 +51,13 @@ import {
  *     at quantity × unitPrice (the carried-over cost, converted at the day's rate); no unitPrice → 'no-price'.
  *   - An unpaired transfer_out (to a tax-free account, or away) takes units out of the pool at the pool's
  *     average cost with no gain; more than the pool holds → 'transfer-out-exceeds', the pool is emptied.
- *   Order within one day: split, transfer in, the disposal, the day's acquisition (what rules 1–2 left) into
- *   the pool, transfer out.
+ *   A transfer in is not an acquisition for rules 1–2 (the units were already owned). Order within one day:
+ *   split, transfer in, the disposal, the day's acquisition (what rules 1–2 left) into the pool, transfer out.
  * Dividends and standalone fees (platform charges) are not part of capital gains.
  *
  * Selling more than is matched by rules 1–3 → an 'oversold' problem: the units found are used up, the disposal
- * is left out (never a negative holding, never a guessed cost).
+ * is left out (never a negative holding, never a guessed cost). Problems are listed asset by asset.
+ * Malformed input (a quantity that is not positive decimal text, an impossible date) throws a RangeError.
  *
  * Short/long term (for users outside the UK): each matched unit's holding period runs from its acquisition date
  * (pool units: the pool's acquisitions first in, first out; a transfer_in counts from its own date) to the
@@ -69,14 +73,10 @@ import {
 const GBP = 'GBP';
 const QUANTITY_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-interface Pow10Cache {
-  readonly values: bigint[];
-}
-const POW10: Pow10Cache = { values: [1n] };
+const POW10: bigint[] = [1n];
 function pow10(n: number): bigint {
-  const v = POW10.values;
-  while (v.length <= n) v.push(v[v.length - 1]! * 10n);
-  return v[n]!;
+  while (POW10.length <= n) POW10.push(POW10[POW10.length - 1]! * 10n);
+  return POW10[n]!;
 }
 
 /** n ÷ d rounded half-even (d > 0). */
@@ -164,6 +164,9 @@ interface SplitEvent {
   readonly scale: number;
 }
 
+/** Why a cost is unknown (null: it is known). */
+type UnknownCost = 'no-rate' | 'no-price' | null;
+
 interface InternalMatch {
   readonly rule: MatchRule;
   /** Latest units, scaled. */
@@ -180,7 +183,8 @@ interface Day {
   // The day's acquisition (buys).
   buyQuantity: bigint;
   buyCost: bigint;
-  buyCostKnown: boolean;
+  /** Why the cost is unknown, if it is. */
+  buyCostUnknown: UnknownCost;
   acquisitionLeft: bigint;
   acquisitionCostLeft: bigint;
   // The day's disposal (sells).
@@ -195,11 +199,11 @@ interface Day {
   disposalLeft: bigint;
   readonly matches: InternalMatch[];
   /** A matched cost is unknown (no rate or price behind it). */
-  costUnknown: boolean;
+  costUnknown: UnknownCost;
   // Transfers.
   transferInQuantity: bigint;
   transferInCost: bigint;
-  transferInCostKnown: boolean;
+  transferInCostUnknown: UnknownCost;
   transferOutQuantity: bigint;
   readonly transferOutIds: string[];
   /** Latest units per unit of this day's units: digits ÷ 10^scale. */
@@ -209,10 +213,10 @@ interface Day {
 
 function newDay(date: string): Day {
   return {
-    date, buyQuantity: 0n, buyCost: 0n, buyCostKnown: true, acquisitionLeft: 0n, acquisitionCostLeft: 0n,
+    date, buyQuantity: 0n, buyCost: 0n, buyCostUnknown: null, acquisitionLeft: 0n, acquisitionCostLeft: 0n,
     sellQuantity: 0n, sellQuantityAsTraded: 0n, proceeds: 0, fees: 0, proceedsKnown: true, sellIds: [], sellAccounts: [],
-    disposalLeft: 0n, matches: [], costUnknown: false,
-    transferInQuantity: 0n, transferInCost: 0n, transferInCostKnown: true, transferOutQuantity: 0n, transferOutIds: [],
+    disposalLeft: 0n, matches: [], costUnknown: null,
+    transferInQuantity: 0n, transferInCost: 0n, transferInCostUnknown: null, transferOutQuantity: 0n, transferOutIds: [],
     factorDigits: 1n, factorScale: 0,
   };
 }
@@ -382,7 +386,7 @@ function assetGains(
         day.buyQuantity += latest;
         const cost = rates.toGbp(-t.amount, t.currency, t.date);
         if (cost === null) {
-          day.buyCostKnown = false;
+          day.buyCostUnknown = 'no-rate';
           problems.push(noRate(t));
         } else day.buyCost += BigInt(cost);
         break;
@@ -406,14 +410,14 @@ function assetGains(
       case 'transfer_in': {
         day.transferInQuantity += latest;
         if (t.unitPrice === null || !QUANTITY_TEXT.test(t.unitPrice)) {
-          day.transferInCostKnown = false;
+          day.transferInCostUnknown = 'no-price';
           problems.push({ transactionId: t.id, kind: 'no-price', message: `The transfer in on ${t.date} has no unit price, so the cost it brings is unknown.` });
           break;
         }
         const value = transferValue(asTraded, scale, t.unitPrice, t.currency);
         const cost = rates.toGbp(value, t.currency, t.date);
         if (cost === null) {
-          day.transferInCostKnown = false;
+          day.transferInCostUnknown ??= 'no-rate';
           problems.push(noRate(t));
         } else day.transferInCost += BigInt(cost);
         break;
@@ -446,7 +450,7 @@ function assetGains(
   // Rule 3: the Section 104 pool, in date order.
   let poolQuantity = 0n;
   let poolCost = 0n;
-  let poolCostKnown = true;
+  let poolCostUnknown: UnknownCost = null;
   const lots: Lot[] = [];
   let lotHead = 0;
   const takeLots = (quantity: bigint, disposalDate: string | null): bigint => {
@@ -462,12 +466,12 @@ function assetGains(
     }
     return long;
   };
-  const addToPool = (date: string, quantity: bigint, cost: bigint, known: boolean) => {
+  const addToPool = (date: string, quantity: bigint, cost: bigint, unknown: UnknownCost) => {
     if (quantity === 0n) return;
-    if (poolQuantity === 0n) poolCostKnown = true;
+    if (poolQuantity === 0n) poolCostUnknown = null;
     poolQuantity += quantity;
     poolCost += cost;
-    poolCostKnown &&= known;
+    poolCostUnknown ??= unknown;
     lots.push({ date, quantity });
   };
   const removeFromPool = (quantity: bigint, disposalDate: string | null): { cost: bigint; long: bigint } => {
@@ -484,12 +488,12 @@ function assetGains(
     const inLeft = day.transferInQuantity - paired;
     if (inLeft > 0n) {
       const cost = inLeft === day.transferInQuantity ? day.transferInCost : divHalfEven(day.transferInCost * inLeft, day.transferInQuantity);
-      addToPool(day.date, inLeft, cost, day.transferInCostKnown);
+      addToPool(day.date, inLeft, cost, day.transferInCostUnknown);
     }
     if (day.sellQuantity > 0n) {
       if (day.disposalLeft > 0n && poolQuantity > 0n) {
         const quantity = day.disposalLeft < poolQuantity ? day.disposalLeft : poolQuantity;
-        if (!poolCostKnown) day.costUnknown = true;
+        day.costUnknown ??= poolCostUnknown;
         const { cost, long } = removeFromPool(quantity, day.date);
         const longCost = long === quantity ? cost : divHalfEven(cost * long, quantity);
         day.matches.push({ rule: 'section-104', quantity, cost, longQuantity: long, longCost });
@@ -498,7 +502,7 @@ function assetGains(
       const disposal = finishDisposal(assetId, day, scale, problems);
       if (disposal) out.push(disposal);
     }
-    addToPool(day.date, day.acquisitionLeft, day.acquisitionCostLeft, day.buyCostKnown);
+    addToPool(day.date, day.acquisitionLeft, day.acquisitionCostLeft, day.buyCostUnknown);
     const outLeft = day.transferOutQuantity - paired;
     if (outLeft > 0n) {
       const quantity = outLeft < poolQuantity ? outLeft : poolQuantity;
@@ -521,7 +525,7 @@ function take(disposal: Day, acquisition: Day, rule: MatchRule): void {
   acquisition.acquisitionLeft -= quantity;
   acquisition.acquisitionCostLeft -= cost;
   disposal.disposalLeft -= quantity;
-  if (!acquisition.buyCostKnown) disposal.costUnknown = true;
+  disposal.costUnknown ??= acquisition.buyCostUnknown;
   disposal.matches.push({ rule, quantity, cost, longQuantity: 0n, longCost: 0n });
 }
 
@@ -551,11 +555,13 @@ function finishDisposal(assetId: string, day: Day, scale: number, problems: Inve
     });
     return null;
   }
-  if (!day.proceedsKnown || day.costUnknown) {
-    problems.push({
-      transactionId: first, kind: 'no-rate',
-      message: `The disposal of ${quantityText} units on ${day.date} is left out of the gains: ${day.proceedsKnown ? 'the cost of the units it is matched to' : 'its proceeds'} cannot be valued in pounds.`,
-    });
+  if (!day.proceedsKnown) {
+    problems.push({ transactionId: first, kind: 'no-rate', message: `The disposal of ${quantityText} units on ${day.date} is left out of the gains: its proceeds cannot be valued in pounds (no rate).` });
+    return null;
+  }
+  if (day.costUnknown !== null) {
+    const why = day.costUnknown === 'no-rate' ? 'a trade without a rate into pounds' : 'a transfer in without a unit price';
+    problems.push({ transactionId: first, kind: day.costUnknown, message: `The disposal of ${quantityText} units on ${day.date} is left out of the gains: the cost of the units it is matched to is unknown (${why}).` });
     return null;
   }
   let matchedCost = 0n;
