@@ -8,7 +8,7 @@ import { dayNumber, isCalendarDate } from '../date/date.ts';
  *
  * Solved by Newton's method from 10 % (the spreadsheets' default guess). When Newton fails to converge, leaves
  * r > −1 or lands on something that is not a root, the rate is found by bisection instead: the rates from −99.9999 %
- * to +10⁶ % are scanned for a sign change of the net present value, and the bracket nearest the guess is halved
+ * upwards (ten-fold steps past +10⁶ %) are scanned for a sign change of the net present value, and the bracket nearest the guess is halved
  * until it is as narrow as doubles allow. `null` when no rate exists: no sign change among the amounts, all flows
  * on one date, or no sign change of the net present value over the scanned rates. Never a silent divergence.
  */
@@ -79,7 +79,9 @@ function solveBracketed(npv: (r: number) => number, guess: number): number | nul
   let bestDistance = Infinity;
   let prevR = NaN;
   let prevF = NaN;
-  for (const r of GRID) {
+  const rates = [...GRID];
+  for (let r = GRID[GRID.length - 1]! * 10; r < 1e300; r *= 10) rates.push(r);
+  for (const r of rates) {
     const f = npv(r);
     if (!Number.isFinite(f)) {
       prevR = NaN;
