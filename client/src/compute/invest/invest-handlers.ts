@@ -156,7 +156,8 @@ export function createInvestHandlers(options: InvestHandlerOptions = {}): Invest
     for (const a of assets) {
       const columns = s.seriesOf('price', a.symbol);
       if (!columns) continue;
-      prices.push({ assetId: a.id, currency: a.currency, dates: InvestStore.datesOf(columns), closes: columns.closes.slice() });
+      // The store's own arrays (a change replaces them, never edits them in place): nothing copied per build.
+      prices.push({ assetId: a.id, currency: a.currency, dates: InvestStore.datesOf(columns), closes: columns.closes });
     }
     const transactions = [...s.transactions.values()].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     const inputs: InvestInputs = {

@@ -169,11 +169,28 @@ export class InvestStore {
     return lo;
   }
 
+  /**
+   * The dates of a series as text. The whole series' dates are kept per columns object (a change replaces the
+   * object, so they never go stale), and each day's text is made once for every series: the inputs the engines
+   * take are rebuilt after each change without re-formatting 116,000 dates.
+   */
   static datesOf(columns: SeriesColumns, from = 0, to = columns.days.length): string[] {
-    const out = new Array<string>(to - from);
-    for (let i = from; i < to; i++) out[i - from] = dateOfDay(columns.days[i]!);
-    return out;
+    let all = WHOLE_DATES.get(columns);
+    if (!all) {
+      all = new Array<string>(columns.days.length);
+      for (let i = 0; i < columns.days.length; i++) all[i] = dateText(columns.days[i]!);
+      WHOLE_DATES.set(columns, all);
+    }
+    return from === 0 && to === all.length ? all : all.slice(from, to);
   }
+}
+
+const WHOLE_DATES = new WeakMap<SeriesColumns, string[]>();
+const DATE_TEXT = new Map<number, string>();
+function dateText(day: number): string {
+  let text = DATE_TEXT.get(day);
+  if (text === undefined) DATE_TEXT.set(day, (text = dateOfDay(day)));
+  return text;
 }
 
 /** A replica document without RxDB's own fields (`_meta`, `_rev`, `_deleted`, `_attachments`). */
