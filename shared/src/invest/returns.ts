@@ -96,9 +96,18 @@ function priceCache(e: Engine, assetId: string): PriceCache | null {
   return c;
 }
 
+const SHORT_PRICE = /^\d+(?:\.\d+)?$/;
+
 function closeAt(c: PriceCache, i: number): void {
   if (!Number.isNaN(c.digits[i]!)) return;
   const text = c.series.closes[i]!;
+  if (typeof text === 'string' && text.length <= 16 && SHORT_PRICE.test(text)) {
+    // Up to 15 digits: exact as a double, no BigInt needed.
+    const dot = text.indexOf('.');
+    c.digits[i] = Number(dot < 0 ? text : text.slice(0, dot) + text.slice(dot + 1));
+    c.scales[i] = dot < 0 ? 0 : text.length - dot - 1;
+    return;
+  }
   let x: Scaled;
   try {
     x = parseScaled(text);

@@ -27,8 +27,12 @@ export function isDecimalText(text: unknown): text is string {
 export function parseScaled(text: string): Scaled {
   const m = typeof text === 'string' ? DECIMAL_TEXT.exec(text) : null;
   if (!m) throw new RangeError(`not a decimal number as text: ${JSON.stringify(text)}`);
-  const fraction = m[3] ?? '';
-  return normalise({ digits: BigInt(m[1]! + m[2]! + fraction), scale: fraction.length });
+  let fraction = m[3] ?? '';
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end -= 1;
+  if (end < fraction.length) fraction = fraction.slice(0, end);
+  const digits = BigInt(m[1]! + m[2]! + fraction);
+  return digits === 0n ? ZERO : { digits, scale: fraction.length };
 }
 
 /** Drops trailing zero digits after the point (keeps scales small). */
