@@ -1,5 +1,6 @@
 import type { ColumnMappingInput, ImportFormat } from '@mymidas/shared/import';
 import { ColumnMappingSchema } from '@mymidas/shared/import';
+import type { RxCollection } from 'rxdb';
 import type { Account, CategorisationRule, Transaction } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { bulkWriteChunked } from '../../sync/chunked-write.ts';
@@ -20,7 +21,7 @@ import type { ImportDraft } from './import-plan.ts';
 
 export const WRITE_CHUNK = 500;
 const BATCH_INDEX = 'import-batches';
-const batchDocId = (id: string) => `import-batch-${id}`;
+export const batchDocId = (id: string) => `import-batch-${id}`;
 
 export interface ImportBatchCounts {
   readonly written: number;
@@ -39,6 +40,10 @@ export interface ImportBatchRecord {
   readonly state: 'writing' | 'done';
   readonly transactionIds: readonly string[];
   readonly counts: ImportBatchCounts;
+  /** Where `transactionIds` live: bank rows (the default) or a broker statement's trades (import-invest-store.ts). */
+  readonly collection?: 'transactions' | 'investment_transactions';
+  /** Assets a broker import created; undo removes those no remaining trade refers to. */
+  readonly assetIds?: readonly string[];
 }
 
 export type ImportBatchSummary = Omit<ImportBatchRecord, 'transactionIds'> & { readonly transactionCount: number };
@@ -89,12 +94,12 @@ export async function saveMapping(db: ReplicaDatabase, accountId: string, mappin
  */
 export type ImportStamper = Pick<DeviceClock, 'nextStamp' | 'observe'>;
 
-async function readIndex(db: ReplicaDatabase): Promise<string[]> {
+export async function readIndex(db: ReplicaDatabase): Promise<string[]> {
   const doc = await db.getLocal<{ ids: string[] }>(BATCH_INDEX);
   return doc ? [...(doc.toJSON().data as { ids: string[] }).ids] : [];
 }
 
-async function writeIndex(db: ReplicaDatabase, ids: readonly string[]): Promise<void> {
+export async function writeIndex(db: ReplicaDatabase, ids: readonly string[]): Promise<void> {
   await db.upsertLocal(BATCH_INDEX, { ids: [...ids] });
 }
 
@@ -133,22 +138,30 @@ export interface CommitRequest {
   readonly onProgress?: (written: number, total: number) => void;
 }
 
-async function removeIds(db: ReplicaDatabase, ids: readonly string[], stamper: ImportStamper, chunkSize: number, onProgress?: (done: number, total: number) => void): Promise<number> {
+/** Collections an import writes to (and undo removes from). */
+export type ImportedCollection = 'transactions' | 'investment_transactions' | 'assets';
+
+export async function removeIds(
+  db: ReplicaDatabase, ids: readonly string[], stamper: ImportStamper, chunkSize: number, onProgress?: (done: number, total: number) => void,
+  collectionName: ImportedCollection = 'transactions',
+): Promise<number> {
+  // Every replicated document has an id and an HLC stamp; that is all removal needs of it.
+  const collection = db[collectionName] as unknown as RxCollection<{ id: string; hlc: string }>;
   let removed = 0;
   for (let start = 0; start < ids.length; start += chunkSize) {
     const chunk = ids.slice(start, start + chunkSize);
-    const found = await db.transactions.findByIds(chunk).exec();
+    const found = await collection.findByIds(chunk).exec();
     const docs = [...found.values()];
     if (docs.length > 0) {
       // Stamp the removal so it replicates as this device's latest edit, then remove.
       const stamped = docs.map((d) => {
-        const doc = d.toMutableJSON() as Transaction;
+        const doc = d.toMutableJSON() as { id: string; hlc: string };
         stamper.observe(doc.hlc);
         return { ...doc, hlc: stamper.nextStamp() };
       });
-      const up = await db.transactions.bulkUpsert(stamped);
+      const up = await collection.bulkUpsert(stamped);
       if (up.error.length > 0) throw new ImportWriteError(`Could not remove ${up.error.length} transactions of the import`);
-      const gone = await db.transactions.bulkRemove(docs.map((d) => d.primary));
+      const gone = await collection.bulkRemove(docs.map((d) => d.primary));
       if (gone.error.length > 0) throw new ImportWriteError(`Could not remove ${gone.error.length} transactions of the import`);
       removed += gone.success.length;
     }
@@ -210,7 +223,7 @@ export async function commitImport(db: ReplicaDatabase, request: CommitRequest):
   return done;
 }
 
-async function forgetBatch(db: ReplicaDatabase, batchId: string): Promise<void> {
+export async function forgetBatch(db: ReplicaDatabase, batchId: string): Promise<void> {
   const doc = await db.getLocal(batchDocId(batchId));
   if (doc) await doc.remove();
   await writeIndex(db, (await readIndex(db)).filter((id) => id !== batchId));
@@ -226,7 +239,13 @@ export async function undoImport(
 ): Promise<number> {
   const record = await readBatch(db, batchId);
   if (!record) throw new ImportWriteError('That import is not on this device any more');
-  const removed = await removeIds(db, record.transactionIds, stamper, chunkSize, onProgress);
+  const removed = await removeIds(db, record.transactionIds, stamper, chunkSize, onProgress, record.collection ?? 'transactions');
+  if (record.assetIds && record.assetIds.length > 0) {
+    // Assets the import created go too, unless a trade still refers to one (another import's, or typed in since).
+    const still = await db.investment_transactions.find({ selector: { assetId: { $in: [...record.assetIds] } } }).exec();
+    const inUse = new Set(still.map((d) => d.assetId));
+    await removeIds(db, record.assetIds.filter((id) => !inUse.has(id)), stamper, chunkSize, undefined, 'assets');
+  }
   await forgetBatch(db, batchId);
   return removed;
 }

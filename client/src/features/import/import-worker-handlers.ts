@@ -1,5 +1,9 @@
 import { detectAndParse } from '@mymidas/shared/import';
 import type { DetectOptions, ImportFormat, ParseProblem, ParseResult } from '@mymidas/shared/import';
+import type { NewAsset } from '@mymidas/shared/import';
+import { newId } from '../../db/ids.ts';
+import { freshTradeDrafts, investPreviewPage, planTradeImport } from './import-invest-plan.ts';
+import type { InvestPlan, InvestPlanInput, TradeDraft } from './import-invest-plan.ts';
 import { freshDrafts, planImport, previewPage } from './import-plan.ts';
 import type { ImportDraft, ImportPlan, PlanCounts, PlanInput, PreviewFilter, PreviewPage } from './import-plan.ts';
 import { sampleRows } from './sample-rows.ts';
@@ -26,7 +30,11 @@ export const PROBLEMS_SHOWN = 500;
 
 export interface ParseSummary {
   readonly format: ImportFormat;
+  /** A broker's statement: `rows` counts its trades, which go to investment_transactions. */
+  readonly broker: boolean;
   readonly rows: number;
+  /** Broker rows that are not trades (deposits, interest...), shown as skipped. */
+  readonly skippedRows: number;
   readonly pendingRows: number;
   readonly problems: ParseProblem[];
   readonly problemCount: number;
@@ -40,13 +48,15 @@ export interface ParseSummary {
 }
 
 export interface PlanSummary {
-  readonly counts: PlanCounts;
+  readonly counts: PlanCounts & { readonly newAssets?: number };
   readonly rulesProblem: string | null;
   readonly planMs: number;
 }
 
 export interface PlanRequest extends Omit<PlanInput, 'existingHashes'> {
   readonly existingHashes: readonly string[];
+  /** For a broker statement: the account's type, its stored trades and the household's assets. */
+  readonly invest?: Omit<InvestPlanInput, 'accountId' | 'newId'>;
 }
 
 export interface ImportHandlers {
@@ -55,6 +65,10 @@ export interface ImportHandlers {
   importPreview(filter: PreviewFilter, offset: number, limit: number): PreviewPage;
   /** `count` drafts starting at the `offset`-th new row, for one chunked write. */
   importDrafts(offset: number, count: number): ImportDraft[];
+  /** For a broker statement: `count` trade drafts starting at the `offset`-th new trade. */
+  importTradeDrafts(offset: number, count: number): TradeDraft[];
+  /** For a broker statement: the assets its new trades need created. */
+  importNewAssets(): NewAsset[];
   importDiscard(): void;
 }
 
@@ -65,7 +79,7 @@ export class NoStatementError extends Error {
 function dateRange(result: ParseResult): { firstDate: string | null; lastDate: string | null } {
   let firstDate: string | null = null;
   let lastDate: string | null = null;
-  for (const t of result.transactions) {
+  for (const t of [...result.transactions, ...(result.trades ?? [])]) {
     if (firstDate === null || t.date < firstDate) firstDate = t.date;
     if (lastDate === null || t.date > lastDate) lastDate = t.date;
   }
@@ -76,17 +90,28 @@ export function createImportHandlers(now: () => number = () => performance.now()
   let parsed: ParseResult | null = null;
   let plan: ImportPlan | null = null;
   let drafts: ImportDraft[] = [];
+  let investPlan: InvestPlan | null = null;
+  let tradeDrafts: TradeDraft[] = [];
 
   const needPlan = (): ImportPlan => {
     if (!plan) throw new NoStatementError('No statement has been planned in this worker');
     return plan;
   };
+  const needInvestPlan = (): InvestPlan => {
+    if (!investPlan) throw new NoStatementError('No broker statement has been planned in this worker');
+    return investPlan;
+  };
+  const forget = () => {
+    plan = null;
+    drafts = [];
+    investPlan = null;
+    tradeDrafts = [];
+  };
 
   return {
     importParse(bytes, fileName, options, onProgress) {
       parsed = null;
-      plan = null;
-      drafts = [];
+      forget();
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       void onProgress?.({ stage: 'parsing', done: 0, total: data.byteLength });
       const started = now();
@@ -96,7 +121,9 @@ export function createImportHandlers(now: () => number = () => performance.now()
       parsed = result;
       return {
         format: result.format,
-        rows: result.transactions.length,
+        broker: result.trades !== undefined,
+        rows: result.trades?.length ?? result.transactions.length,
+        skippedRows: result.skipped?.length ?? 0,
         pendingRows: result.transactions.reduce((n, t) => n + (t.pending ? 1 : 0), 0),
         problems: result.problems.slice(0, PROBLEMS_SHOWN),
         problemCount: result.problems.length,
@@ -111,8 +138,15 @@ export function createImportHandlers(now: () => number = () => performance.now()
     async importPlan(request, onProgress) {
       if (!parsed) throw new NoStatementError('Parse a statement before planning its import');
       const started = now();
-      plan = null;
-      drafts = [];
+      forget();
+      if (parsed.trades !== undefined) {
+        if (!request.invest) throw new NoStatementError('A broker statement is planned with the account type, its trades and the assets');
+        const made = planTradeImport(parsed, { ...request.invest, accountId: request.accountId, newId: () => newId() });
+        investPlan = made;
+        tradeDrafts = freshTradeDrafts(made);
+        void onProgress?.({ stage: 'checking', done: made.counts.parsed, total: made.counts.parsed });
+        return { counts: made.counts, rulesProblem: null, planMs: now() - started };
+      }
       const made = await planImport(parsed, { ...request, existingHashes: new Set(request.existingHashes) }, (done, total) => {
         void onProgress?.({ stage: 'checking', done, total });
       });
@@ -122,7 +156,9 @@ export function createImportHandlers(now: () => number = () => performance.now()
     },
 
     importPreview(filter, offset, limit) {
-      return previewPage(needPlan(), filter, Math.max(0, offset), Math.max(0, Math.min(limit, 1000)));
+      const from = Math.max(0, offset);
+      const size = Math.max(0, Math.min(limit, 1000));
+      return investPlan ? investPreviewPage(investPlan, filter, from, size) : previewPage(needPlan(), filter, from, size);
     },
 
     importDrafts(offset, count) {
@@ -130,10 +166,18 @@ export function createImportHandlers(now: () => number = () => performance.now()
       return drafts.slice(Math.max(0, offset), Math.max(0, offset) + Math.max(0, count));
     },
 
+    importTradeDrafts(offset, count) {
+      needInvestPlan();
+      return tradeDrafts.slice(Math.max(0, offset), Math.max(0, offset) + Math.max(0, count));
+    },
+
+    importNewAssets() {
+      return [...needInvestPlan().newAssets];
+    },
+
     importDiscard() {
       parsed = null;
-      plan = null;
-      drafts = [];
+      forget();
     },
   };
 }

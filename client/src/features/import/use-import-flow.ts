@@ -14,6 +14,8 @@ import {
   ImportCancelledError, commitImport, listBatches, loadMapping, readExistingHashes, readOpenAccounts, readRules, saveMapping, undoImport,
 } from './import-store.ts';
 import { replicaClock } from '../../sync/clock.ts';
+import { INVESTMENT_ACCOUNT_TYPES } from './import-invest-plan.ts';
+import { commitTradeImport, readInvestContext } from './import-invest-store.ts';
 import type { ImportBatchRecord, ImportBatchSummary } from './import-store.ts';
 
 /**
@@ -138,10 +140,27 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
         status.value = error.value;
         return;
       }
-      progress.value = { label: 'Checking for duplicates and applying your rules', done: 0, total: parsed.rows };
-      const [existingHashes, rules] = await Promise.all([readExistingHashes(d, target.id), readRules(d)]);
-      if (mine !== run) return;
-      plan.value = await api().importPlan({ accountId: target.id, accountCurrency: target.currency, existingHashes, rules }, onProgress(mine));
+      if (parsed.broker) {
+        // A broker statement: trades into investment_transactions, deduplicated against the account's trades.
+        if (!INVESTMENT_ACCOUNT_TYPES.has(target.type)) {
+          step.value = 'failed';
+          error.value = `This is a broker statement: choose an investment account (ISA, GIA, SIPP, pension or crypto wallet), not ${target.name}. Nothing was imported.`;
+          status.value = error.value;
+          return;
+        }
+        progress.value = { label: 'Checking for trades already imported', done: 0, total: parsed.rows };
+        const context = await readInvestContext(d, target.id);
+        if (mine !== run) return;
+        plan.value = await api().importPlan(
+          { accountId: target.id, accountCurrency: target.currency, existingHashes: [], rules: [], invest: { accountType: target.type, ...context } },
+          onProgress(mine),
+        );
+      } else {
+        progress.value = { label: 'Checking for duplicates and applying your rules', done: 0, total: parsed.rows };
+        const [existingHashes, rules] = await Promise.all([readExistingHashes(d, target.id), readRules(d)]);
+        if (mine !== run) return;
+        plan.value = await api().importPlan({ accountId: target.id, accountCurrency: target.currency, existingHashes, rules }, onProgress(mine));
+      }
       if (mine !== run) return;
       filter.value = 'all';
       offset.value = 0;
@@ -234,24 +253,26 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
     progress.value = { label: 'Saving transactions', done: 0, total: counts.fresh };
     status.value = `Saving ${counts.fresh} transactions…`;
     try {
-      const batch = await commitImport(d, {
+      const common = {
         accountId: target.id,
         fileName: chosen.name,
         format: parsed.format,
         total: counts.fresh,
         duplicates: counts.duplicates,
         skipped: counts.skipped,
-        takeDrafts: (o, n) => api().importDrafts(o, n),
         stamper: await replicaClock(d),
         signal: writeAbort.signal,
-        onProgress: (done, total) => {
+        onProgress: (done: number, total: number) => {
           progress.value = { label: 'Saving transactions', done, total };
         },
-      });
+      };
+      const batch = parsed.broker
+        ? await commitTradeImport(d, { ...common, newAssets: await api().importNewAssets(), takeDrafts: (o, n) => api().importTradeDrafts(o, n) })
+        : await commitImport(d, { ...common, takeDrafts: (o, n) => api().importDrafts(o, n) });
       if (activeMapping.value && saveMappingForAccount.value) await saveMapping(d, target.id, activeMapping.value);
       result.value = batch;
       step.value = 'done';
-      status.value = `Imported ${batch.counts.written} transactions into ${target.name}.`;
+      status.value = `Imported ${batch.counts.written} ${parsed.broker ? 'trades' : 'transactions'} into ${target.name}.`;
       await api().importDiscard();
       batches.value = await listBatches(d);
     } catch (e) {
