@@ -5,7 +5,7 @@ import { convertMinor, Decimal, valueOf } from '../money/money.ts';
 import type { InvestmentTransaction } from '../schema/registry.ts';
 import { account, ASSETS, fx, prices, tx } from './__fixtures__/build.ts';
 import { holdingsAt } from './holdings.ts';
-import { valueSeries } from './returns.ts';
+import { returnsFor, valueSeries } from './returns.ts';
 import type { InvestInputs } from './types.ts';
 
 /**
@@ -17,7 +17,9 @@ import type { InvestInputs } from './types.ts';
  *    where Σ cash is every transaction's `amount` converted at its date's rate (money received positive, paid
  *    negative: cash out of the holdings minus cash in), and a transfer in's cost is quantity × unitPrice converted
  *    at its date. (Transfers out leave at average cost and are covered by the hand-worked tests.)
- * 2. The daily value series equals a naive reference that walks the trades with decimal.js and values each holding
+ * 2. Over the whole history the returns' own totals tell the same story: end value − net money in + income equals
+ *    the holdings' realised + unrealised + income − fees (without transfers, which the returns value at market).
+ * 3. The daily value series equals a naive reference that walks the trades with decimal.js and values each holding
  *    each day as convertMinor(valueOf(units, close), currency, GBP, rate): half-even to minor units per holding per
  *    day, then summed — the rule the engine's integer fast path must reproduce.
  */
@@ -148,6 +150,19 @@ describe('investment engine properties', () => {
       expect(left).toBe(marketValue + cash - transferInCost);
       expect(result.problems.every((p) => p.kind === 'oversold')).toBe(true);
     }), { numRuns: 300 });
+  });
+
+  it('over the whole history, end value − net money in + income is the holdings\' total gain (no transfers)', () => {
+    const noTransfers = eventArb.filter((e) => e.kind !== 'transfer_in');
+    fc.assert(fc.property(fc.array(noTransfers, { minLength: 1, maxLength: 40 }), marketArb, (events, market) => {
+      const data = build(events, market);
+      const end = addDays(START, DAYS - 1);
+      const r = returnsFor(data, { kind: 'portfolio' }, { from: START, to: end });
+      const holdings = holdingsAt(data, end).holdings;
+      const gain = holdings.reduce((s, h) => s + h.realisedGain + h.unrealisedGain! + h.income - h.fees, 0);
+      expect(r.startValue).toBe(0);
+      expect(r.endValue - r.startValue - r.netFlows + r.income).toBe(gain);
+    }), { numRuns: 150 });
   });
 
   it('the daily value series equals a naive decimal.js reference, and its last day the holdings\' market value', () => {

@@ -55,9 +55,18 @@ export interface Prepared {
   readonly prices: ReadonlyMap<string, PriceSeries>;
   readonly fx: ReadonlyMap<string, FxTable>;
   readonly staleAfterDays: number;
-  /** Problems found while converting (no FX rate on or before a date), shared by all who convert. */
+  /** Problems found while converting (no FX rate on or before a date), shared by all who convert in one call. */
   readonly problems: InvestDataProblem[];
+  /** Per-asset caches of derived data (parsed closes), kept with the checked inputs. */
+  readonly memo: Map<string, unknown>;
 }
+
+/**
+ * Inputs are immutable (the contract's `readonly`): the checked, indexed form of an inputs object is kept for later
+ * calls with the same object, so a screen asking for several ranges or scopes pays for the checks once. Anything
+ * that changes needs a new inputs object (the compute worker builds one per store revision).
+ */
+const PREPARED = new WeakMap<InvestInputs, Omit<Prepared, 'problems'>>();
 
 function fail(message: string): never {
   throw new InvestInputError(message);
@@ -113,6 +122,15 @@ function checkSeriesDates(dates: readonly string[], values: readonly string[], w
 }
 
 export function prepare(inputs: InvestInputs): Prepared {
+  let core = inputs && typeof inputs === 'object' ? PREPARED.get(inputs) : undefined;
+  if (!core) {
+    core = check(inputs);
+    PREPARED.set(inputs, core);
+  }
+  return { ...core, problems: [] };
+}
+
+function check(inputs: InvestInputs): Omit<Prepared, 'problems'> {
   if (!inputs || typeof inputs !== 'object') fail('inputs must be an object');
   for (const k of ['transactions', 'assets', 'accounts', 'prices', 'fx'] as const) {
     if (!Array.isArray(inputs[k])) fail(`inputs.${k} must be an array`);
@@ -190,7 +208,7 @@ export function prepare(inputs: InvestInputs): Prepared {
     holdings.push({ key, account: meta.account, asset: meta.asset, txs });
   }
   holdings.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { inputs, base, baseExponent: currencyExponent(base), holdings, accounts, prices, fx, staleAfterDays, problems: [] };
+  return { inputs, base, baseExponent: currencyExponent(base), holdings, accounts, prices, fx, staleAfterDays, memo: new Map() };
 }
 
 /** Index of the last entry of ascending `dates` on or before `date`, or -1. */

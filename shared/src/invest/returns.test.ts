@@ -157,6 +157,14 @@ describe('scopes, dividends, transfers and FX', () => {
     expect(report.series.values.at(-1)).toBe(total);
   });
 
+  it('answers a second call with the same inputs object the same, and a new inputs object afresh', () => {
+    const first = portfolioReport(data, range);
+    expect(portfolioReport(data, range)).toEqual(first);
+    const changed = { ...data, prices: data.prices.map((p) => (p.assetId === 'xyz' ? prices('xyz', 'GBP', { '2024-03-01': '8', '2024-03-03': '10' }) : p)) };
+    expect(portfolioReport(changed, range).series.values).toEqual([10_000, 35_000, 36_750]);
+    expect(first.series.values).toEqual([10_000, 35_000, 35_750]);
+  });
+
   it('refuses a range that ends before it starts and a malformed scope', () => {
     expect(() => returnsFor(data, PORTFOLIO, { from: '2024-03-03', to: '2024-03-01' })).toThrow(/after/);
     expect(() => returnsFor(data, { kind: 'account' } as never, range)).toThrow(/scope/);

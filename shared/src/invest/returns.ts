@@ -73,7 +73,6 @@ interface Engine {
   readonly toDay: number;
   readonly dates: readonly string[];
   readonly problems: InvestDataProblem[];
-  readonly priceCaches: Map<string, PriceCache>;
   readonly fxDaily: Map<string, Int32Array>;
 }
 
@@ -82,16 +81,17 @@ function engine(inputs: InvestInputs, range: DateRange): Engine {
   const p = prepare(inputs);
   const dates: string[] = new Array<string>(to - from + 2);
   for (let k = 0; k < dates.length; k += 1) dates[k] = dateOfDay(from - 1 + k);
-  return { p, fromDay: from, toDay: to, dates, problems: [], priceCaches: new Map(), fxDaily: new Map() };
+  return { p, fromDay: from, toDay: to, dates, problems: [], fxDaily: new Map() };
 }
 
 function priceCache(e: Engine, assetId: string): PriceCache | null {
-  let c = e.priceCaches.get(assetId);
+  // Parsed closes live with the checked inputs (prepare.ts): later calls with the same inputs reuse them.
+  let c = e.p.memo.get(`closes:${assetId}`) as PriceCache | undefined;
   if (c === undefined) {
     const series = e.p.prices.get(assetId);
     if (!series) return null;
     c = { series, exponent: currencyExponent(series.currency), digits: new Float64Array(series.closes.length).fill(NaN), scales: new Int8Array(series.closes.length) };
-    e.priceCaches.set(assetId, c);
+    e.p.memo.set(`closes:${assetId}`, c);
   }
   return c;
 }
