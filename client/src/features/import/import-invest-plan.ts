@@ -96,7 +96,7 @@ export function planTradeImport(parse: ParseResult, input: InvestPlanInput): Inv
     rows.push({ index, line: t.line, status, draft: tradeDraft(input.accountId, assetId, t), label: label(t), symbol: t.asset.symbol, newAsset: createdIds.has(assetId) });
   });
   (parse.skipped ?? []).forEach((s: SkippedRow, index) => {
-    rows.push({ index, line: s.line, status: 'skipped', reason: s.reason, draft: null, label: s.reason, symbol: null, newAsset: false });
+    rows.push({ index, line: s.line, status: 'skipped', reason: s.reason, draft: null, label: `Line ${s.line}`, symbol: null, newAsset: false });
   });
   rows.sort((a, b) => a.line - b.line);
   const newAssets = created.filter((a) => used.has(a.id));
