@@ -204,7 +204,7 @@ describe('holdingsAt: malformed input', () => {
   });
 
   it('refuses a bad valuation date, base currency or price series', () => {
-    expect(() => holdingsAt(inputs({ transactions: [good] }), '2024-13-01')).toThrow(/range/);
+    expect(() => holdingsAt(inputs({ transactions: [good] }), '2024-13-01')).toThrow(/valuation date/);
     expect(() => holdingsAt(inputs({ transactions: [good], baseCurrency: 'pounds' }), '2024-03-01')).toThrow(/baseCurrency/);
     const unsorted = { assetId: 'abc', currency: 'GBP', dates: ['2024-01-02', '2024-01-01'], closes: ['1', '1'] };
     expect(() => holdingsAt(inputs({ transactions: [good], prices: [unsorted] }), '2024-03-01')).toThrow(/ascending/);

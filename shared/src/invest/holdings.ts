@@ -2,7 +2,7 @@ import { dayNumber } from '../date/date.ts';
 import { currencyExponent } from '../money/money.ts';
 import { applyTx, emptyPosition } from './position.ts';
 import type { PositionState } from './position.ts';
-import { checkRange, lastOnOrBefore, prepare, toBase } from './prepare.ts';
+import { checkDate, lastOnOrBefore, prepare, toBase } from './prepare.ts';
 import type { Prepared, PreparedHolding } from './prepare.ts';
 import { parseScaled, perUnitText, toText, valueMinor } from './scaled.ts';
 import type { Holding, HoldingsResult, InvestDataProblem, InvestInputs } from './types.ts';
@@ -22,7 +22,7 @@ import type { Holding, HoldingsResult, InvestDataProblem, InvestInputs } from '.
 export const AVERAGE_COST_PLACES = 10;
 
 export function holdingsAt(inputs: InvestInputs, date: string): HoldingsResult {
-  checkRange({ from: date, to: date });
+  checkDate(date, 'the valuation date');
   const p = prepare(inputs);
   const day = dayNumber(date);
   const problems: InvestDataProblem[] = [];

@@ -72,7 +72,7 @@ function fail(message: string): never {
   throw new InvestInputError(message);
 }
 
-function checkDate(date: unknown, what: string): string {
+export function checkDate(date: unknown, what: string): string {
   if (typeof date !== 'string' || !isCalendarDate(date)) fail(`${what} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
   return date;
 }

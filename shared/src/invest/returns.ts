@@ -39,9 +39,11 @@ import { xirr } from './xirr.ts';
  * Money-weighted return: XIRR over the range — the value at the start (end of the day before `from`) as money in on
  * `from`, each day's net money in as a flow on its day, the end value as money out on `to`.
  *
- * Annualised figures: a range of at least 365 days (from `from` to `to` inclusive) is annualised as
- * (1 + cumulative)^(365 / days) − 1; a shorter range is not extrapolated to a year (the GIPS rule: short periods are
- * not annualised), so its `annualised` equals its `cumulative`. `days` says which applies.
+ * Annualised figures: a range of at least 365 days (`days`, from `from` to `to` inclusive — the TWRR links one
+ * return per day, from the close before `from` to the close of `to`) is annualised as (1 + cumulative)^(365 / days)
+ * − 1; a shorter range is not extrapolated to a year (the GIPS rule: short periods are not annualised), so its
+ * `annualised` equals its `cumulative`. The MWRR's own rate is already annual; its cumulative figure is
+ * (1 + rate)^((to − from) / 365) − 1, the span its flows cover (the start value dated `from`, as issue 21 asks).
  */
 
 /** Ranges of at least this many days are annualised. */
