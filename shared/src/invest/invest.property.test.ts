@@ -9,14 +9,16 @@ import { returnsFor, valueSeries } from './returns.ts';
 import type { InvestInputs } from './types.ts';
 
 /**
- * Properties over random trade histories (two accounts, a GBP and a USD asset; buys, sales — some of more than is
- * held — dividends, fees, splits and consolidations, transfers in; base GBP):
+ * Properties over random trade histories (two accounts, a GBP and a USD asset; buys, sales and transfers out — some
+ * of more than is held — dividends, fees, splits and consolidations, transfers in; base GBP):
  *
  * 1. The accounting identity, to the penny, in the base currency, summed over holdings:
- *      realised + unrealised + income − fees = market value + Σ cash − Σ transfer-in cost
+ *      realised + unrealised + income − fees = market value + Σ cash − Σ transfer-in cost + Σ transfer-out cost
  *    where Σ cash is every transaction's `amount` converted at its date's rate (money received positive, paid
- *    negative: cash out of the holdings minus cash in), and a transfer in's cost is quantity × unitPrice converted
- *    at its date. (Transfers out leave at average cost and are covered by the hand-worked tests.)
+ *    negative: cash out of the holdings minus cash in), a transfer in's cost is quantity × unitPrice converted at its
+ *    date, and a transfer out's cost is the average cost that left with it. Each holding's units, cost basis,
+ *    realised gain, income and fees also equal a naive decimal.js re-implementation of the average-cost rules
+ *    (`naiveHoldings`), which supplies the transfer-out costs.
  * 2. Over the whole history the returns' own totals tell the same story: end value − net money in + income equals
  *    the holdings' realised + unrealised + income − fees (without transfers, which the returns value at market).
  * 3. The daily value series equals a naive reference that walks the trades with decimal.js and values each holding
@@ -40,7 +42,7 @@ const decimalArb = (maxDigits: number, maxScale: number) =>
 const eventArb = fc.record({
   day: fc.integer({ min: 0, max: DAYS - 1 }),
   holding: fc.integer({ min: 0, max: HOLDINGS.length - 1 }),
-  kind: fc.constantFrom('buy', 'buy', 'buy', 'sell', 'sell', 'dividend', 'fee', 'split', 'transfer_in'),
+  kind: fc.constantFrom('buy', 'buy', 'buy', 'sell', 'sell', 'dividend', 'fee', 'split', 'transfer_in', 'transfer_out'),
   quantity: decimalArb(6, 4),
   price: decimalArb(6, 3),
   fee: fc.integer({ min: 0, max: 999 }),
@@ -73,6 +75,8 @@ function build(events: Event[], market: { abc: (string | null)[]; usd: (string |
         return tx('fee', date, '0', -e.fee, { ...base, fee: e.fee });
       case 'split':
         return tx('split', date, '0', 0, { ...base, splitRatio: e.ratio });
+      case 'transfer_out':
+        return tx('transfer_out', date, e.quantity, -e.fee, { ...base, fee: e.fee });
       default:
         return tx('transfer_in', date, e.quantity, -e.fee, { ...base, unitPrice: e.price, fee: e.fee });
     }
@@ -98,6 +102,66 @@ function latest(dates: readonly string[], values: readonly string[], date: strin
   return v;
 }
 
+/** decimal.js with room for every digit of cost × units (the default 20 significant digits would round). */
+const Exact = Decimal.clone({ precision: 100 });
+
+interface NaiveHolding {
+  quantity: Decimal;
+  costBasis: number;
+  realisedGain: number;
+  income: number;
+  fees: number;
+  transferOutCost: number;
+}
+
+/**
+ * A second, naive implementation of the average-cost rules of position.ts, in decimal.js rather than scaled BigInt:
+ * units leaving take cost × units ÷ held, half-even (all of it when all leave); a sale or transfer out of more than
+ * is held takes what is held.
+ */
+function naiveHoldings(data: InvestInputs, end: string): Map<string, NaiveHolding> {
+  const rates = data.fx[0]!;
+  const conv = (amount: number, currency: string, date: string) =>
+    currency === 'GBP' ? amount : convertMinor(amount, currency, 'GBP', latest(rates.dates, rates.rates, date));
+  const out = new Map<string, NaiveHolding>();
+  const sorted = [...data.transactions].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : 1)));
+  for (const x of sorted) {
+    if (x.date > end) break;
+    const key = `${x.accountId}/${x.assetId}`;
+    const h = out.get(key) ?? { quantity: new Exact(0), costBasis: 0, realisedGain: 0, income: 0, fees: 0, transferOutCost: 0 };
+    out.set(key, h);
+    const cash = conv(x.amount, x.currency, x.date);
+    const fee = conv(x.fee, x.currency, x.date);
+    const takeOut = () => {
+      const units = Exact.min(x.quantity, h.quantity);
+      const cost = units.eq(h.quantity) ? h.costBasis : new Exact(h.costBasis).times(units).div(h.quantity).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toNumber();
+      h.quantity = h.quantity.minus(units);
+      h.costBasis -= cost;
+      return cost;
+    };
+    if (x.kind === 'buy') {
+      h.costBasis += -cash - fee;
+      h.fees += fee;
+      h.quantity = h.quantity.plus(x.quantity);
+    } else if (x.kind === 'sell') {
+      h.realisedGain += cash + fee - takeOut();
+      h.fees += fee;
+    } else if (x.kind === 'dividend') {
+      h.income += cash + fee;
+      h.fees += fee;
+    } else {
+      h.fees += -cash;
+      if (x.kind === 'split') h.quantity = h.quantity.times(x.splitRatio!);
+      if (x.kind === 'transfer_in') {
+        h.costBasis += conv(valueOf(x.quantity, x.unitPrice!, x.currency), x.currency, x.date);
+        h.quantity = h.quantity.plus(x.quantity);
+      }
+      if (x.kind === 'transfer_out') h.transferOutCost += takeOut();
+    }
+  }
+  return out;
+}
+
 function naiveSeries(data: InvestInputs): number[] {
   const units = HOLDINGS.map(() => new Decimal(0));
   const sorted = [...data.transactions].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : 1)));
@@ -110,7 +174,7 @@ function naiveSeries(data: InvestInputs): number[] {
       const x = sorted[t]!;
       const i = HOLDINGS.findIndex((h) => h.accountId === x.accountId && h.assetId === x.assetId);
       if (x.kind === 'buy' || x.kind === 'transfer_in') units[i] = units[i]!.plus(x.quantity);
-      if (x.kind === 'sell') units[i] = Decimal.max(0, units[i]!.minus(x.quantity));
+      if (x.kind === 'sell' || x.kind === 'transfer_out') units[i] = Decimal.max(0, units[i]!.minus(x.quantity));
       if (x.kind === 'split') units[i] = units[i]!.times(x.splitRatio!);
     }
     let total = 0;
@@ -125,7 +189,7 @@ function naiveSeries(data: InvestInputs): number[] {
 }
 
 describe('investment engine properties', () => {
-  it('realised + unrealised + income − fees = market value + cash − transfer-in cost, to the penny', () => {
+  it('realised + unrealised + income − fees = market value + cash − transfer-in cost + transfer-out cost, to the penny', () => {
     fc.assert(fc.property(fc.array(eventArb, { minLength: 1, maxLength: 40 }), marketArb, (events, market) => {
       const data = build(events, market);
       const end = addDays(START, DAYS - 1);
@@ -139,21 +203,28 @@ describe('investment engine properties', () => {
         cash += toGbp(x.amount, x.currency, x.date);
         if (x.kind === 'transfer_in') transferInCost += toGbp(valueOf(x.quantity, x.unitPrice!, x.currency), x.currency, x.date);
       }
+      const naive = naiveHoldings(data, end);
       let left = 0;
       let marketValue = 0;
+      let transferOutCost = 0;
       for (const h of result.holdings) {
         expect(h.marketValue).not.toBeNull();
         expect(h.quantity.startsWith('-')).toBe(false);
+        const n = naive.get(`${h.accountId}/${h.assetId}`)!;
+        expect({ quantity: h.quantity, costBasis: h.costBasis, realisedGain: h.realisedGain, income: h.income, fees: h.fees })
+          .toEqual({ quantity: n.quantity.toFixed(), costBasis: n.costBasis, realisedGain: n.realisedGain, income: n.income, fees: n.fees });
         left += h.realisedGain + h.unrealisedGain! + h.income - h.fees;
         marketValue += h.marketValue!;
+        transferOutCost += n.transferOutCost;
       }
-      expect(left).toBe(marketValue + cash - transferInCost);
-      expect(result.problems.every((p) => p.kind === 'oversold')).toBe(true);
+      expect(result.holdings).toHaveLength(naive.size);
+      expect(left).toBe(marketValue + cash - transferInCost + transferOutCost);
+      expect(result.problems.every((p) => p.kind === 'oversold' || p.kind === 'transfer-out-exceeds')).toBe(true);
     }), { numRuns: 300 });
   });
 
   it('over the whole history, end value − net money in + income is the holdings\' total gain (no transfers)', () => {
-    const noTransfers = eventArb.filter((e) => e.kind !== 'transfer_in');
+    const noTransfers = eventArb.filter((e) => e.kind !== 'transfer_in' && e.kind !== 'transfer_out');
     fc.assert(fc.property(fc.array(noTransfers, { minLength: 1, maxLength: 40 }), marketArb, (events, market) => {
       const data = build(events, market);
       const end = addDays(START, DAYS - 1);
