@@ -3,6 +3,7 @@ import { account, fx, inputs, prices, tx } from './__fixtures__/build.ts';
 import { holdingsAt } from './holdings.ts';
 import { portfolioReport, returnsFor, valueSeries } from './returns.ts';
 import { xirr } from './xirr.ts';
+import { valueOf } from '../money/money.ts';
 
 /**
  * TWRR expectations are worked by hand as the product of each day's sub-period return (1 + r), where a day's
@@ -168,6 +169,23 @@ describe('scopes, dividends, transfers and FX', () => {
   it('refuses a range that ends before it starts and a malformed scope', () => {
     expect(() => returnsFor(data, PORTFOLIO, { from: '2024-03-03', to: '2024-03-01' })).toThrow(/after/);
     expect(() => returnsFor(data, { kind: 'account' } as never, range)).toThrow(/scope/);
+  });
+});
+
+describe('exactness beyond doubles', () => {
+  it('values units and closes with more digits than a double holds exactly, half-even like valueOf', () => {
+    // 18 significant digits of units, a 17-digit close: the BigInt path, not the float fast path.
+    const data = inputs({
+      transactions: [tx('buy', '2024-01-02', '123456789.123456789', -1, { unitPrice: '0.00000001' })],
+      prices: [prices('abc', 'GBP', { '2024-01-02': '1.2345678901234567', '2024-01-03': '0.005' })],
+    });
+    const values = valueSeries(data, PORTFOLIO, { from: '2024-01-02', to: '2024-01-03' }).values;
+    expect(values).toEqual([
+      valueOf('123456789.123456789', '1.2345678901234567', 'GBP'),
+      valueOf('123456789.123456789', '0.005', 'GBP'),
+    ]);
+    // By hand (Python decimal, 60 digits): 15 241 578 766.956… pence and 61 728 394.5617… pence.
+    expect(values).toEqual([15_241_578_767, 61_728_395]);
   });
 });
 
