@@ -203,9 +203,6 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     return 'rebuilt';
   }
 
-  // The investment store has its own queue and records (in the snapshot's database): independent of the snapshot's.
-  const invest = startInvestFeed({ collections: db.collections, api, key, databaseName: snapshotName, pageSize });
-
   // Subscribe first: events that arrive while the snapshot loads wait in the queue behind the load.
   const subscription: Subscription = collection.eventBulks$.subscribe((bulk) => {
     if (bulk.isLocal) return;
@@ -213,7 +210,7 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     void enqueue(() => applyBulk(bulk)).catch((error: unknown) => setStatus({ phase: 'error', message: describe(error) }));
   });
 
-  void enqueue(async () => {
+  const snapshotOpened = enqueue(async () => {
     performance.mark('mymidas:snapshot-open');
     const state = await api.openSnapshot(snapshotName, key);
     performance.mark('mymidas:snapshot-opened');
@@ -229,12 +226,17 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
       if (after.state !== 'rebuild-needed') throw error;
       await rebuild(after.reason);
     }
-  }).then(
+  });
+  void snapshotOpened.then(
     () => {
       if (options.checkAfterMs !== null) scheduleCheck(options.checkAfterMs ?? 20_000);
     },
     (error: unknown) => setStatus({ phase: 'error', message: describe(error) }),
   );
+
+  // The investment store has its own queue and records (in the snapshot's database). It opens once the snapshot
+  // is ready, so a first open's read of every quote does not hold back the dashboard's numbers.
+  const invest = startInvestFeed({ collections: db.collections, api, key, databaseName: snapshotName, pageSize, startAfter: snapshotOpened });
 
   /** The idle-time check, once per session; tried again later when the replica moved under it. */
   function scheduleCheck(delayMs: number) {

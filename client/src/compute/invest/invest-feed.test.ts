@@ -33,9 +33,10 @@ function counted(handlers: InvestHandlers) {
     investOpen: handlers.investOpen,
     investClose: async () => handlers.investClose(),
     investDropQuotes: handlers.investDropQuotes,
-    investSync: (c: InvestCollection, docs: readonly unknown[], checkpoint: Parameters<InvestHandlers['investSync']>[2]) => {
+    investFlush: handlers.investFlush,
+    investSync: (c: InvestCollection, docs: readonly unknown[], checkpoint: Parameters<InvestHandlers['investSync']>[2], persist?: boolean) => {
       read[c] += docs.length;
-      return handlers.investSync(c, docs, checkpoint);
+      return handlers.investSync(c, docs, checkpoint, persist);
     },
   };
   return { api, read };

@@ -26,7 +26,7 @@ export type InvestFeedStatus =
   | { readonly phase: 'error'; readonly message: string }
   | { readonly phase: 'stopped' };
 
-type FeedApi = Pick<Remote<InvestHandlers>, 'investOpen' | 'investSync' | 'investDropQuotes' | 'investClose'>;
+type FeedApi = Pick<Remote<InvestHandlers>, 'investOpen' | 'investSync' | 'investFlush' | 'investDropQuotes' | 'investClose'>;
 
 export interface InvestFeedOptions {
   /** The replica's collections by name (`db.collections`); the three investment ones are read. */
@@ -36,6 +36,8 @@ export interface InvestFeedOptions {
   readonly databaseName: string;
   /** Documents per read from the replica. */
   readonly pageSize?: number;
+  /** Open the store only after this settles (the session: once the snapshot is ready); change events wait in the queue. */
+  readonly startAfter?: Promise<unknown>;
 }
 
 export interface InvestFeed {
@@ -74,7 +76,11 @@ export function startInvestFeed(options: InvestFeedOptions): InvestFeed {
     return run;
   }
 
-  /** Reads and posts one collection's changes since `from`, page by page; returns the worker's revision. */
+  /**
+   * Reads and posts one collection's changes since `from`, page by page; returns the worker's revision. The worker
+   * stores the result once the collection is read, not per page (a catch-up cut short is read again from the stored
+   * checkpoint next time: applying a document twice does no harm).
+   */
   async function catchUp(collection: InvestCollection, from: StorageCheckpoint | null): Promise<number> {
     const rx = options.collections[collection]!;
     let since: StorageCheckpoint | undefined = from ?? undefined;
@@ -84,7 +90,7 @@ export function startInvestFeed(options: InvestFeedOptions): InvestFeed {
       if (stopped) return revision;
       const page = await getChangedDocumentsSince(rx.storageInstance, pageSize, since);
       if (page.documents.length === 0) break;
-      const result = await api.investSync(collection, page.documents, page.checkpoint as StorageCheckpoint);
+      const result = await api.investSync(collection, page.documents, page.checkpoint as StorageCheckpoint, false);
       revision = result.revision;
       documents += page.documents.length;
       setStatus({ phase: 'catching-up', collection, documents });
@@ -92,6 +98,7 @@ export function startInvestFeed(options: InvestFeedOptions): InvestFeed {
       since = page.checkpoint as StorageCheckpoint;
       if (page.documents.length < pageSize) break;
     }
+    if (documents > 0) await api.investFlush();
     return revision;
   }
 
@@ -118,6 +125,8 @@ export function startInvestFeed(options: InvestFeedOptions): InvestFeed {
   );
 
   const caughtUp = enqueue(async () => {
+    await options.startAfter?.catch(() => undefined);
+    if (stopped) return;
     performance.mark('mymidas:invest-open');
     opened = await api.investOpen(databaseName, key);
     performance.mark('mymidas:invest-opened');

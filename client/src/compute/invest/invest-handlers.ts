@@ -56,8 +56,13 @@ export interface InvestHandlers {
   /** Opens the investment store in the snapshot's database under the device key and loads it. */
   investOpen(databaseName: string, key: CryptoKey): Promise<InvestState>;
   investState(): InvestState;
-  /** Applies replica documents of one collection (catch-up page or change events), moves its checkpoint, stores the change. */
-  investSync(collection: InvestCollection, docs: readonly unknown[], checkpoint: StorageCheckpoint | null): Promise<InvestSyncResult>;
+  /**
+   * Applies replica documents of one collection (catch-up page or change events) and moves its checkpoint; stores
+   * the change unless `persist` is false (catch-up pages: the feed calls investFlush once the collection is read).
+   */
+  investSync(collection: InvestCollection, docs: readonly unknown[], checkpoint: StorageCheckpoint | null, persist?: boolean): Promise<InvestSyncResult>;
+  /** Stores whatever changed since the last write. */
+  investFlush(): Promise<void>;
   /** Forgets every quote and the quotes checkpoint (before reading them again). */
   investDropQuotes(): Promise<void>;
   investClose(): void;
@@ -191,13 +196,16 @@ export function createInvestHandlers(options: InvestHandlerOptions = {}): Invest
       return opened;
     },
     investState: () => (store ? state(opened.state === 'ready' ? opened.loadMs : 0, opened.state === 'ready' ? opened.emptyReason : null) : { state: 'closed' }),
-    async investSync(collection, docs, checkpoint) {
+    async investSync(collection, docs, checkpoint, persist = true) {
       const s = requireStore();
       if (!(INVEST_COLLECTIONS as readonly string[]).includes(collection)) throw new InvestStoreInputError(`not an investment collection: ${String(collection)}`);
       if (!Array.isArray(docs)) throw new InvestStoreInputError('docs must be an array');
       const outcome = s.sync(collection, docs, checkpoint);
-      await save(s);
+      if (persist) await save(s);
       return { revision: s.revision, quotesRereadNeeded: outcome.quotesRereadNeeded };
+    },
+    async investFlush() {
+      await save(requireStore());
     },
     async investDropQuotes() {
       const s = requireStore();
