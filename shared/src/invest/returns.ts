@@ -201,7 +201,8 @@ function holdingSeries(e: Engine, h: PreparedHolding): HoldingSeries {
     const fx = (currency === priceCurrency ? priceFx : null) ?? fxFor(currency)!;
     const at = fx.index[k]!;
     if (fx.table.dates[at]! > dates[k]!) {
-      e.problems.push({ transactionId: null, kind: 'no-rate', message: `no ${currency}→${p.base} rate on or before ${dates[k]}; used the first one, of ${fx.table.dates[at]}` });
+      // One message per currency (problems are de-duplicated by message), not one per day.
+      e.problems.push({ transactionId: null, kind: 'no-rate', message: `no ${currency}→${p.base} rate before ${fx.table.dates[at]}: values of earlier days use that first rate` });
     }
     const rate: ParsedRate = parsedRateAt(fx.table, at);
     return convertExact(local, currency, p.base, rate);
