@@ -1,6 +1,5 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
-import { config as zodConfig } from 'zod';
 import App from './app/App.vue';
 import { createApiClient } from './app/api.ts';
 import { useComputeStore } from './app/compute-store.ts';
@@ -13,10 +12,6 @@ import { applyTheme, readStoredTheme } from './stores/theme.ts';
 import '@fontsource/orbitron/700.css';
 import './themes/base.css';
 import './themes/themes.css';
-
-// The CSP allows no 'unsafe-eval'. Zod's JIT probes `new Function` on first parse; the probe is caught,
-// but Chromium still reports a CSP violation. Plain (jitless) parsing is used instead.
-zodConfig({ jitless: true });
 
 // Paint the remembered theme before anything renders.
 applyTheme(readStoredTheme(globalThis.localStorage));

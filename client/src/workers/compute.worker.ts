@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 import { expose } from 'comlink';
 import { createComputeHandlers } from '../compute/registry.ts';
 

@@ -1,3 +1,4 @@
+import './zod-jitless.ts';
 import { expose } from 'comlink';
 import { createImportHandlers } from '../features/import/import-worker-handlers.ts';
 import { combineHandlers } from './door.ts';
