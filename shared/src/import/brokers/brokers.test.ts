@@ -47,6 +47,28 @@ describe('Trading 212', () => {
   });
 });
 
+describe('Trading 212, the older layout with the currency in the header', () => {
+  it('reads `Total (GBP)` and the fee columns named with their currency', () => {
+    const csv = [
+      'Action,Time,ISIN,Ticker,Name,No. of shares,Price / share,Currency (Price / share),Exchange rate,Result (GBP),Total (GBP),Withholding tax,Currency (Withholding tax),Charge amount (GBP),Stamp duty reserve tax (GBP),Notes,ID,Currency conversion fee (GBP)',
+      'Market buy,2021-11-02 08:15:03,GB00BH4HKS39,VOD,"Vodafone",200,110.62,GBX,100.00,,222.35,,,,1.11,,EOF1000000001,',
+      'Dividend (Ordinary),2021-12-03 07:00:12,US5949181045,MSFT,"Microsoft",1.2,0.62,USD,Not available,,0.47,0.11,USD,,,,,',
+    ].join('\n');
+    const r = detectAndParse(text(csv), 'from_2021-11-01_to_2021-12-31.csv');
+    expect(r.problems).toEqual([]);
+    expect(r.trades).toEqual([
+      {
+        line: 2, kind: 'buy', date: '2021-11-02', quantity: '200', unitPrice: '1.1062', amount: -22235, fee: 111, currency: 'GBP', splitRatio: null, notes: null,
+        asset: { symbol: 'VOD', isin: 'GB00BH4HKS39', name: 'Vodafone', currency: 'GBP' }, reference: 'EOF1000000001',
+      },
+      {
+        line: 3, kind: 'dividend', date: '2021-12-03', quantity: '1.2', unitPrice: null, amount: 47, fee: 0, currency: 'GBP', splitRatio: null,
+        notes: 'Dividend 0.62 USD per share; Withholding tax 0.11 USD', asset: { symbol: 'MSFT', isin: 'US5949181045', name: 'Microsoft', currency: 'USD' }, reference: null,
+      },
+    ]);
+  });
+});
+
 describe('Freetrade', () => {
   const r = parse('freetrade');
   it('is detected; top-ups and interest are skipped', () => {

@@ -7,9 +7,10 @@ import type { ParsedTrade, SkippedRow } from './types.ts';
  * Trading 212's history export (Invest and Stocks ISA): one row per action, `Time` in UTC (taken to the UK
  * calendar date, Europe/London), `Total` in the account currency with every fee in it, price per share in
  * the instrument's currency (GBX for London lines) with the exchange rate between them. Optional columns
- * (stamp duty, conversion fee, withholding tax...) appear only when the period has them.
+ * (stamp duty, conversion fee, withholding tax...) appear only when the period has them. Older exports name the
+ * account currency in the header instead (`Total (GBP)`, `Stamp duty reserve tax (GBP)`, no `Currency (…)` columns).
  */
-export const TRADING212_SIGNATURE = ['action', 'time', 'isin', 'ticker', 'no. of shares', 'price / share', 'total'];
+export const TRADING212_SIGNATURE = ['action', 'time', 'isin', 'ticker', 'no. of shares', 'price / share'];
 
 /** Fee columns and the currency column beside each. */
 const FEES = ['Stamp duty reserve tax', 'Currency conversion fee', 'Transaction fee', 'Finra fee', 'French transaction tax', 'Stamp duty'];
@@ -25,6 +26,18 @@ const CASH_ACTIONS: Array<[RegExp, string]> = [
 ];
 
 export function parseTrading212(header: readonly string[], rows: readonly CsvRow[]): BrokerParseResult {
+  // The older layout: `Total (GBP)` etc. Read as the newer one, with the currency filled in from the header.
+  const older = header.map((h) => /^\s*(.+?)\s*\(([A-Za-z]{3})\)\s*$/.exec(h)).find((m) => m && /^total$/i.test(m[1] ?? ''));
+  if (older) {
+    const currency = (older[2] ?? '').toUpperCase();
+    const names = header.map((h) => h.replace(/\s*\([A-Za-z]{3}\)\s*$/, (m) => (/^\s*currency/i.test(h) ? m : '')));
+    const extra = ['Currency (Total)', ...FEES.map((f) => `Currency (${f})`), 'Currency (Withholding tax)'];
+    const withCurrency = rows.map((r) => ({ line: r.line, cells: [...r.cells, ...extra.map(() => currency)] }));
+    return collect('trading212', withCurrency.map((r) => rowReader([...names, ...extra], r)), parseRow);
+  }
+  if (!header.some((h) => /^\s*total\s*$/i.test(h))) {
+    return collect('trading212', [], parseRow, [{ line: rows[0] ? rows[0].line - 1 : 1, column: 'Total', message: 'No "Total" column in this Trading 212 export' }]);
+  }
   return collect('trading212', rows.map((r) => rowReader(header, r)), parseRow);
 }
 
