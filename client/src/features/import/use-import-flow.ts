@@ -326,7 +326,8 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
       const removed = await undoImport(d, batchId, await replicaClock(d), (done, total) => {
         progress.value = { label: 'Removing the imported transactions', done, total };
       });
-      status.value = `Import undone: ${removed} transactions removed.`;
+      const trades = batches.value.find((b) => b.id === batchId)?.collection === 'investment_transactions';
+      status.value = `Import undone: ${removed} ${trades ? 'trades' : 'transactions'} removed.`;
       if (result.value?.id === batchId) result.value = null;
       batches.value = await listBatches(d);
     } catch (e) {
