@@ -56,9 +56,9 @@ describe('investment feed (UI side of the invest area)', () => {
     await db.close();
   });
 
-  function start(handlers: InvestHandlers, pageSize = 50) {
+  function start(handlers: InvestHandlers, pageSize = 50, startAfter?: Promise<unknown>) {
     const { api, read } = counted(handlers);
-    const feed = startInvestFeed({ collections: db.collections, api: api as never, key, databaseName: 'replica-snapshot', pageSize });
+    const feed = startInvestFeed({ collections: db.collections, api: api as never, key, databaseName: 'replica-snapshot', pageSize, startAfter });
     feeds.push(feed);
     return { feed, read };
   }
@@ -95,5 +95,21 @@ describe('investment feed (UI side of the invest area)', () => {
     expect(two.read.quotes).toBeLessThanOrEqual(2);
     expect(second.investState()).toMatchObject({ state: 'ready', quotes: 151, transactions: 1, assets: 1, emptyReason: null });
     expect(second.investPriceSeries({ assetId: ASSET, from: '2024-05-31' })).toMatchObject({ dates: ['2024-06-01', '2024-06-02'], closes: ['131', '132'], closesOnly: true });
+  });
+
+  it('opens the store only after the snapshot is ready, with the changes made meanwhile applied after the catch-up', async () => {
+    await db.quotes.bulkInsert(dates(10).map((d) => quote('VWRL', d, '100')));
+    await db.assets.insert(asset);
+    let snapshotReady!: () => void;
+    const handlers = createInvestHandlers();
+    const { feed } = start(handlers, 50, new Promise<void>((resolve) => (snapshotReady = resolve)));
+    await db.quotes.insert(quote('VWRL', '2024-02-01', '105'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handlers.investState()).toEqual({ state: 'closed' });
+    expect(feed.status().phase).toBe('starting');
+    snapshotReady();
+    await feed.caughtUp;
+    await feed.idle();
+    expect(handlers.investState()).toMatchObject({ state: 'ready', quotes: 11, assets: 1 });
   });
 });
