@@ -168,6 +168,36 @@ describe('Interactive Brokers activity statement', () => {
   });
 });
 
+describe('Interactive Brokers: withholding tax lines', () => {
+  it('a tax line without its dividend is listed as skipped, and a tax is taken once for two dividends of one day', () => {
+    const csv = [
+      'Statement,Header,Field Name,Field Value',
+      'Trades,Header,DataDiscriminator,Asset Category,Currency,Symbol,Date/Time,Quantity,T. Price,C. Price,Proceeds,Comm/Fee,Basis,Realized P/L,MTM P/L,Code',
+      'Dividends,Header,Currency,Date,Description,Amount',
+      'Dividends,Data,USD,2024-03-28,VTI(US9229087690) Cash Dividend USD 0.9305 per Share (Ordinary Dividend),9.31',
+      'Dividends,Data,USD,2024-03-28,VTI(US9229087690) Payment in Lieu of Dividend (Ordinary Dividend),0.93',
+      'Withholding Tax,Header,Currency,Date,Description,Amount,Code',
+      'Withholding Tax,Data,USD,2024-03-28,VTI(US9229087690) Cash Dividend USD 0.9305 per Share - US Tax,-1.40,',
+      'Withholding Tax,Data,USD,2024-01-05,AAPL(US0378331005) Cash Dividend USD 0.24 per Share - US Tax,0.36,',
+    ].join('\n');
+    const r = detectAndParse(text(csv), 'U0000000.csv');
+    expect(r.format).toBe('ibkr');
+    expect(r.problems).toEqual([]);
+    expect(r.trades?.map((t) => t.amount)).toEqual([791, 93]);
+    expect(r.skipped).toEqual([{ line: 8, reason: 'Withholding tax with no dividend of its own in this statement (a correction?): not imported' }]);
+  });
+});
+
+describe('Vanguard UK: a preamble above the tables', () => {
+  it('is passed over; a stray row after the tables is a problem', () => {
+    const csv = ['Account name,Sample ISA', 'Investment Transactions', 'Date,InvestmentName,TransactionDetails,Quantity,Price,Cost', '04/01/2024,LS80,Bought 1 LS80,1,250.00,250.00'].join('\n');
+    expect(detectAndParse(text(csv), 'v.csv')).toMatchObject({ format: 'vanguard_uk', problems: [], trades: [{ line: 4, amount: -25000 }] });
+    const stray = detectAndParse(text(`${csv}\nGenerated 05/01/2024,by,someone`), 'v.csv');
+    expect(stray.format).toBe('vanguard_uk');
+    expect(stray.trades).toEqual([]);
+  });
+});
+
 describe('detection', () => {
   it('each sample is its own broker', () => {
     for (const name of Object.keys(BROKER_FIXTURES) as Array<keyof typeof BROKER_FIXTURES>) expect(parse(name).format).toBe(name);

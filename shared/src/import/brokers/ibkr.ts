@@ -60,7 +60,7 @@ export function parseIbkr(rows: readonly CsvRow[]): BrokerParseResult {
     return asset(symbol, isin ?? known?.isin ?? null, known?.name ?? symbol, currency);
   };
 
-  const taxes = new Map<string, number>();
+  const taxes = new Map<string, { amount: number; lines: number[] }>();
   const taxProblems: ParseProblem[] = [];
   for (const row of all('Withholding Tax')) {
     const currency = row.get('Currency');
@@ -68,7 +68,8 @@ export function parseIbkr(rows: readonly CsvRow[]): BrokerParseResult {
     try {
       const c = currencyCode(currency, 'Currency');
       const key = dividendKey(c, calendarDate(required(row, 'Date'), 'YYYY-MM-DD', 'Date'), required(row, 'Description'));
-      taxes.set(key, (taxes.get(key) ?? 0) + minorOf(required(row, 'Amount'), c, 'Amount'));
+      const held = taxes.get(key) ?? { amount: 0, lines: [] };
+      taxes.set(key, { amount: held.amount + minorOf(required(row, 'Amount'), c, 'Amount'), lines: [...held.lines, row.line] });
     } catch (e) {
       if (!(e instanceof RowProblem)) throw e;
       taxProblems.push({ line: row.line, ...(e.column ? { column: e.column } : {}), message: `Withholding Tax: ${e.message}` });
@@ -82,7 +83,9 @@ export function parseIbkr(rows: readonly CsvRow[]): BrokerParseResult {
     if (kinds.get(row) === 'trade') return tradeRow(row, assetOf);
     return dividendRow(row, taxes, assetOf);
   }, [...problems, ...taxProblems]);
-  return parsed;
+  // Tax lines with no dividend of theirs in this statement (IB's corrections of earlier periods) are not lost silently.
+  const unmatched = [...taxes.values()].flatMap((t) => t.lines.map((line) => ({ line, reason: 'Withholding tax with no dividend of its own in this statement (a correction?): not imported' })));
+  return { ...parsed, skipped: [...parsed.skipped, ...unmatched].sort((a, b) => a.line - b.line) };
 }
 
 function tradeRow(row: Row, assetOf: (symbol: string, currency: string) => TradeAsset): ParsedTrade | SkippedRow | null {
@@ -126,7 +129,7 @@ function dividendKey(currency: string, date: string, description: string): strin
   return `${currency}|${date}|${subject ? subject[1] : description}`;
 }
 
-function dividendRow(row: Row, taxes: Map<string, number>, assetOf: (symbol: string, currency: string, isin?: string | null) => TradeAsset): ParsedTrade | null {
+function dividendRow(row: Row, taxes: Map<string, { amount: number; lines: number[] }>, assetOf: (symbol: string, currency: string, isin?: string | null) => TradeAsset): ParsedTrade | null {
   const currencyCell = row.get('Currency');
   if (/^total/i.test(currencyCell)) return null;
   const currency = currencyCode(currencyCell, 'Currency');
@@ -135,7 +138,10 @@ function dividendRow(row: Row, taxes: Map<string, number>, assetOf: (symbol: str
   const subject = DIVIDEND_SUBJECT.exec(description);
   if (!subject) throw new RowProblem('Description', `"${description.slice(0, 40)}" does not start with SYMBOL(ISIN)`);
   const gross = minorOf(required(row, 'Amount'), currency, 'Amount');
-  const tax = taxes.get(dividendKey(currency, date, description)) ?? 0;
+  // The tax goes with the first dividend of its symbol and day (taken once, never subtracted twice).
+  const key = dividendKey(currency, date, description);
+  const tax = taxes.get(key)?.amount ?? 0;
+  taxes.delete(key);
   const perShare = /\b[A-Z]{3}\s+(\d+(?:\.\d+)?)\s+per share/i.exec(description)?.[1] ?? null;
   return {
     line: row.line,

@@ -23,12 +23,20 @@ export function parseVanguardUk(rows: readonly CsvRow[]): BrokerParseResult {
   const readers: Array<{ row: Row; table: 'cash' | 'investment' }> = [];
   const problems: ParseProblem[] = [];
   let table: { header: string[]; kind: 'cash' | 'investment' } | null = null;
+  let sawTable = false;
   for (const r of rows) {
-    if (isHeader(r.cells, VANGUARD_INVESTMENT_HEADER)) table = { header: r.cells, kind: 'investment' };
-    else if (isHeader(r.cells, CASH_HEADER)) table = { header: r.cells, kind: 'cash' };
-    else if (r.cells.filter((c) => c.trim() !== '').length === 1 && /transactions$/i.test(r.cells[0]?.trim() ?? '')) table = null;
-    else if (table) readers.push({ row: rowReader(table.header, r), table: table.kind });
-    else problems.push({ line: r.line, message: 'A row outside the "Cash Transactions" and "Investment Transactions" tables' });
+    const kind = isHeader(r.cells, VANGUARD_INVESTMENT_HEADER) ? 'investment' : isHeader(r.cells, CASH_HEADER) ? 'cash' : null;
+    if (kind) {
+      table = { header: r.cells, kind };
+      sawTable = true;
+    } else if (r.cells.filter((c) => c.trim() !== '').length === 1 && /transactions$/i.test(r.cells[0]?.trim() ?? '')) {
+      table = null;
+    } else if (table) {
+      readers.push({ row: rowReader(table.header, r), table: table.kind });
+    } else if (sawTable) {
+      problems.push({ line: r.line, message: 'A row outside the "Cash Transactions" and "Investment Transactions" tables' });
+    }
+    // Rows before the first table are the download's preamble (account name, dates): not transactions.
   }
   const kinds = new Map(readers.map((x) => [x.row, x.table]));
   return collect('vanguard_uk', readers.map((x) => x.row), (row) => (kinds.get(row) === 'cash' ? cashRow(row) : investmentRow(row)), problems);
