@@ -49,7 +49,10 @@ export interface ComputeSessionOptions {
 
 export interface ComputeSession {
   readonly worker: ComputeWorker;
-  /** Keeps the worker's investment store (quotes, investment transactions, assets) in step: invest/invest-feed.ts (test fakes leave it out). */
+  /**
+   * Keeps the worker's investment store (quotes, investment transactions, assets) in step: invest/invest-feed.ts.
+   * Started by the first read of this property (test fakes leave it out).
+   */
   readonly invest?: InvestFeed;
   status(): ComputeStatus;
   /** Called with every status change; returns an unsubscribe. */
@@ -234,9 +237,12 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
     (error: unknown) => setStatus({ phase: 'error', message: describe(error) }),
   );
 
-  // The investment store has its own queue and records (in the snapshot's database). It opens once the snapshot
-  // is ready, so a first open's read of every quote does not hold back the dashboard's numbers.
-  const invest = startInvestFeed({ collections: db.collections, api, key, databaseName: snapshotName, pageSize, startAfter: snapshotOpened });
+  // The investment store has its own queue and records (in the snapshot's database). It starts on first use — the
+  // investment screens — not with every open: a first catch-up pages every quote (116,000 in the demo household)
+  // through to the worker, and the store's series cost heap the dashboard does not need. Once started it waits
+  // for the snapshot, so even then the dashboard's numbers come first.
+  let invest: InvestFeed | null = null;
+  const startInvest = () => (invest ??= startInvestFeed({ collections: db.collections, api, key, databaseName: snapshotName, pageSize, startAfter: snapshotOpened }));
 
   /** The idle-time check, once per session; tried again later when the replica moved under it. */
   function scheduleCheck(delayMs: number) {
@@ -252,7 +258,9 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
 
   const session: ComputeSession = {
     worker,
-    invest,
+    get invest() {
+      return stopped ? (invest ?? undefined) : startInvest();
+    },
     status: () => current,
     onStatus(listener) {
       listeners.add(listener);
@@ -263,11 +271,11 @@ export function startComputeSession(options: ComputeSessionOptions): ComputeSess
       if (stopped) return;
       clearTimeout(checkTimer);
       subscription.unsubscribe();
-      invest.stop();
+      invest?.stop();
       setStatus({ phase: 'stopped' });
       stopped = true;
       try {
-        await Promise.race([Promise.all([api.closeSnapshot(), api.investClose()]), new Promise((resolve) => setTimeout(resolve, 500))]);
+        await Promise.race([Promise.all([api.closeSnapshot(), ...(invest ? [api.investClose()] : [])]), new Promise((resolve) => setTimeout(resolve, 500))]);
       } catch {
         // The worker is going anyway.
       }
