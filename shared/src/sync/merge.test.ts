@@ -90,6 +90,27 @@ describe('three-way merge', () => {
     expect(r.conflicts).toEqual([]);
   });
 
+  it('merges a budget\'s raised alerts as a set: both devices\' alerts kept, once each (the earlier), no conflict, either order', () => {
+    const at = (h: number) => `2026-06-0${h}T10:00:00.000Z`;
+    const base = { id: 'b', hlc: stamp(1, 'n'), alerts: [{ period: '2026-06-01', kind: 'threshold', at: at(1) }] };
+    const ours = { ...base, hlc: stamp(5, 'phone'), alerts: [...base.alerts, { period: '2026-06-01', kind: 'over', at: at(3) }, { period: '2026-06-01', kind: 'projected', at: at(4) }] };
+    const theirs = { ...base, hlc: stamp(9, 'desk'), alerts: [...base.alerts, { period: '2026-06-01', kind: 'projected', at: at(2) }] };
+    const expected = [
+      { period: '2026-06-01', kind: 'over', at: at(3) },
+      { period: '2026-06-01', kind: 'projected', at: at(2) },
+      { period: '2026-06-01', kind: 'threshold', at: at(1) },
+    ];
+    for (const [a, b] of [[ours, theirs], [theirs, ours]] as const) {
+      const r = mergeDocs({ collection: 'budgets', base, ours: a, theirs: b });
+      expect(r.doc.alerts).toEqual(expected);
+      expect(r.conflicts).toEqual([]);
+    }
+    // Another collection's list field is still one value: the later edit wins and the other is recorded.
+    const other = mergeDocs({ collection: 'transactions', base, ours, theirs });
+    expect(other.doc.alerts).toEqual(theirs.alerts);
+    expect(other.conflicts).toHaveLength(1);
+  });
+
   it('keeps the later stamp on a same-field clash and records the loser', () => {
     const base = { id: 'd', hlc: stamp(1, 'n'), memo: 'a' };
     const ours = { ...base, hlc: stamp(7, 'phone'), memo: 'phone says' };

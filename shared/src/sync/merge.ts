@@ -31,6 +31,37 @@ export interface MergeResult<D extends SyncDoc> {
   conflicts: ConflictRecord[];
 }
 
+/**
+ * Fields that are sets of records rather than single values: changed on both sides, they merge as the union of
+ * both lists (records with one key once: the one with the smaller canonical form, so the earlier `at` of two
+ * alerts), in key order, with no conflict — each side only ever adds to them. `max` bounds the union like the
+ * schema does (the oldest keys go first). Budgets' raised alerts (issue 20): two devices that each recorded an
+ * alert offline keep both, and neither device raises either again.
+ */
+const SET_FIELDS: Readonly<Record<string, Readonly<Record<string, { readonly key: (item: unknown) => string; readonly max: number }>>>> = {
+  budgets: {
+    alerts: {
+      key: (item) => {
+        const r = (item ?? {}) as { period?: unknown; kind?: unknown };
+        return `${String(r.period)}|${String(r.kind)}`;
+      },
+      max: 200,
+    },
+  },
+};
+
+function unionOf(spec: { readonly key: (item: unknown) => string; readonly max: number }, a: unknown, b: unknown): unknown[] | null {
+  if (!Array.isArray(a) || !Array.isArray(b)) return null;
+  const byKey = new Map<string, unknown>();
+  for (const item of [...a, ...b]) {
+    const k = spec.key(item);
+    const seen = byKey.get(k);
+    if (seen === undefined || canonicalJson(item) < canonicalJson(seen)) byKey.set(k, item);
+  }
+  const keys = [...byKey.keys()].sort();
+  return keys.slice(Math.max(0, keys.length - spec.max)).map((k) => byKey.get(k));
+}
+
 /** Fields that describe the edit itself rather than the data; never merged field by field. */
 const STAMP_FIELDS = new Set(['id', 'hlc']);
 /** RxDB bookkeeping that must not take part in the comparison. */
@@ -75,6 +106,7 @@ export function stripMeta<D extends Record<string, unknown>>(doc: D): D {
  * - a field changed on both sides to different values keeps the side with the later HLC stamp and
  *   returns the other value as a ConflictRecord (equal stamps: the value with the greater canonical
  *   JSON wins, so the result does not depend on argument order);
+ * - a set field (SET_FIELDS, e.g. budgets' alerts) changed on both sides is the union of both;
  * - `_deleted` is a field like any other.
  * The merged document carries the later of the two stamps; the caller ticks its own clock before
  * writing the merge as a new edit.
@@ -102,7 +134,9 @@ export function mergeDocs<D extends SyncDoc>(input: MergeInput<D>): MergeResult<
     else if (aChanged && !tChanged) value = av;
     else if (!aChanged && tChanged) value = tv;
     else if (jsonEqual(av, tv)) value = av;
-    else {
+    else if (SET_FIELDS[collection]?.[field] && (value = unionOf(SET_FIELDS[collection][field], av, tv)) !== null) {
+      // Both sides added to a set: the union, no conflict.
+    } else {
       const aWins = order > 0 || (order === 0 && canonicalJson(av) > canonicalJson(tv));
       value = aWins ? av : tv;
       conflicts.push({
