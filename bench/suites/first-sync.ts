@@ -53,7 +53,7 @@ interface State {
 const call = <K extends keyof FirstSyncPage>(page: Page, fn: K, ...args: Parameters<FirstSyncPage[K]>) =>
   page.evaluate(([f, a]) => ((globalThis as unknown as { firstSync: Record<string, (...x: unknown[]) => unknown> }).firstSync[f]!)(...a), [fn, args] as const) as Promise<Awaited<ReturnType<FirstSyncPage[K]>>>;
 
-function firstSyncSuite(o: { readonly name: string; readonly withQuotes: boolean; readonly description: string; readonly target: boolean }) {
+function firstSyncSuite(o: { readonly name: string; readonly withQuotes: boolean; readonly description: string; readonly target: boolean; readonly fullRuns: number }) {
   return defineSuite<State>({
     name: o.name,
     description: o.description,
@@ -64,7 +64,7 @@ function firstSyncSuite(o: { readonly name: string; readonly withQuotes: boolean
     // (~11 s); the ratio of single samples swings by ±15% on a shared two-core machine, so five of each,
     // each after the browser has gone quiet (settle), keep the median steady and the whole `npm run bench`
     // inside 15 minutes.
-    runs: { full: 5, quick: 2 },
+    runs: { full: o.fullRuns, quick: 2 },
     unit: 'ms',
     better: 'lower',
     baselineName: 'raw Dexie bulkPut of the same documents',
@@ -119,6 +119,7 @@ export const firstSync = firstSyncSuite({
   name: 'first-sync',
   withQuotes: false,
   target: true,
+  fullRuns: 5,
   description: `fresh client in Chromium pulls every transaction from the real server into the encrypted replica (server on ${BACKEND_LABEL}) vs raw Dexie bulkPut (issue 5)`,
 });
 
@@ -130,5 +131,7 @@ export const firstSyncHousehold = firstSyncSuite({
   name: 'first-sync-household',
   withQuotes: true,
   target: false,
+  // Three samples (about 45 s each here, and its baseline): keeps the full `npm run bench` near its 15 minutes.
+  fullRuns: 3,
   description: `fresh client in Chromium pulls every transaction and quote from the real server into the encrypted replica (server on ${BACKEND_LABEL}) vs raw Dexie bulkPut of the same (issues 5, 17)`,
 });
