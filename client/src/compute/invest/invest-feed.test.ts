@@ -94,7 +94,7 @@ describe('investment feed (UI side of the invest area)', () => {
     await two.feed.caughtUp;
     expect(two.read.quotes).toBeLessThanOrEqual(2);
     expect(second.investState()).toMatchObject({ state: 'ready', quotes: 151, transactions: 1, assets: 1, emptyReason: null });
-    expect(second.investPriceSeries({ assetId: ASSET, from: '2024-05-31' })).toMatchObject({ dates: ['2024-06-01', '2024-06-02'], closes: ['131', '132'], closesOnly: true });
+    expect(second.investPriceSeries({ assetId: ASSET, from: '2024-05-31' })).toMatchObject({ dates: ['2024-06-01', '2024-06-02'], closes: ['131', '132'] });
   });
 
   it('opens the store only after the snapshot is ready, with the changes made meanwhile applied after the catch-up', async () => {

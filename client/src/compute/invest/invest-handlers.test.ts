@@ -47,7 +47,10 @@ async function household() {
     { id: AAPL, hlc: HLC, symbol: 'AAPL', name: 'Apple', kind: 'stock', currency: 'USD', provider: 'manual', providerId: null, isin: null },
   ], { id: 'a', lwt: 1 });
   await handlers.investSync('quotes', [
-    quote('price', 'VWRL', '2024-01-02', '100', 'GBP'), quote('price', 'VWRL', '2024-03-01', '110', 'GBP'), quote('price', 'VWRL', '2024-06-03', '120', 'GBP'),
+    quote('price', 'VWRL', '2024-01-02', '100', 'GBP'),
+    { ...quote('price', 'VWRL', '2024-03-01', '110', 'GBP'), open: '108.5', high: '111.25', low: '107', volume: '120000' },
+    // A quote with a high and low but no open or volume (a fund's single daily price with a range).
+    { ...quote('price', 'VWRL', '2024-06-03', '120', 'GBP'), high: '121', low: '118' },
     quote('price', 'AAPL', '2024-01-02', '150', 'USD'), quote('price', 'AAPL', '2024-06-03', '200', 'USD'),
     // Quoted as dollars per pound: the worker inverts them into pounds per dollar.
     quote('fx', 'GBP/USD', '2024-01-02', '1.25', 'USD'), quote('fx', 'GBP/USD', '2024-06-03', '1.6', 'USD'),
@@ -103,11 +106,26 @@ describe('invest handlers (compute worker, invest area)', () => {
     expect(report).toEqual(direct);
   });
 
-  it('returns an asset\'s closes for a date range, and says only closes are kept', async () => {
+  it('returns an asset\'s open, high, low, close and volume for a date range, null where the quote has none', async () => {
     const handlers = await household();
     expect(handlers.investPriceSeries({ assetId: VWRL, from: '2024-01-03', to: '2024-06-03' })).toEqual({
-      assetId: VWRL, symbol: 'VWRL', currency: 'GBP', dates: ['2024-03-01', '2024-06-03'], closes: ['110', '120'], closesOnly: true,
+      assetId: VWRL, symbol: 'VWRL', name: 'All-World', currency: 'GBP', dates: ['2024-03-01', '2024-06-03'],
+      opens: ['108.5', null], highs: ['111.25', '121'], lows: ['107', '118'], closes: ['110', '120'], volumes: ['120000', null],
     });
+    // Open ends: the whole series; an asset without quotes: empty columns, not an error.
+    expect(handlers.investPriceSeries({ assetId: VWRL }).dates).toEqual(['2024-01-02', '2024-03-01', '2024-06-03']);
+    await handlers.investSync('assets', [{ id: uuid(12), hlc: HLC, symbol: 'NEW', name: 'New fund', kind: 'fund', currency: 'GBP', provider: 'manual', providerId: null, isin: null }], { id: 'b', lwt: 2 });
+    expect(handlers.investPriceSeries({ assetId: uuid(12) })).toMatchObject({ name: 'New fund', dates: [], opens: [], closes: [], volumes: [] });
+    expect(() => handlers.investPriceSeries({ assetId: uuid(99) })).toThrow(/no asset/);
+  });
+
+  it('lists one asset\'s investment transactions across accounts by date, and refuses an unknown asset', async () => {
+    const handlers = await household();
+    const vwrl = handlers.investAssetTransactions({ assetId: VWRL });
+    expect(vwrl.map((t) => t.id)).toEqual([TRADES[0]!.id, TRADES[1]!.id, TRADES[3]!.id]);
+    expect(handlers.investAssetTransactions({ assetId: AAPL }).map((t) => t.id)).toEqual([TRADES[2]!.id]);
+    expect(() => handlers.investAssetTransactions({ assetId: uuid(99) })).toThrow(/no asset/);
+    expect(() => handlers.investAssetTransactions({ assetId: 'x', extra: 1 } as never)).toThrow(InvestRequestError);
   });
 
   it('refuses bad requests with a clear error, and answers nothing before the accounts are set', async () => {

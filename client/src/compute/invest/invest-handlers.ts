@@ -6,10 +6,13 @@ import { defineComputeArea } from '../compute-area.ts';
 import { openInvestPersistence } from './invest-persist.ts';
 import type { InvestPersistence } from './invest-persist.ts';
 import {
-  holdingsRequestSchema, parseInvest, portfolioRequestSchema, priceSeriesRequestSchema, returnsRequestSchema, setAccountsSchema,
+  assetTransactionsRequestSchema, holdingsRequestSchema, parseInvest, portfolioRequestSchema, priceSeriesRequestSchema, returnsRequestSchema, setAccountsSchema,
 } from './invest-schemas.ts';
-import type { InvestHoldingsRequest, InvestPortfolioRequest, InvestPriceSeriesRequest, InvestReturnsRequest, InvestSetAccounts } from './invest-schemas.ts';
-import { INVEST_COLLECTIONS, InvestStore, InvestStoreInputError } from './invest-store.ts';
+import type {
+  InvestAssetTransactionsRequest, InvestHoldingsRequest, InvestPortfolioRequest, InvestPriceSeriesRequest, InvestReturnsRequest, InvestSetAccounts,
+} from './invest-schemas.ts';
+import type { InvestmentTransaction } from '@mymidas/shared/schema';
+import { INVEST_COLLECTIONS, InvestStore, InvestStoreInputError, unpackExtras } from './invest-store.ts';
 import type { InvestCheckpoints, InvestCollection, StorageCheckpoint } from './invest-store.ts';
 
 /**
@@ -42,14 +45,21 @@ export interface InvestSyncResult {
   readonly quotesRereadNeeded: boolean;
 }
 
-/** The closes of one asset for a chart. Only closes are kept in the worker: OHLCV candles are a later step. */
+/**
+ * One asset's daily prices over a range for its candlestick chart: parallel columns, decimal text, ascending by
+ * date; open/high/low/volume null on a day whose quote has none.
+ */
 export interface InvestPriceSeries {
   readonly assetId: string;
   readonly symbol: string;
+  readonly name: string;
   readonly currency: string;
   readonly dates: string[];
+  readonly opens: (string | null)[];
+  readonly highs: (string | null)[];
+  readonly lows: (string | null)[];
   readonly closes: string[];
-  readonly closesOnly: true;
+  readonly volumes: (string | null)[];
 }
 
 export interface InvestHandlers {
@@ -75,6 +85,8 @@ export interface InvestHandlers {
   /** UK capital gains of every disposal, tax-free accounts excluded (rates into GBP from the FX quotes). */
   investCapitalGains(): CapitalGainsResult;
   investPriceSeries(request: InvestPriceSeriesRequest): InvestPriceSeries;
+  /** One asset's investment transactions in every account, by date then id (empty when it has none). */
+  investAssetTransactions(request: InvestAssetTransactionsRequest): InvestmentTransaction[];
 }
 
 export class InvestNotReadyError extends Error {
@@ -164,7 +176,7 @@ export function createInvestHandlers(options: InvestHandlerOptions = {}): Invest
       // The store's own arrays (a change replaces them, never edits them in place): nothing copied per build.
       prices.push({ assetId: a.id, currency: a.currency, dates: InvestStore.datesOf(columns), closes: columns.closes });
     }
-    const transactions = [...s.transactions.values()].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    const transactions = [...s.transactions.values()].sort(byDateThenId);
     const inputs: InvestInputs = {
       transactions, assets, accounts: accounts.accounts, prices, fx: fxInto(s, base, currenciesOf(s, accounts.accounts)), baseCurrency: base,
     };
@@ -242,13 +254,33 @@ export function createInvestHandlers(options: InvestHandlerOptions = {}): Invest
       const asset = s.assets.get(r.assetId);
       if (!asset) throw new InvestStoreInputError(`no asset ${r.assetId}`);
       const columns = s.seriesOf('price', asset.symbol);
-      if (!columns) return { assetId: asset.id, symbol: asset.symbol, currency: asset.currency, dates: [], closes: [], closesOnly: true };
+      const head = { assetId: asset.id, symbol: asset.symbol, name: asset.name, currency: asset.currency };
+      if (!columns) return { ...head, dates: [], opens: [], highs: [], lows: [], closes: [], volumes: [] };
       const from = r.from === undefined ? 0 : InvestStore.lowerBound(columns.days, dayNumber(r.from));
       const to = r.to === undefined ? columns.days.length : InvestStore.lowerBound(columns.days, dayNumber(r.to) + 1);
-      return {
-        assetId: asset.id, symbol: asset.symbol, currency: asset.currency,
-        dates: InvestStore.datesOf(columns, from, to), closes: columns.closes.slice(from, to), closesOnly: true,
-      };
+      const n = Math.max(0, to - from);
+      const opens = new Array<string | null>(n);
+      const highs = new Array<string | null>(n);
+      const lows = new Array<string | null>(n);
+      const volumes = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const e = unpackExtras(columns.extras[from + i] ?? null);
+        opens[i] = e.open;
+        highs[i] = e.high;
+        lows[i] = e.low;
+        volumes[i] = e.volume;
+      }
+      return { ...head, dates: InvestStore.datesOf(columns, from, to), opens, highs, lows, closes: columns.closes.slice(from, to), volumes };
+    },
+    investAssetTransactions(request) {
+      const r = parseInvest(assetTransactionsRequestSchema, request, 'investAssetTransactions');
+      const s = requireStore();
+      if (!s.assets.has(r.assetId)) throw new InvestStoreInputError(`no asset ${r.assetId}`);
+      return [...s.transactions.values()].filter((t) => t.assetId === r.assetId).sort(byDateThenId);
     },
   };
+}
+
+function byDateThenId(x: InvestmentTransaction, y: InvestmentTransaction): number {
+  return x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
 }

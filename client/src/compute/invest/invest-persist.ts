@@ -9,13 +9,19 @@ import type { InvestCheckpoints, QuoteKind, SeriesColumns } from './invest-store
  * additional data. Records:
  * - `meta`: format version, each collection's checkpoint and the list of series records;
  * - `docs`: the investment transactions and assets (small);
- * - `series:<kind>:<series>`: one per price or FX series — its days delta-encoded and its closes as text.
+ * - `series:<kind>:<series>`: one per price or FX series — its days delta-encoded, its closes as text and each
+ *   day's open/high/low/volume as the store's packed text (empty for a day without them).
+ * Format 2 added the open/high/low/volume. A format-1 store loads its transactions, assets and their
+ * checkpoints; its quotes are dropped (their old records removed at the next write) and the quotes checkpoint
+ * cleared, so the feed reads the quotes again from the start with their candles.
  * A write puts the meta record, the docs when they changed and only the series that changed, in one
  * transaction, so a new day's quotes rewrite a few small records. Anything that fails to open (GCM, JSON, a
  * missing record, another format version) loads as nothing: the feed then reads the three collections again.
  */
 
-export const INVEST_FORMAT_VERSION = 1;
+export const INVEST_FORMAT_VERSION = 2;
+/** The format before open/high/low/volume were kept: migrated by reading the quotes again. */
+const CLOSES_ONLY_FORMAT = 1;
 const META = 'meta';
 const DOCS = 'docs';
 const IV_BYTES = 12;
@@ -37,6 +43,8 @@ interface SeriesRecord {
   readonly days: readonly number[];
   /** Closes joined by '\n'. */
   readonly closes: string;
+  /** Packed open/high/low/volume joined by '\n' (a day without them empty). */
+  readonly extras: string;
 }
 
 export interface InvestLoad {
@@ -64,11 +72,11 @@ function seriesRecord(s: SeriesColumns): SeriesRecord {
     days[i] = s.days[i]! - prev;
     prev = s.days[i]!;
   }
-  return { kind: s.kind, series: s.series, currency: s.currency, days, closes: s.closes.join('\n') };
+  return { kind: s.kind, series: s.series, currency: s.currency, days, closes: s.closes.join('\n'), extras: s.extras.map((e) => e ?? '').join('\n') };
 }
 
 function columnsOf(r: SeriesRecord, key: string): SeriesColumns {
-  if ((r.kind !== 'price' && r.kind !== 'fx') || typeof r.series !== 'string' || !Array.isArray(r.days) || typeof r.closes !== 'string') {
+  if ((r.kind !== 'price' && r.kind !== 'fx') || typeof r.series !== 'string' || !Array.isArray(r.days) || typeof r.closes !== 'string' || typeof r.extras !== 'string') {
     throw new InvestRecordError(`investment record ${key} is not a series`);
   }
   const days = new Int32Array(r.days.length);
@@ -80,20 +88,31 @@ function columnsOf(r: SeriesRecord, key: string): SeriesColumns {
   }
   const closes = r.days.length === 0 ? [] : r.closes.split('\n');
   if (closes.length !== days.length) throw new InvestRecordError(`investment record ${key}: ${closes.length} closes for ${days.length} days`);
-  return { kind: r.kind, series: r.series, currency: r.currency, days, closes };
+  const extras = r.days.length === 0 ? [] : r.extras.split('\n').map((e) => (e === '' ? null : e));
+  if (extras.length !== days.length) throw new InvestRecordError(`investment record ${key}: ${extras.length} candles for ${days.length} days`);
+  return { kind: r.kind, series: r.series, currency: r.currency, days, closes, extras };
 }
 
 /** The store built from opened (decrypted) records; throws InvestRecordError when they do not fit together. */
 export function storeFromRecords(records: ReadonlyMap<string, unknown>): InvestStore {
   const meta = records.get(META) as MetaRecord | undefined;
   if (!meta) throw new InvestRecordError('no meta record');
-  if (meta.version !== INVEST_FORMAT_VERSION) throw new InvestRecordError(`format version ${String(meta.version)}, expected ${INVEST_FORMAT_VERSION}`);
+  if (meta.version !== INVEST_FORMAT_VERSION && meta.version !== CLOSES_ONLY_FORMAT) {
+    throw new InvestRecordError(`format version ${String(meta.version)}, expected ${INVEST_FORMAT_VERSION}`);
+  }
   const docs = records.get(DOCS) as { transactions?: unknown; assets?: unknown } | undefined;
   if (!docs || !Array.isArray(docs.transactions) || !Array.isArray(docs.assets)) throw new InvestRecordError('no docs record');
   const store = new InvestStore();
   for (const c of INVEST_COLLECTIONS) store.checkpoints[c] = meta.checkpoints[c] ?? null;
   for (const t of docs.transactions as { id: string }[]) store.transactions.set(t.id, t as never);
   for (const a of docs.assets as { id: string }[]) store.assets.set(a.id, a as never);
+  if (meta.version === CLOSES_ONLY_FORMAT) {
+    // Closes only: the quotes are read again (with their candles); the old series records go at the next write.
+    store.checkpoints.quotes = null;
+    for (const key of meta.series) store.droppedSeries.add(key);
+    store.revision += 1;
+    return store;
+  }
   for (const key of meta.series) {
     const r = records.get(`series:${key}`) as SeriesRecord | undefined;
     if (!r) throw new InvestRecordError(`series ${key} is listed but not stored`);

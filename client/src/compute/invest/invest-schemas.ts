@@ -37,11 +37,14 @@ export const priceSeriesRequestSchema = z
   .strict()
   .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: 'from must not be after to', path: ['from'] });
 
+export const assetTransactionsRequestSchema = z.object({ assetId: id() }).strict();
+
 export type InvestSetAccounts = { readonly accounts: readonly InvestAccount[]; readonly baseCurrency: string };
 export type InvestPortfolioRequest = { readonly from: string; readonly to: string; readonly baseCurrency?: string };
 export type InvestHoldingsRequest = { readonly date: string; readonly baseCurrency?: string };
 export type InvestReturnsRequest = { readonly scope: ReturnScope; readonly range: DateRange; readonly baseCurrency?: string };
 export type InvestPriceSeriesRequest = { readonly assetId: string; readonly from?: string; readonly to?: string };
+export type InvestAssetTransactionsRequest = { readonly assetId: string };
 
 /** Parses `value` with `schema`, or throws InvestRequestError naming the first problem. */
 export function parseInvest<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

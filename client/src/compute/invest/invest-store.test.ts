@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { dateOfDay, dayNumber } from '@mymidas/shared/snapshot/days';
 import { openSnapshotStore } from '../snapshot/snapshot-store.ts';
 import { openInvestPersistence, recordsOf, storeFromRecords } from './invest-persist.ts';
-import { InvestStore, InvestStoreInputError } from './invest-store.ts';
+import { InvestStore, InvestStoreInputError, packExtras, unpackExtras } from './invest-store.ts';
 import type { ReplicaQuote } from './invest-store.ts';
 
 const quote = (series: string, date: string, close: string, over: Partial<ReplicaQuote> = {}): ReplicaQuote => ({
@@ -110,6 +110,55 @@ describe('investment store (compute worker, invest area)', () => {
     store.docsDirty = false;
     store.sync('quotes', [quote('A', '2024-01-08', '1.75')], cp(4));
     expect([...recordsOf(store, false).put.keys()].sort()).toEqual(['meta', 'series:price:A']);
+  });
+
+  it('keeps each day\'s open, high, low and volume beside its close, null where the quote has none, through merges and its records', () => {
+    const store = new InvestStore();
+    const ohlcv = (date: string, o: string | null, h: string | null, l: string | null, c: string, v: string | null) =>
+      quote('A', date, c, { open: o, high: h, low: l, volume: v });
+    store.sync('quotes', [ohlcv('2024-01-03', '10', '12', '9.5', '11', '1500'), ohlcv('2024-01-01', null, null, null, '9', null)], cp(1));
+    // An edit of a day's volume alone is a change; a day inserted before the last merges in place.
+    store.sync('quotes', [ohlcv('2024-01-03', '10', '12', '9.5', '11', '1600'), ohlcv('2024-01-02', '9', '10.25', null, '10', '0')], cp(2));
+    const a = store.series.get('price:A')!;
+    expect(a.closes).toEqual(['9', '10', '11']);
+    expect(a.extras.map(unpackExtras)).toEqual([
+      { open: null, high: null, low: null, volume: null },
+      { open: '9', high: '10.25', low: null, volume: '0' },
+      { open: '10', high: '12', low: '9.5', volume: '1600' },
+    ]);
+    expect(store.sync('quotes', [ohlcv('2024-01-03', '10', '12', '9.5', '11', '1600')], cp(3)).changed).toEqual([]);
+    expect(() => store.sync('quotes', [ohlcv('2024-01-04', 'ten', null, null, '11', null)], cp(4))).toThrow(/open must be decimal/);
+    const back = storeFromRecords(recordsOf(store, true).put);
+    expect(back.series.get('price:A')!.extras).toEqual(a.extras);
+    expect(back.series.get('price:A')!.closes).toEqual(a.closes);
+  });
+
+  it('packs and unpacks the four figures without loss, all missing as null', () => {
+    for (const e of [
+      { open: '1.5', high: '2', low: '1', volume: '300' }, { open: null, high: '2', low: null, volume: null },
+      { open: null, high: null, low: null, volume: '0' }, { open: null, high: null, low: null, volume: null },
+    ]) expect(unpackExtras(packExtras(e))).toEqual(e);
+    expect(packExtras({ open: null, high: null, low: null, volume: null })).toBeNull();
+  });
+
+  it('migrates a format-1 (closes only) store: transactions and assets kept, quotes read again and their old records removed', () => {
+    const v1 = new Map<string, unknown>([
+      ['meta', { version: 1, checkpoints: { quotes: cp(9), investment_transactions: cp(3), assets: cp(2) }, series: ['price:A'] }],
+      ['docs', { transactions: [{ id: 't1', kind: 'buy' }], assets: [{ id: 'a1', symbol: 'A' }] }],
+      ['series:price:A', { kind: 'price', series: 'A', currency: 'GBP', days: [19723, 1], closes: '1\n2' }],
+    ]);
+    const store = storeFromRecords(v1);
+    expect(store.series.size).toBe(0);
+    expect(store.checkpoints).toEqual({ quotes: null, investment_transactions: cp(3), assets: cp(2) });
+    expect([...store.transactions.keys()]).toEqual(['t1']);
+    expect(recordsOf(store, false).remove).toEqual(['series:price:A']);
+    // Read again, the series is written in the new layout rather than removed.
+    store.sync('quotes', [quote('A', '2024-01-01', '1', { open: '0.9', high: '1.1', low: '0.8', volume: '10' })], cp(10));
+    const { put, remove } = recordsOf(store, false);
+    expect(remove).toEqual([]);
+    expect((put.get('meta') as { version: number }).version).toBe(2);
+    expect(storeFromRecords(put.set('docs', v1.get('docs'))).series.get('price:A')!.extras).toEqual(['0.9 1.1 0.8 10']);
+    expect(() => storeFromRecords(new Map([...v1, ['meta', { version: 0, checkpoints: {}, series: [] }]]))).toThrow(/format version 0/);
   });
 });
 

@@ -6,8 +6,9 @@ import type { Asset, InvestmentTransaction, Quote } from '@mymidas/shared/schema
  * UI thread never holds the ~116,000 quotes of the demo household.
  *
  * - Quotes, per series (`price` by asset symbol, `fx` by pair such as "GBP/USD"): ascending day numbers in an
- *   Int32Array and the closes as decimal text in a parallel array (exact, what the engines' contract takes).
- *   Only the close is kept: open/high/low/volume (the asset page's candles) are a later step.
+ *   Int32Array, the closes as decimal text in a parallel array (exact, what the engines' contract takes) and,
+ *   for the asset page's candles, each day's open, high, low and volume as one text "open high low volume"
+ *   (a missing figure as an empty field; null when the quote has none of the four, as FX quotes do).
  * - Investment transactions and assets: small maps by id.
  * - One storage checkpoint per collection (RxDB's `{ id, lwt }`), so catch-up reads only what changed.
  *
@@ -27,13 +28,16 @@ export interface StorageCheckpoint {
 export type InvestCheckpoints = Readonly<Record<InvestCollection, StorageCheckpoint | null>>;
 
 /** A quote as the replica hands it over (tombstones flagged `_deleted`; a change event's tombstone may carry only the id). */
-export type ReplicaQuote = Partial<Pick<Quote, 'kind' | 'series' | 'date' | 'close' | 'currency'>> & { readonly id: string; readonly _deleted?: boolean };
+export type ReplicaQuote = Partial<Pick<Quote, 'kind' | 'series' | 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'currency'>> & { readonly id: string; readonly _deleted?: boolean };
 export type ReplicaInvestmentTransaction = (InvestmentTransaction & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
 export type ReplicaAsset = (Asset & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
 
 export type QuoteKind = Quote['kind'];
 
-/** One series' closes: `days[i]` (days since 1970-01-01) ascending, `closes[i]` its close as decimal text. */
+/**
+ * One series: `days[i]` (days since 1970-01-01) ascending, `closes[i]` its close as decimal text, `extras[i]` its
+ * open, high, low and volume (see `packExtras`), or null when the quote had none of them.
+ */
 export interface SeriesColumns {
   readonly kind: QuoteKind;
   readonly series: string;
@@ -41,6 +45,35 @@ export interface SeriesColumns {
   currency: string;
   days: Int32Array;
   closes: string[];
+  extras: (string | null)[];
+}
+
+/** One day's open, high, low and volume: decimal text, null where the quote has none. */
+export interface DayExtras {
+  readonly open: string | null;
+  readonly high: string | null;
+  readonly low: string | null;
+  readonly volume: string | null;
+}
+
+/** The four as one compact text ("open high low volume", a missing one empty), or null when all are missing. */
+export function packExtras(e: DayExtras): string | null {
+  if (e.open === null && e.high === null && e.low === null && e.volume === null) return null;
+  // join makes one flat string (a template literal would leave a chain of string parts per day).
+  return [e.open ?? '', e.high ?? '', e.low ?? '', e.volume ?? ''].join(' ');
+}
+
+const NO_EXTRAS: DayExtras = { open: null, high: null, low: null, volume: null };
+
+export function unpackExtras(packed: string | null): DayExtras {
+  if (packed === null) return NO_EXTRAS;
+  const [open = '', high = '', low = '', volume = ''] = packed.split(' ');
+  return { open: open || null, high: high || null, low: low || null, volume: volume || null };
+}
+
+interface DayQuote {
+  readonly close: string;
+  readonly extras: string | null;
 }
 
 export class InvestStoreInputError extends Error {
@@ -116,7 +149,7 @@ export class InvestStore {
 
   private syncQuotes(docs: readonly ReplicaQuote[]): { changed: boolean; reread: boolean } {
     // Validate the whole batch first, so a bad document changes nothing.
-    const bySeries = new Map<string, { kind: QuoteKind; series: string; currency: string | null; days: Map<number, string | null> }>();
+    const bySeries = new Map<string, { kind: QuoteKind; series: string; currency: string | null; days: Map<number, DayQuote | null> }>();
     let reread = false;
     for (const q of docs) {
       if (q._deleted === true && (q.kind === undefined || q.series === undefined || q.date === undefined)) {
@@ -127,11 +160,19 @@ export class InvestStore {
       if (typeof q.series !== 'string' || q.series.length === 0) throw new InvestStoreInputError(`quote ${q.id}: no series`);
       if (typeof q.date !== 'string' || !DATE.test(q.date)) throw new InvestStoreInputError(`quote ${q.id}: date must be YYYY-MM-DD`);
       if (q._deleted !== true && (typeof q.close !== 'string' || !DECIMAL.test(q.close))) throw new InvestStoreInputError(`quote ${q.id}: close must be decimal text`);
+      if (q._deleted !== true) {
+        for (const field of ['open', 'high', 'low', 'volume'] as const) {
+          const v = q[field];
+          if (v !== undefined && v !== null && (typeof v !== 'string' || !DECIMAL.test(v))) throw new InvestStoreInputError(`quote ${q.id}: ${field} must be decimal text or null`);
+        }
+      }
       const key = seriesKey(q.kind, q.series);
       let entry = bySeries.get(key);
       if (!entry) bySeries.set(key, (entry = { kind: q.kind, series: q.series, currency: null, days: new Map() }));
       if (q._deleted !== true && typeof q.currency === 'string') entry.currency = q.currency;
-      entry.days.set(dayNumber(q.date), q._deleted === true ? null : q.close!);
+      entry.days.set(dayNumber(q.date), q._deleted === true ? null : {
+        close: q.close!, extras: packExtras({ open: q.open ?? null, high: q.high ?? null, low: q.low ?? null, volume: q.volume ?? null }),
+      });
     }
     let changed = false;
     for (const [key, entry] of bySeries) {
@@ -147,7 +188,7 @@ export class InvestStore {
         continue;
       }
       this.droppedSeries.delete(key);
-      this.series.set(key, { kind: entry.kind, series: entry.series, currency: entry.currency ?? existing?.currency ?? '', days: merged.days, closes: merged.closes });
+      this.series.set(key, { kind: entry.kind, series: entry.series, currency: entry.currency ?? existing?.currency ?? '', days: merged.days, closes: merged.closes, extras: merged.extras });
     }
     return { changed, reread };
   }
@@ -211,46 +252,52 @@ export function later(a: StorageCheckpoint | null, b: StorageCheckpoint | null):
  * A series with the given days set (a close) or removed (null), or null when nothing changes. Days after the
  * last one are appended (the usual case: a new day's quote); anything else merges the two sorted lists.
  */
-function mergeSeries(existing: SeriesColumns | undefined, updates: Map<number, string | null>): { days: Int32Array; closes: string[] } | null {
+function mergeSeries(existing: SeriesColumns | undefined, updates: Map<number, DayQuote | null>): { days: Int32Array; closes: string[]; extras: (string | null)[] } | null {
   const oldDays = existing?.days ?? new Int32Array(0);
   const oldCloses = existing?.closes ?? [];
+  const oldExtras = existing?.extras ?? [];
   const last = oldDays.length > 0 ? oldDays[oldDays.length - 1]! : -Infinity;
   const sorted = [...updates.entries()].sort((a, b) => a[0] - b[0]);
   if (sorted.every(([d]) => d > last)) {
-    const added = sorted.filter(([, c]) => c !== null) as [number, string][];
+    const added = sorted.filter(([, c]) => c !== null) as [number, DayQuote][];
     if (added.length === 0) return null;
     const days = new Int32Array(oldDays.length + added.length);
     days.set(oldDays);
     const closes = oldCloses.slice();
-    added.forEach(([d, c], i) => {
+    const extras = oldExtras.slice();
+    added.forEach(([d, q], i) => {
       days[oldDays.length + i] = d;
-      closes.push(c);
+      closes.push(q.close);
+      extras.push(q.extras);
     });
-    return { days, closes };
+    return { days, closes, extras };
   }
   const days: number[] = [];
   const closes: string[] = [];
+  const extras: (string | null)[] = [];
   let changed = false;
   let i = 0;
   let j = 0;
   while (i < oldDays.length || j < sorted.length) {
     const od = i < oldDays.length ? oldDays[i]! : Infinity;
-    const [ud, uc] = j < sorted.length ? sorted[j]! : [Infinity, null];
+    const [ud, uq] = j < sorted.length ? sorted[j]! : [Infinity, null];
     if (od < ud) {
       days.push(od);
       closes.push(oldCloses[i]!);
+      extras.push(oldExtras[i] ?? null);
       i++;
     } else {
       if (od === ud) {
-        if (uc !== oldCloses[i]) changed = true;
+        if (uq === null || uq.close !== oldCloses[i] || uq.extras !== (oldExtras[i] ?? null)) changed = true;
         i++;
-      } else if (uc !== null) changed = true;
-      if (uc !== null) {
+      } else if (uq !== null) changed = true;
+      if (uq !== null) {
         days.push(ud);
-        closes.push(uc);
+        closes.push(uq.close);
+        extras.push(uq.extras);
       }
       j++;
     }
   }
-  return changed ? { days: Int32Array.from(days), closes } : null;
+  return changed ? { days: Int32Array.from(days), closes, extras } : null;
 }
