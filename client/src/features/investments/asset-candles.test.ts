@@ -19,7 +19,7 @@ describe('asset candles (option builder)', () => {
   it('makes one candle per day in ECharts\' open, close, low, high order, filling a missing open from the day before', () => {
     const all = candles(SERIES);
     const option = candleOption(all, COLOURS, null, 'GBP');
-    const [price, volume] = option.series;
+    const [price] = option.series;
     expect(option.xAxis[0]!.data).toEqual(SERIES.dates);
     expect(price!.data).toEqual([[100, 104, 99, 105], [104, 102, 101, 106.25], [102, 100.5, 100.5, 102], [99.5, 100.75, 98, 101]]);
     // Day 3 had only a close: open = the previous close 102, high/low = the larger/smaller of 102 and 100.5.

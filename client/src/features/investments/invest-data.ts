@@ -228,7 +228,7 @@ export function useInvestFeed(): UseInvestFeedReturn {
 }
 
 /** One request → one worker answer, kept current; a null request asks nothing. */
-function useInvestAnswer<Q, A>(request: Ref<Q | null>, call: (api: Remote<ComputeHandlers>, request: Q) => Promise<A>): InvestAnswer<A> {
+export function useInvestAnswer<Q, A>(request: Ref<Q | null>, call: (api: Remote<ComputeHandlers>, request: Q) => Promise<A>): InvestAnswer<A> {
   const compute = useComputeStore();
   const store = useInvestFeedStore();
   const release = store.acquire();

@@ -1,0 +1,153 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import type { VueWrapper } from '@vue/test-utils';
+import { createPinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { routeLocationKey } from 'vue-router';
+import type { Asset, InvestmentTransaction, Quote, Settings } from '@mymidas/shared/schema';
+import { useComputeStore } from '../../app/compute-store.ts';
+import { REPLICA_PORT } from '../../app/injection.ts';
+import type { ComputeSession, ComputeStatus } from '../../compute/compute-session.ts';
+import { startInvestFeed } from '../../compute/invest/invest-feed.ts';
+import type { InvestFeed } from '../../compute/invest/invest-feed.ts';
+import { createInvestHandlers } from '../../compute/invest/invest-handlers.ts';
+import type { InvestPersistence } from '../../compute/invest/invest-persist.ts';
+import { InvestStore } from '../../compute/invest/invest-store.ts';
+import type { ReplicaDatabase } from '../../db/database.ts';
+import { account, openTestReplica, testUuid } from '../../testing/test-replica.ts';
+import { portFor, until as untilWith } from '../../testing/test-port.ts';
+import InvestmentAssetPage from './InvestmentAssetPage.vue';
+
+const until = (check: () => boolean, what: string) => untilWith(check, what, flushPromises);
+const HLC = '1764000000000:0000:test';
+const GIA = testUuid(1);
+const ISA = testUuid(2);
+const VWRL = testUuid(10);
+const BARE = testUuid(11);
+
+const memory = (): Promise<InvestPersistence> =>
+  Promise.resolve({ load: () => Promise.resolve({ store: new InvestStore(), emptyReason: 'memory' }), save: () => Promise.resolve(), clear: () => Promise.resolve(), close: () => undefined });
+
+function price(date: string, o: string, h: string, l: string, c: string, v: string): Quote {
+  return { id: `price:VWRL:${date}`, hlc: HLC, kind: 'price', series: 'VWRL', date, open: o, high: h, low: l, close: c, volume: v, currency: 'GBP', source: 'test' };
+}
+let n = 100;
+function trade(over: Partial<InvestmentTransaction> & Pick<InvestmentTransaction, 'kind' | 'date' | 'quantity' | 'amount'>): InvestmentTransaction {
+  n += 1;
+  return { id: testUuid(n, 3), hlc: HLC, accountId: GIA, assetId: VWRL, unitPrice: null, fee: 0, currency: 'GBP', splitRatio: null, notes: null, ...over };
+}
+const assetDoc = (id: string, symbol: string, name: string): Asset => ({ id, hlc: HLC, symbol, name, kind: 'etf', currency: 'GBP', provider: 'manual', providerId: null, isin: null });
+const settings: Settings = { id: testUuid(40), hlc: HLC, baseCurrency: 'GBP', locale: 'en-GB', timezone: 'Europe/London', budgetStartDay: 1, idleLockMinutes: 15 };
+
+/** A stand-in worker: the real invest area in memory, called as Comlink would (arguments cloned), fed by the real feed. */
+function standInSession(db: ReplicaDatabase) {
+  const handlers = createInvestHandlers({ openPersistence: memory }) as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const api = new Proxy({}, {
+    get: (_, name: string) => (name === 'then' ? undefined : async (...args: unknown[]) => handlers[name]!(...args.map((a) => (a instanceof Object && !Array.isArray(a) && Object.keys(a).length === 0 ? a : structuredClone(a))))),
+  });
+  let feed: InvestFeed | null = null;
+  const status: ComputeStatus = { phase: 'ready', transactions: 0, revision: 1 };
+  const session = {
+    worker: { api, terminate: () => undefined },
+    get invest() {
+      feed ??= startInvestFeed({ collections: db.collections, api: api as never, key: {} as CryptoKey, databaseName: 'test', pageSize: 50 });
+      return feed;
+    },
+    status: () => status,
+    onStatus: () => () => undefined,
+    checkConsistency: async () => 'consistent',
+    async stop() {
+      feed?.stop();
+    },
+  } as unknown as ComputeSession;
+  return { session, stop: () => feed?.stop() };
+}
+
+let db: ReplicaDatabase;
+let worker: ReturnType<typeof standInSession>;
+let w: VueWrapper | null = null;
+
+beforeEach(async () => {
+  db = await openTestReplica();
+  await db.accounts.bulkInsert([account({ id: GIA, type: 'investment_gia', name: 'Larch GIA' }), account({ id: ISA, type: 'stocks_shares_isa', name: 'Larch ISA', sortOrder: 1 })]);
+  await db.settings.insert(settings);
+  await db.assets.bulkInsert([assetDoc(VWRL, 'VWRL', 'All-World'), assetDoc(BARE, 'NEWF', 'New fund')]);
+  await db.quotes.bulkInsert([
+    price('2024-01-02', '99', '101', '98', '100', '1000'), price('2024-03-01', '108', '112', '107', '110', '1500'),
+    price('2024-06-03', '121', '122', '118.5', '120', '900'), price('2024-06-04', '120', '121.5', '119', '121', '800'),
+  ]);
+  await db.investment_transactions.bulkInsert([
+    trade({ kind: 'buy', date: '2024-01-02', quantity: '10', unitPrice: '100', amount: -100_000 }),
+    trade({ kind: 'buy', date: '2024-01-02', quantity: '4', unitPrice: '100', amount: -40_000, accountId: ISA }),
+    trade({ kind: 'sell', date: '2024-06-03', quantity: '5', unitPrice: '120', amount: 59_500, fee: 500 }),
+  ]);
+  worker = standInSession(db);
+});
+
+afterEach(async () => {
+  w?.unmount();
+  w = null;
+  worker.stop();
+  await db.close();
+});
+
+function open(assetId: string): VueWrapper {
+  const pinia = createPinia();
+  w = mount(InvestmentAssetPage, {
+    global: {
+      plugins: [pinia],
+      provide: { [REPLICA_PORT as symbol]: portFor(db), [routeLocationKey as symbol]: { params: { assetId } } },
+      stubs: {
+        RouterLink: { props: ['to'], template: '<a :href="to"><slot /></a>' },
+        AssetCandles: { props: ['candles', 'window', 'currency'], template: '<div data-testid="asset-candles" :data-count="candles.length" :data-from="window && window.from" :data-to="window && window.to" />' },
+      },
+    },
+  });
+  const compute = useComputeStore(pinia);
+  compute.bind({ start: async () => worker.session });
+  return w;
+}
+
+describe('InvestmentAssetPage', () => {
+  it('shows the asset, its latest price and date, candles over the chosen range with a text summary, its holdings per account and its transactions', async () => {
+    const page = open(VWRL);
+    expect(page.find('[data-testid="asset-status"]').text()).not.toBe('');
+    await until(() => page.find('[data-testid="asset-transactions"]').exists() && page.find('[data-testid="asset-holdings"]').exists(), 'the asset page');
+    expect(page.find('h1').text()).toBe('VWRL — All-World');
+    expect(page.find('[data-testid="asset-latest"]').text()).toContain('£121.00');
+    expect(page.find('[data-testid="asset-latest"]').text()).toContain('4 Jun 2024');
+    const chart = page.find('[data-testid="asset-candles"]');
+    expect(chart.attributes('data-count')).toBe('4');
+    // 1Y by default: a year back from the last price, clamped to the first.
+    expect(chart.attributes('data-from')).toBe('2024-01-02');
+    const summary = page.find('[data-testid="asset-summary"]').text();
+    expect(summary).toContain('high £122.00 on 3 Jun 2024');
+    expect(summary).toContain('low £98.00 on 2 Jan 2024');
+    expect(summary).toContain('up £21.00 (+21.00%) from £100.00');
+
+    await page.find('[data-testid="preset-1M"]').trigger('click');
+    expect(page.find('[data-testid="preset-1M"]').attributes('aria-pressed')).toBe('true');
+    expect(page.find('[data-testid="asset-candles"]').attributes('data-from')).toBe('2024-05-04');
+    expect(page.find('[data-testid="asset-summary"]').text()).toContain('up £1.00 (+0.83%) from £120.00');
+
+    const rows = page.findAll('[data-testid="asset-holdings"] tbody tr').map((r) => r.text());
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.includes('Larch GIA'))).toContain('£605.00');
+    expect(rows.find((r) => r.includes('Larch ISA'))).toContain('£484.00');
+
+    const trades = page.findAll('[data-testid="asset-transactions"] li').map((li) => li.text());
+    expect(trades).toHaveLength(3);
+    // Newest first.
+    expect(trades[0]).toMatch(/Sell\s+5 units at £120\.00 · Larch GIA/);
+    expect(trades[0]).toContain('fee £5.00');
+  });
+
+  it('says so when an asset has no prices, and shows no chart', async () => {
+    const page = open(BARE);
+    await until(() => page.find('[data-testid="asset-no-prices"]').exists(), 'the no-prices notice');
+    expect(page.find('h1').text()).toBe('NEWF — New fund');
+    expect(page.find('[data-testid="asset-no-prices"]').text()).toContain('no prices for NEWF');
+    expect(page.find('[data-testid="asset-candles"]').exists()).toBe(false);
+    await until(() => page.find('[data-testid="asset-no-transactions"]').exists(), 'the empty transactions');
+  });
+});
