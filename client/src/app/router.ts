@@ -39,6 +39,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/settings/rules', name: 'rules', component: () => import('../features/rules/RulesPage.vue'), meta: { title: 'Categorisation rules', layout: 'app', area: 'settings' } },
   { path: '/investments/gains', name: 'investments-gains', component: () => import('../features/investments/InvestmentsGains.vue'), meta: { title: 'Capital gains', layout: 'app', area: 'investments' } },
   { path: '/investments/asset/:assetId', name: 'investment-asset', component: () => import('../features/investments/InvestmentAssetPage.vue'), meta: { title: 'Asset', layout: 'app', area: 'investments' } },
+  // Investments (issue 21): the tabs of InvestmentsPage.vue, each with its address.
+  { path: '/investments/holdings', name: 'investment-holdings', component: areaPages.investments, meta: { title: 'Investments', layout: 'app', area: 'investments' } },
+  { path: '/investments/allocation', name: 'investment-allocation', component: areaPages.investments, meta: { title: 'Investments', layout: 'app', area: 'investments' } },
   { path: '/login', name: 'login', component: () => import('../features/auth/LoginPage.vue'), meta: { title: 'Sign in', layout: 'auth' } },
   { path: '/register', name: 'register', component: () => import('../features/auth/RegisterPage.vue'), meta: { title: 'Create your account', layout: 'auth' } },
   { path: '/unlock', name: 'unlock', component: () => import('../features/auth/UnlockPage.vue'), meta: { title: 'Unlock', layout: 'auth' } },
