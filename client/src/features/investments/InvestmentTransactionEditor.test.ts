@@ -59,7 +59,7 @@ describe('InvestmentTransactionEditor', () => {
     await w.get('select[id$="-kind"]').setValue('sell');
     await w.get('input[id$="-date"]').setValue('2026-03-09');
     await until(() => w.find('[data-testid="trade-held"]').exists(), 'the holding shown');
-    expect(w.get('[data-testid="trade-held"]').text()).toBe('Held in this account on 2026-03-09: 10 VWRL.');
+    expect(w.get('[data-testid="trade-held"]').text()).toBe('Held in this account on 9 Mar 2026: 10 VWRL.');
     await w.get('input[id$="-quantity"]').setValue('25');
     await w.get('form').trigger('submit');
     await until(() => w.find('[data-testid="trade-quantity-error"]').exists(), 'the refusal');
