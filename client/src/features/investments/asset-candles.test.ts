@@ -53,7 +53,10 @@ describe('asset candles (option builder)', () => {
     expect(addMonths('2024-03-31', -1)).toBe('2024-02-29');
     expect(addMonths('2024-01-15', -13)).toBe('2022-12-15');
     const option = candleOption(candles(SERIES), COLOURS, { from: '2024-01-03', to: '2024-01-05' }, 'GBP');
-    expect(option.dataZoom[0]).toMatchObject({ startValue: '2024-01-03', endValue: '2024-01-05' });
+    // As category indexes: 2024-01-03 is the second day, 2024-01-05 the fourth; no window shows everything.
+    expect(option.dataZoom[0]).toMatchObject({ startValue: 1, endValue: 3 });
+    expect(option.dataZoom[1]).toMatchObject({ startValue: 1, endValue: 3 });
+    expect(candleOption(candles(SERIES), COLOURS, null, 'GBP').dataZoom[0]).toMatchObject({ start: 0, end: 100 });
   });
 
   it('summarises range, high, low and change in exact decimals over the window', () => {

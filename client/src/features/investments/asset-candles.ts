@@ -137,6 +137,9 @@ export function summarise(all: readonly Candle[], window?: { from: string; to: s
 /** The ECharts option: candles over volume, sharing one zoomable date axis, the window set by `window`. */
 export function candleOption(all: readonly Candle[], colours: CandleColours, window: { from: string; to: string } | null, currency: string) {
   const dates = all.map((c) => c.date);
+  // The window as category indexes (ECharts takes an index for a category axis' startValue/endValue).
+  const idx = window ? windowIndexes(dates, window) : null;
+  const zoom = idx ? { startValue: idx[0], endValue: idx[1] } : { start: 0, end: 100 };
   const axisCommon = {
     type: 'category' as const,
     data: dates,
@@ -163,8 +166,8 @@ export function candleOption(all: readonly Candle[], colours: CandleColours, win
       { type: 'value', gridIndex: 1, scale: true, splitNumber: 2, axisLabel: { show: false }, splitLine: { show: false } },
     ],
     dataZoom: [
-      { type: 'inside', xAxisIndex: [0, 1], startValue: window?.from, endValue: window?.to },
-      { type: 'slider', xAxisIndex: [0, 1], bottom: 4, height: 20, startValue: window?.from, endValue: window?.to, textStyle: { color: colours.muted } },
+      { type: 'inside', xAxisIndex: [0, 1], ...zoom },
+      { type: 'slider', xAxisIndex: [0, 1], bottom: 4, height: 20, ...zoom, textStyle: { color: colours.muted } },
     ],
     series: [
       {
