@@ -67,6 +67,7 @@ describe('investment page model', () => {
     expect(byAsset.total).toBe(250_000);
     expect(byAsset.groups.map((g) => [g.label, g.value, g.holdings])).toEqual([['VWRL · All-World', 170_000, 2], ['AAPL · Apple', 80_000, 1]]);
     expect(byAsset.groups[0]!.share).toBeCloseTo(0.68, 10);
+    expect(byAsset.groups.map((g) => g.short)).toEqual(['VWRL', 'AAPL']);
     expect(byAsset.unvalued.map((r) => r.symbol)).toEqual(['BTC']);
     expect(allocation(rows, 'accountType').groups.map((g) => [g.label, g.value])).toEqual([['General investment account', 130_000], ['Stocks & shares ISA', 120_000]]);
     expect(allocation(rows, 'currency').groups.map((g) => [g.key, g.value])).toEqual([['GBP', 170_000], ['USD', 80_000]]);

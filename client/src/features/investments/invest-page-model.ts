@@ -154,6 +154,8 @@ export const KIND_LABELS: Readonly<Record<AssetKind, string>> = {
 export interface AllocationGroup {
   readonly key: string;
   readonly label: string;
+  /** For a small space (the treemap's boxes): the asset's symbol, else the label. */
+  readonly short: string;
   /** Base currency minor units. */
   readonly value: number;
   /** Of the valued total, 0..1. */
@@ -168,9 +170,9 @@ export interface Allocation {
   readonly unvalued: readonly HoldingRow[];
 }
 
-function groupOf(row: HoldingRow, by: AllocationBy): { key: string; label: string } {
+function groupOf(row: HoldingRow, by: AllocationBy): { key: string; label: string; short?: string } {
   switch (by) {
-    case 'asset': return { key: row.holding.assetId, label: `${row.symbol} · ${row.assetName}` };
+    case 'asset': return { key: row.holding.assetId, label: `${row.symbol} · ${row.assetName}`, short: row.symbol };
     case 'kind': return { key: row.kind ?? 'unknown', label: row.kind ? KIND_LABELS[row.kind] : 'Unknown' };
     case 'account': return { key: row.holding.accountId, label: row.accountName };
     case 'accountType': return { key: row.accountType ?? 'unknown', label: row.accountType ? ACCOUNT_TYPE_LABELS[row.accountType] : 'Unknown' };
@@ -180,7 +182,7 @@ function groupOf(row: HoldingRow, by: AllocationBy): { key: string; label: strin
 
 /** Market value grouped one way, largest first; holdings of no units or no value are not drawn. */
 export function allocation(rows: readonly HoldingRow[], by: AllocationBy): Allocation {
-  const groups = new Map<string, { label: string; value: number; holdings: number }>();
+  const groups = new Map<string, { label: string; short: string; value: number; holdings: number }>();
   const unvalued: HoldingRow[] = [];
   let total = 0;
   for (const row of rows) {
@@ -191,13 +193,13 @@ export function allocation(rows: readonly HoldingRow[], by: AllocationBy): Alloc
     }
     if (value <= 0) continue;
     const g = groupOf(row, by);
-    const entry = groups.get(g.key) ?? { label: g.label, value: 0, holdings: 0 };
+    const entry = groups.get(g.key) ?? { label: g.label, short: g.short ?? g.label, value: 0, holdings: 0 };
     entry.value += value;
     entry.holdings += 1;
     groups.set(g.key, entry);
     total += value;
   }
-  const list = [...groups].map(([key, g]) => ({ key, label: g.label, value: g.value, holdings: g.holdings, share: total > 0 ? g.value / total : 0 }));
+  const list = [...groups].map(([key, g]) => ({ key, label: g.label, short: g.short, value: g.value, holdings: g.holdings, share: total > 0 ? g.value / total : 0 }));
   list.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
   return { groups: list, total, unvalued };
 }
