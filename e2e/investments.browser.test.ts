@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
@@ -210,6 +210,13 @@ describeBrowser('issue 21 investments on the demo household (production build, r
       await expect.poll(() => page.locator('#gains-year-heading').textContent()).toMatch(new RegExp(`^\\s*${yearNames[1]!}:`));
       await disposals.first().getByText('How this is worked out').click();
     }
+    // The year's disposals as CSV: a header and one row per disposal shown.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('gains-csv').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const csvLines = csv.trimEnd().split('\r\n');
+    expect(csvLines[0]).toBe('Date,Asset,Quantity,Proceeds (GBP),Allowable cost (GBP),Gain or loss (GBP),Term,Matching');
+    expect(csvLines.length - 1).toBe(await disposals.count());
+    expect(download.suggestedFilename()).toBe(`capital-gains-${yearNames[yearNames.length > 1 ? 1 : 0]!}.csv`);
     await axeClean(page, 'gains, 1440');
     await page.screenshot({ path: `${ARTIFACTS}gains-desktop.png`, fullPage: true });
     await page.setViewportSize(VIEWPORTS.phone);
