@@ -263,7 +263,9 @@ export function useInvestAnswer<Q, A>(request: Ref<Q | null>, call: (api: Remote
   }
 
   const schedule = coalesce(refresh);
-  watch([request, () => store.revision, () => store.ready, () => compute.session], schedule, { immediate: true, deep: true });
+  // Only the request is compared deeply: a deep watch of the session would read its `invest` getter (and walk the worker).
+  watch(request, schedule, { deep: true });
+  watch([() => store.revision, () => store.ready, () => compute.session], schedule, { immediate: true });
   onScopeDispose(() => {
     run += 1;
     release();
