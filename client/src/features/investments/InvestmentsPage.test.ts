@@ -151,7 +151,7 @@ describe('InvestmentsPage', () => {
     expect(text('invest-total-return')).toContain('£12.34 income');
     expect(text('invest-twrr')).toBe('+20.00%');
     expect(text('invest-mwrr')).toBe('+18.00%');
-    expect(text('invest-rates-basis')).toContain('annualised');
+    expect(text('invest-rates-basis')).toBe('Per year (annualised) · TWRR +20.00% over the whole range');
     expect(page().get('[data-testid="invest-value-chart"]').attributes('aria-label')).toMatch(/£3,000.00 at the start, £4,200.00 at the end; lowest £2,800.00 on .*, highest £4,500.00/);
 
     // One month: the range moves and the rates are the change over it, not annualised.
