@@ -59,8 +59,14 @@ function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
     budgetHistory: async (q: BudgetHistoryRequest) => handlers.budgetHistory(structuredClone(q)),
     budgetCurrencies: async () => handlers.budgetCurrencies(),
   };
+  const investReads = { count: 0 };
   const session: ComputeSession = {
     worker: { api, terminate: () => undefined } as unknown as ComputeSession['worker'],
+    // Reading `invest` starts the investment feed in the real session: the budgets must never do it.
+    get invest() {
+      investReads.count += 1;
+      return undefined;
+    },
     status: () => status,
     onStatus(listener) {
       listeners.add(listener);
@@ -73,6 +79,7 @@ function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
   };
   return {
     session,
+    investReads,
     /** What the compute session does after applying a change bulk: a new revision. */
     bump() {
       if (status.phase !== 'ready') return;
@@ -148,6 +155,8 @@ describe('budget data (UI side of the budgets area)', () => {
     expect(inputs.baseCurrency).toBe('GBP');
     expect(inputs.monthStartDay).toBe(1);
     expect(inputs.budgets.map((b) => b.id)).toEqual([FOOD_BUDGET]); // the removed one is not there
+    // The budgets never touch the session's investment feed (it starts on first read, for the investment screens).
+    expect(worker.investReads.count).toBe(0);
     expect(inputs.categories).toContainEqual({ id: GROCERIES, parentId: FOOD, kind: 'expense' });
     // EUR (an account's and a row's currency) in GBP: from the GBP/EUR series inverted and the EUR/GBP one as it is,
     // from the rate in force when the window opens; the 2010 quote and the USD series are not read.

@@ -83,7 +83,10 @@ function useWorkerAnswer<Q extends object, A>(
   const schedule = coalesce(refresh);
 
   watch(request, (q) => inputs.ask(key, q === null ? null : asked(q)), { immediate: true, deep: true });
-  watch([request, revision, () => inputs.pushed, () => compute.session], schedule, { immediate: true, deep: true });
+  // The request is watched deeply; the session only by identity (a deep watch would walk the worker proxy and read
+  // `session.invest`, which starts the investment feed).
+  watch(request, schedule, { deep: true });
+  watch([revision, () => inputs.pushed, () => compute.session], schedule, { immediate: true });
   onScopeDispose(() => {
     run += 1;
     inputs.ask(key, null);
