@@ -1,5 +1,5 @@
 import { defineSuite } from '../lib/suite.ts';
-import type { BenchContext } from '../lib/suite.ts';
+import { sharedWorkload, WORKER_HANDLER_SUITE } from '../lib/worker-handler-suite.ts';
 
 /**
  * Budgets (issue 20, bullet 5): the compute worker's budgets area answering from the columnar snapshot of the
@@ -33,53 +33,26 @@ interface BudgetBenchWork {
 
 const WORK = new URL('../../client/src/compute/budgets/budget-bench-work.ts', import.meta.url).href;
 
-let prepared: { size: number; bench: Promise<BudgetBench> } | null = null;
-
-/** One household and snapshot for both suites of a run. */
-function bench(ctx: BenchContext): Promise<BudgetBench> {
-  if (prepared?.size !== ctx.size) {
-    const size = ctx.size;
-    prepared = {
-      size,
-      bench: (import(WORK) as Promise<BudgetBenchWork>).then((work) => {
-        const b = work.prepareBudgetBench(size);
-        ctx.log(`budgets: ${b.summary}`);
-        return b;
-      }),
-    };
-  }
-  return prepared.bench;
-}
-
-const common = {
-  environment: 'node',
-  sizeUnit: 'transactions',
-  size: { full: 100_000, quick: 10_000 },
-  runs: { full: 21, quick: 5 },
-  unit: 'ms',
-  better: 'lower',
-  baselineName: 'bare typed-array pass over the same rows',
-} as const;
+/** One household, made ready once, for both suites of a run. */
+const workload = sharedWorkload<BudgetBenchWork, BudgetBench>('budgets', WORK, (work, size) => work.prepareBudgetBench(size));
 
 export const budgetsPage = defineSuite<BudgetBench>({
-  ...common,
+  ...WORKER_HANDLER_SUITE,
   name: 'budgets',
   description: 'budget page for today\'s periods, 60 budgets, through the compute worker\'s budgets handlers (issue 20)',
   target: { on: 'value', max: PAGE_TARGET_MS },
-  setup: (ctx) => bench(ctx),
+  setup: (ctx) => workload.get(ctx),
   run: (_ctx, b) => b.page(),
   baseline: (_ctx, b) => b.barePage(),
 });
 
 export const budgetsHistory = defineSuite<BudgetBench>({
-  ...common,
+  ...WORKER_HANDLER_SUITE,
   name: 'budgets-history',
   description: '24-period history of each of 60 budgets, through the compute worker\'s budgets handlers (issue 20)',
   target: { on: 'value', max: HISTORY_TARGET_MS },
-  setup: (ctx) => bench(ctx),
+  setup: (ctx) => workload.get(ctx),
   run: (_ctx, b) => b.history(),
   baseline: (_ctx, b) => b.bareHistory(),
-  teardown() {
-    prepared = null;
-  },
+  teardown: () => workload.reset(),
 });

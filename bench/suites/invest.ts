@@ -1,5 +1,5 @@
 import { defineSuite } from '../lib/suite.ts';
-import type { BenchContext } from '../lib/suite.ts';
+import { sharedWorkload, WORKER_HANDLER_SUITE } from '../lib/worker-handler-suite.ts';
 
 /**
  * Investments (issue 21, bullet 6): the compute worker's invest area answering for the demo household (ten years
@@ -35,54 +35,26 @@ interface InvestBenchWork {
 
 const WORK = new URL('../../client/src/compute/invest/invest-bench-work.ts', import.meta.url).href;
 
-let prepared: { size: number; bench: Promise<InvestBench> } | null = null;
-
-/** One household and store for both suites of a run. */
-function bench(ctx: BenchContext): Promise<InvestBench> {
-  if (prepared?.size !== ctx.size) {
-    const size = ctx.size;
-    prepared = {
-      size,
-      bench: (import(WORK) as Promise<InvestBenchWork>).then(async (work) => {
-        const b = await work.prepareInvestBench(size);
-        ctx.log(`invest: ${b.summary}`);
-        return b;
-      }),
-    };
-  }
-  return prepared.bench;
-}
-
-const common = {
-  environment: 'node',
-  // The household's size is set by its transactions; its quotes (ten years daily) are the same at either size.
-  sizeUnit: 'transactions',
-  size: { full: 100_000, quick: 10_000 },
-  runs: { full: 21, quick: 5 },
-  unit: 'ms',
-  better: 'lower',
-  baselineName: 'bare typed-array pass over the same rows',
-} as const;
+/** One household, made ready once, for both suites of a run. */
+const workload = sharedWorkload<InvestBenchWork, InvestBench>('invest', WORK, (work, size) => work.prepareInvestBench(size));
 
 export const investPortfolio = defineSuite<InvestBench>({
-  ...common,
+  ...WORKER_HANDLER_SUITE,
   name: 'invest',
   description: 'whole portfolio over ten years daily (holdings, value series, TWRR/MWRR) through the compute worker\'s invest handlers (issue 21)',
   target: { on: 'value', max: PORTFOLIO_TARGET_MS },
-  setup: (ctx) => bench(ctx),
+  setup: (ctx) => workload.get(ctx),
   run: (_ctx, b) => b.portfolio(),
   baseline: (_ctx, b) => b.barePortfolio(),
 });
 
 export const investGains = defineSuite<InvestBench>({
-  ...common,
+  ...WORKER_HANDLER_SUITE,
   name: 'invest-gains',
   description: 'UK capital gains of every disposal through the compute worker\'s invest handlers (issue 21)',
   target: { on: 'value', max: GAINS_TARGET_MS },
-  setup: (ctx) => bench(ctx),
+  setup: (ctx) => workload.get(ctx),
   run: (_ctx, b) => b.gains(),
   baseline: (_ctx, b) => b.bareGains(),
-  teardown() {
-    prepared = null;
-  },
+  teardown: () => workload.reset(),
 });
