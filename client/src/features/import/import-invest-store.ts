@@ -1,11 +1,11 @@
 import type { KnownAsset, NewAsset } from '@mymidas/shared/import';
-import type { Asset, InvestmentTransaction } from '@mymidas/shared/schema';
+import type { Asset } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
 import { bulkWriteChunked } from '../../sync/chunked-write.ts';
 import type { ExistingTrade, TradeDraft } from './import-invest-plan.ts';
 import {
-  ImportCancelledError, ImportWriteError, WRITE_CHUNK, batchDocId, forgetBatch, readIndex, removeIds, writeIndex,
+  ImportCancelledError, ImportWriteError, WRITE_CHUNK, batchDocId, forgetBatch, readIndex, removeIds, writeDraftsInPieces, writeIndex,
 } from './import-store.ts';
 import type { ImportBatchRecord, ImportStamper } from './import-store.ts';
 import type { ImportFormat } from '@mymidas/shared/import';
@@ -67,9 +67,8 @@ export async function commitTradeImport(db: ReplicaDatabase, request: TradeCommi
   if (request.signal?.aborted) throw new ImportCancelledError();
   await db.upsertLocal(batchDocId(batchId), base);
   await writeIndex(db, [batchId, ...(await readIndex(db))]);
-  let attempted = 0;
+  const written = { attempted: 0 };
   let assetsWritten = false;
-  const piece = chunkSize * 10;
   try {
     if (request.newAssets.length > 0) {
       const assets: Asset[] = request.newAssets.map((a) => ({ ...a, hlc: request.stamper.nextStamp() }));
@@ -77,26 +76,9 @@ export async function commitTradeImport(db: ReplicaDatabase, request: TradeCommi
       const result = await bulkWriteChunked(db.assets, assets, { chunkSize });
       if (result.error.length > 0) throw new ImportWriteError(`${result.error.length} assets could not be written`);
     }
-    for (let offset = 0; offset < request.total; offset += piece) {
-      if (request.signal?.aborted) throw new ImportCancelledError();
-      const want = Math.min(piece, request.total - offset);
-      const drafts = await request.takeDrafts(offset, want);
-      if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} trades at ${offset}, got ${drafts.length}`);
-      const docs: InvestmentTransaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.nextStamp() }));
-      attempted = offset + docs.length;
-      const result = await bulkWriteChunked(db.investment_transactions, docs, {
-        chunkSize,
-        signal: request.signal,
-        onProgress: (done) => request.onProgress?.(offset + done, request.total),
-      });
-      if (result.error.length > 0) {
-        const first = result.error[0];
-        throw new ImportWriteError(`${result.error.length} trades could not be written (${first ? `status ${first.status}` : 'unknown'})`);
-      }
-      if (result.skipped > 0) throw new ImportCancelledError();
-    }
+    await writeDraftsInPieces(db.investment_transactions, { ...request, ids, chunkSize, rows: 'trades', noun: 'trades' }, written);
   } catch (error) {
-    await removeIds(db, ids.slice(0, attempted), request.stamper, chunkSize, undefined, 'investment_transactions');
+    await removeIds(db, ids.slice(0, written.attempted), request.stamper, chunkSize, undefined, 'investment_transactions');
     if (assetsWritten) await removeIds(db, assetIds, request.stamper, chunkSize, undefined, 'assets');
     await forgetBatch(db, batchId);
     throw error;

@@ -1,7 +1,7 @@
 import type { ColumnMappingInput, ImportFormat } from '@mymidas/shared/import';
 import { ColumnMappingSchema } from '@mymidas/shared/import';
 import type { RxCollection } from 'rxdb';
-import type { Account, CategorisationRule, Transaction } from '@mymidas/shared/schema';
+import type { Account, CategorisationRule } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { bulkWriteChunked } from '../../sync/chunked-write.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
@@ -174,6 +174,49 @@ export async function removeIds(
  * Writes an import as one batch and returns its record. On a failed chunk or an abort, whatever was
  * written is removed again and the record forgotten, then ImportWriteError / ImportCancelledError.
  */
+/**
+ * Writes an import's drafts in pieces of ten chunks, each draft under its planned id with a fresh stamp, reporting
+ * progress; `written.attempted` says how far it got (the caller removes that many ids when anything fails). A
+ * cancel, or a piece the write skipped, ends it with ImportCancelledError; a refused row with ImportWriteError.
+ */
+export async function writeDraftsInPieces<D extends object, T>(
+  collection: RxCollection<T>,
+  o: {
+    readonly ids: readonly string[];
+    readonly total: number;
+    readonly chunkSize: number;
+    readonly takeDrafts: (offset: number, count: number) => Promise<readonly D[]>;
+    readonly stamper: ImportStamper;
+    readonly signal?: AbortSignal | undefined;
+    readonly onProgress?: ((done: number, total: number) => void) | undefined;
+    /** What the rows are called in messages ("rows", "trades"). */
+    readonly rows: string;
+    /** What a refused write is called ("transactions", "trades"). */
+    readonly noun: string;
+  },
+  written: { attempted: number },
+): Promise<void> {
+  const piece = o.chunkSize * 10;
+  for (let offset = 0; offset < o.total; offset += piece) {
+    if (o.signal?.aborted) throw new ImportCancelledError();
+    const want = Math.min(piece, o.total - offset);
+    const drafts = await o.takeDrafts(offset, want);
+    if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} ${o.rows} at ${offset}, got ${drafts.length}`);
+    const docs = drafts.map((d, i) => ({ ...d, id: o.ids[offset + i] as string, hlc: o.stamper.nextStamp() }) as unknown as T);
+    written.attempted = offset + docs.length;
+    const result = await bulkWriteChunked(collection, docs, {
+      chunkSize: o.chunkSize,
+      signal: o.signal,
+      onProgress: (done) => o.onProgress?.(offset + done, o.total),
+    });
+    if (result.error.length > 0) {
+      const first = result.error[0];
+      throw new ImportWriteError(`${result.error.length} ${o.noun} could not be written (${first ? `status ${first.status}` : 'unknown'})`);
+    }
+    if (result.skipped > 0) throw new ImportCancelledError();
+  }
+}
+
 export async function commitImport(db: ReplicaDatabase, request: CommitRequest): Promise<ImportBatchRecord> {
   const chunkSize = request.chunkSize ?? WRITE_CHUNK;
   const newId = request.newId ?? (() => uuidv7());
@@ -192,29 +235,11 @@ export async function commitImport(db: ReplicaDatabase, request: CommitRequest):
   if (request.signal?.aborted) throw new ImportCancelledError();
   await db.upsertLocal(batchDocId(batchId), base);
   await writeIndex(db, [batchId, ...(await readIndex(db))]);
-  let attempted = 0;
-  const piece = chunkSize * 10;
+  const written = { attempted: 0 };
   try {
-    for (let offset = 0; offset < request.total; offset += piece) {
-      if (request.signal?.aborted) throw new ImportCancelledError();
-      const want = Math.min(piece, request.total - offset);
-      const drafts = await request.takeDrafts(offset, want);
-      if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} rows at ${offset}, got ${drafts.length}`);
-      const docs: Transaction[] = drafts.map((d, i) => ({ ...d, id: ids[offset + i] as string, hlc: request.stamper.nextStamp() }));
-      attempted = offset + docs.length;
-      const result = await bulkWriteChunked(db.transactions, docs, {
-        chunkSize,
-        signal: request.signal,
-        onProgress: (done) => request.onProgress?.(offset + done, request.total),
-      });
-      if (result.error.length > 0) {
-        const first = result.error[0];
-        throw new ImportWriteError(`${result.error.length} transactions could not be written (${first ? `status ${first.status}` : 'unknown'})`);
-      }
-      if (result.skipped > 0) throw new ImportCancelledError();
-    }
+    await writeDraftsInPieces(db.transactions, { ...request, ids, chunkSize, rows: 'rows', noun: 'transactions' }, written);
   } catch (error) {
-    await removeIds(db, ids.slice(0, attempted), request.stamper, chunkSize);
+    await removeIds(db, ids.slice(0, written.attempted), request.stamper, chunkSize);
     await forgetBatch(db, batchId);
     throw error;
   }
