@@ -1,3 +1,4 @@
+import type { InvestInputs } from '@mymidas/shared/invest';
 import { SnapshotEngine } from './snapshot/snapshot-engine.ts';
 
 /**
@@ -8,6 +9,13 @@ import { SnapshotEngine } from './snapshot/snapshot-engine.ts';
 /** What the worker's areas share: the columnar snapshot, loaded and kept current by the snapshot area. */
 export interface ComputeContext {
   readonly snapshot: SnapshotEngine;
+  /** Filled by the invest area when it is made: its engine inputs (prices, FX, investment transactions) for other areas (reports). */
+  readonly invest: InvestShare;
+}
+
+/** The invest area's engine inputs in a base currency; null while its store is closed or its accounts unset. */
+export interface InvestShare {
+  inputs: ((baseCurrency: string) => InvestInputs | null) | null;
 }
 
 /** What an area other than the snapshot's needs of it: the snapshot in memory (SnapshotNotReadyError before it is loaded). */
@@ -25,5 +33,5 @@ export function defineComputeArea<Handlers extends object>(name: string, create:
 
 /** The context of a fresh worker: an empty snapshot engine (nothing opened until openSnapshot). */
 export function createComputeContext(): ComputeContext {
-  return { snapshot: new SnapshotEngine() };
+  return { snapshot: new SnapshotEngine(), invest: { inputs: null } };
 }

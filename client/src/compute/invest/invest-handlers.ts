@@ -3,6 +3,7 @@ import type { CapitalGainsResult, FxSeries, HoldingsResult, InvestAccount, Inves
 import { dayNumber } from '@mymidas/shared/snapshot/days';
 import { fxSeriesFromQuotes } from '../../features/budgets/budget-inputs.ts';
 import { defineComputeArea } from '../compute-area.ts';
+import type { InvestShare } from '../compute-area.ts';
 import { openInvestPersistence } from './invest-persist.ts';
 import type { InvestPersistence } from './invest-persist.ts';
 import {
@@ -96,9 +97,11 @@ export class InvestNotReadyError extends Error {
 export interface InvestHandlerOptions {
   /** Where the store is kept; default the sealed records in the snapshot's IndexedDB database. */
   readonly openPersistence?: (databaseName: string, key: CryptoKey) => Promise<InvestPersistence>;
+  /** Where other areas (reports) find this area's engine inputs (compute-area.ts InvestShare). */
+  readonly share?: InvestShare;
 }
 
-export const investArea = defineComputeArea('invest', (): InvestHandlers => createInvestHandlers());
+export const investArea = defineComputeArea('invest', (context): InvestHandlers => createInvestHandlers({ share: context.invest }));
 
 interface FxQuoteLike {
   readonly kind: 'fx';
@@ -183,6 +186,8 @@ export function createInvestHandlers(options: InvestHandlerOptions = {}): Invest
     cached = { key, inputs };
     return inputs;
   }
+
+  if (options.share) options.share.inputs = (base) => (store !== null && accounts !== null ? inputsFor(base) : null);
 
   function close(): void {
     persistence?.close();
