@@ -73,6 +73,11 @@ export class PgliteDatabase implements Database {
     });
   }
 
+  /** The PGlite instance alone, with no transaction of ours running meanwhile (backup's pg_dump). */
+  exclusive<T>(fn: (pg: PGlite) => Promise<T>): Promise<T> {
+    return this.serialise(() => fn(this.db));
+  }
+
   async close(): Promise<void> {
     await this.serialise(() => this.db.close());
     if (this.lockFile) rmSync(this.lockFile, { force: true });
