@@ -4,6 +4,7 @@ import { occurrencesBetween } from '../ledger/recurring.ts';
 import { valueOf } from '../money/money.ts';
 import { ACCOUNT_TYPES, COLLECTIONS, COLLECTION_NAMES } from '../schema/registry.ts';
 import type { CollectionName } from '../schema/registry.ts';
+import { expandQuotes } from '../quotes/quotes.ts';
 import { collectHousehold, generateHousehold } from './household.ts';
 import type { HouseholdOptions } from './household.ts';
 import { Rng } from './prng.ts';
@@ -127,6 +128,18 @@ describe('the default household', () => {
     }
     expect(ids.size).toBe(count);
     expect(new Set(h.quotes.map((q) => q.id)).size).toBe(h.quotes.length);
+  });
+
+  it('stores quotes as one document per series and calendar year plus one latest price per series', () => {
+    const series = h.assets.length + 2;
+    // 2016-11-01 to 2026-10-31: eleven calendar years touched.
+    expect(h.quotes.filter((q) => q.period !== 'latest')).toHaveLength(series * 11);
+    expect(h.quotes.filter((q) => q.period === 'latest')).toHaveLength(series);
+    for (const q of h.quotes) expect(COLLECTIONS.quotes.schema.safeParse(q).success).toBe(true);
+    const vwrl = h.quotes.find((q) => q.series === h.assets[0]!.symbol && q.period === 'latest')!;
+    const lastYear = h.quotes.find((q) => q.series === vwrl.series && q.period === '2026')!;
+    expect(vwrl.price).toBe(lastYear.close.at(-1));
+    expect(vwrl.asOf.slice(0, 10)).toBe('2026-10-30');
   });
 
   it('never gives two documents the same HLC stamp, and stamps sort with the date', () => {
@@ -253,7 +266,7 @@ describe('the default household', () => {
     }
     const split = h.investment_transactions.find((t) => t.kind === 'split')!;
     const symbol = h.assets.find((a) => a.id === split.assetId)!.symbol;
-    const series = h.quotes.filter((q) => q.series === symbol);
+    const series = expandQuotes(h.quotes).filter((q) => q.series === symbol);
     const i = series.findIndex((q) => q.date === split.date);
     const drop = Number(series[i - 1]!.close) / Number(series[i]!.close);
     expect(drop).toBeGreaterThan(3);
@@ -262,10 +275,11 @@ describe('the default household', () => {
 
   it('has a daily price for every asset on every trading day and plausible FX rates', () => {
     const perSeries = new Map<string, number>();
-    for (const q of h.quotes) perSeries.set(q.series, (perSeries.get(q.series) ?? 0) + 1);
+    const daily = expandQuotes(h.quotes);
+    for (const q of daily) perSeries.set(q.series, (perSeries.get(q.series) ?? 0) + 1);
     expect(perSeries.size).toBe(h.assets.length + 2);
     for (const a of h.assets) expect(perSeries.get(a.symbol)).toBe(a.kind === 'crypto' ? 3652 : 2609);
-    for (const q of h.quotes) {
+    for (const q of daily) {
       if (q.kind === 'price') {
         expect(Number(q.low)).toBeLessThanOrEqual(Math.min(Number(q.open), Number(q.close)));
         expect(Number(q.high)).toBeGreaterThanOrEqual(Math.max(Number(q.open), Number(q.close)));

@@ -2,8 +2,9 @@ import { dateOfDay, dayNumber } from '../date/date.ts';
 import { occurrencesBetween } from '../ledger/recurring.ts';
 import { convertMinor, valueOf } from '../money/money.ts';
 import type {
-  Account, Asset, Budget, Category, CollectionName, InvestmentTransaction, Quote, RecurringRule, Settings, Transaction,
+  Account, Asset, Budget, Category, CollectionName, InvestmentTransaction, RecurringRule, Settings, Transaction,
 } from '../schema/registry.ts';
+import { latestDoc, mergeBars, type DailyBar, type SeriesKey } from '../quotes/quotes.ts';
 import { ACCOUNT_SPECS, ASSET_SPECS, CATEGORY_TREE, HOLIDAY_PLACES, RULE_SPECS, SPEND_SPECS, SPLIT } from './catalogue.ts';
 import type { AccountSpec, RuleSpec } from './catalogue.ts';
 import { Rng } from './prng.ts';
@@ -291,41 +292,64 @@ function* streamHousehold(opts: ReturnType<typeof validate>): Generator<DemoReco
     currency === 'GBP' ? amount : Math.round((amount * FX_SCALE) / fx[currency][day - startDay]!);
 
   if (opts.quotes) {
+    // Stored as quotes are (docs/investments.md, "Prices"): per series one document per calendar year,
+    // emitted when the year is complete, then one with the latest close as the latest price. Each year
+    // document is stamped at 22:00 UTC of its last day.
+    const yearOfDay = (day: number) => dateAt(day).slice(0, 4);
+    const stampOf = (day: number, tie: number, counter = '0000') => ({ hlc: `${day * DAY_MS + 79_200_000 + tie}:${counter}:${NODE}`, asOf: new Date(day * DAY_MS + 79_200_000).toISOString() });
+    function* seriesDocs(key: SeriesKey, source: string, tie: number, bars: Iterable<{ day: number; bar: DailyBar }>): Generator<DemoRecord> {
+      let pending: DailyBar[] = [];
+      let lastDay = -1;
+      const flush = () => {
+        const year = Number(yearOfDay(lastDay));
+        const doc = mergeBars(null, key, year, pending, { source, ...stampOf(lastDay, tie) }).doc;
+        pending = [];
+        return emit('quotes', doc);
+      };
+      for (const { day, bar } of bars) {
+        if (pending.length > 0 && yearOfDay(day) !== yearOfDay(lastDay)) yield flush();
+        pending.push(bar);
+        lastDay = day;
+      }
+      if (pending.length === 0) return;
+      const close = pending[pending.length - 1]!.close;
+      yield flush();
+      const stamp = stampOf(lastDay, tie, '0001');
+      yield emit('quotes', latestDoc(key, { price: close, source, asOf: stamp.asOf }, { hlc: stamp.hlc }));
+    }
     for (const [a, spec] of ASSET_SPECS.entries()) {
       const ohlc = new Rng(seed, `ohlc:${spec.symbol}`);
       const vol = spec.sigma / Math.sqrt(spec.kind === 'crypto' ? 365 : TRADING_DAYS);
-      let prev = priceTicks(a, startDay);
       const baseVolume = spec.kind === 'crypto' ? 20_000 : spec.kind === 'stock' ? 5_000_000 : 400_000;
-      for (let day = startDay; day <= endDay; day += 1) {
-        const dow = (day + 4) % 7;
-        if (spec.kind !== 'crypto' && (dow === 0 || dow === 6)) continue;
-        const close = priceTicks(a, day);
-        if (day === splitDay && a === splitAsset) prev = Math.round(prev / SPLIT.ratio);
-        const open = Math.max(1, Math.round(prev * (1 + 0.3 * vol * ohlc.normal())));
-        const high = Math.round(Math.max(open, close) * (1 + Math.abs(ohlc.normal()) * vol * 0.5));
-        const low = Math.max(1, Math.round(Math.min(open, close) * (1 - Math.abs(ohlc.normal()) * vol * 0.5)));
-        const volume = Math.round(ohlc.logNormal(baseVolume, 0.4));
-        const date = dateAt(day);
-        const q: Quote = {
-          id: `price:${spec.symbol}:${date}`, hlc: `${day * DAY_MS + 79_200_000 + a}:0000:${NODE}`, kind: 'price', series: spec.symbol, date,
-          open: scaledText(open, PRICE_DP), high: scaledText(high, PRICE_DP), low: scaledText(low, PRICE_DP), close: scaledText(close, PRICE_DP),
-          volume: String(volume), currency: spec.currency, source: spec.provider === 'manual' ? 'fund-manager' : spec.provider,
-        };
-        yield emit('quotes', q);
-        prev = close;
-      }
+      const bars = function* () {
+        let prev = priceTicks(a, startDay);
+        for (let day = startDay; day <= endDay; day += 1) {
+          const dow = (day + 4) % 7;
+          if (spec.kind !== 'crypto' && (dow === 0 || dow === 6)) continue;
+          const close = priceTicks(a, day);
+          if (day === splitDay && a === splitAsset) prev = Math.round(prev / SPLIT.ratio);
+          const open = Math.max(1, Math.round(prev * (1 + 0.3 * vol * ohlc.normal())));
+          const high = Math.round(Math.max(open, close) * (1 + Math.abs(ohlc.normal()) * vol * 0.5));
+          const low = Math.max(1, Math.round(Math.min(open, close) * (1 - Math.abs(ohlc.normal()) * vol * 0.5)));
+          const volume = Math.round(ohlc.logNormal(baseVolume, 0.4));
+          yield {
+            day,
+            bar: { date: dateAt(day), open: scaledText(open, PRICE_DP), high: scaledText(high, PRICE_DP), low: scaledText(low, PRICE_DP), close: scaledText(close, PRICE_DP), volume: String(volume) },
+          };
+          prev = close;
+        }
+      };
+      yield* seriesDocs({ kind: 'price', series: spec.symbol, currency: spec.currency }, spec.provider === 'manual' ? 'fund-manager' : spec.provider, a, bars());
     }
     for (const currency of ['EUR', 'USD'] as const) {
-      for (let day = startDay; day <= endDay; day += 1) {
-        const dow = (day + 4) % 7;
-        if (dow === 0 || dow === 6) continue;
-        const date = dateAt(day);
-        const q: Quote = {
-          id: `fx:GBP/${currency}:${date}`, hlc: `${day * DAY_MS + 79_200_000 + ASSET_SPECS.length + (currency === 'EUR' ? 0 : 1)}:0000:${NODE}`, kind: 'fx', series: `GBP/${currency}`, date,
-          open: null, high: null, low: null, close: fxText(currency, day), volume: null, currency, source: 'ecb',
-        };
-        yield emit('quotes', q);
-      }
+      const bars = function* () {
+        for (let day = startDay; day <= endDay; day += 1) {
+          const dow = (day + 4) % 7;
+          if (dow === 0 || dow === 6) continue;
+          yield { day, bar: { date: dateAt(day), open: null, high: null, low: null, close: fxText(currency, day), volume: null } };
+        }
+      };
+      yield* seriesDocs({ kind: 'fx', series: `GBP/${currency}`, currency }, 'ecb', ASSET_SPECS.length + (currency === 'EUR' ? 0 : 1), bars());
     }
   }
 

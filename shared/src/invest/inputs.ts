@@ -1,5 +1,6 @@
 import { Decimal } from '../money/money.ts';
-import type { Account, Asset, InvestmentTransaction, Quote } from '../schema/registry.ts';
+import type { Account, Asset, InvestmentTransaction, Quote, QuoteDoc } from '../schema/registry.ts';
+import { expandQuotes } from '../quotes/quotes.ts';
 import type { FxSeries, InvestInputs, PriceSeries } from './types.ts';
 
 /**
@@ -13,12 +14,13 @@ export function investInputsFromDocs(docs: {
   readonly accounts: readonly Pick<Account, 'id' | 'type' | 'currency'>[];
   readonly assets: readonly Asset[];
   readonly investment_transactions: readonly InvestmentTransaction[];
-  readonly quotes: readonly Quote[];
+  /** The stored quotes documents (series by year; latest-price documents are passed over). */
+  readonly quotes: readonly QuoteDoc[];
 }, baseCurrency: string, staleAfterDays?: number): InvestInputs {
   const symbolToAsset = new Map(docs.assets.map((a) => [a.symbol, a]));
   const priceRows = new Map<string, Quote[]>();
   const fxRows = new Map<string, Map<string, { rate: string; direct: boolean }>>();
-  for (const q of docs.quotes) {
+  for (const q of expandQuotes(docs.quotes)) {
     if (q.kind === 'price') {
       const asset = symbolToAsset.get(q.series);
       if (!asset) continue;

@@ -185,8 +185,12 @@ export const investmentTransactionSchema = z.object({
   notes: shortText(2000).nullable(),
 });
 
-/** Prices (OHLCV) and FX rates are one kind of series. Server-owned: clients only pull. */
-export const quoteSchema = z.object({
+/**
+ * One day's quote of a price or FX series: the shape of `quotes` version 0, which stored one document per
+ * series and day (116,359 in the demo household). Quotes are now stored by series and year (quoteSchema);
+ * this is the row that `@mymidas/shared/quotes` reads back out of them, and what the engines take.
+ */
+export const quoteSchemaV0 = z.object({
   id: z.string().min(1).max(80),
   hlc: hlc(),
   kind: z.enum(['price', 'fx']),
@@ -201,6 +205,60 @@ export const quoteSchema = z.object({
   currency: currency(),
   source: shortText(40),
 });
+
+/** Days a year document can hold (a leap year). */
+export const QUOTE_YEAR_MAX_DAYS = 366;
+/** `period` of the document holding a series' latest (intraday) price. */
+export const QUOTE_LATEST_PERIOD = 'latest';
+
+/**
+ * Prices (OHLCV) and FX rates, version 1: one document per series and calendar year (`period` "2026") holding
+ * that year's days as parallel arrays — `days` (0 = 1 January, strictly ascending), `open`, `high`, `low`,
+ * `close`, `volume` as decimal text (never floats; null where the source gave none) — and one document per
+ * series with its latest price (`period` "latest", `price` set, arrays empty). `source` is who supplied the
+ * data and `asOf` when (the latest price's own instant; for a year, when it was last written). Server-owned:
+ * clients only pull. Reading and merging: `@mymidas/shared/quotes`; docs/investments.md, "Prices".
+ */
+export const quoteSchema = z
+  .object({
+    /** `<kind>:<series>:<period>@<owner>` (quotes/ids.ts): ids are unique across users on the server. */
+    id: z.string().min(1).max(100),
+    hlc: hlc(),
+    kind: z.enum(['price', 'fx']),
+    /** Asset symbol for prices, "GBP/USD" for FX. */
+    series: shortText(40),
+    period: z.string().max(6).regex(/^(\d{4}|latest)$/, 'must be a year as YYYY or "latest"'),
+    currency: currency(),
+    source: shortText(40),
+    asOf: instant(),
+    days: z.array(z.number().int().min(0).max(QUOTE_YEAR_MAX_DAYS - 1)).max(QUOTE_YEAR_MAX_DAYS),
+    open: z.array(decimalText().nullable()).max(QUOTE_YEAR_MAX_DAYS),
+    high: z.array(decimalText().nullable()).max(QUOTE_YEAR_MAX_DAYS),
+    low: z.array(decimalText().nullable()).max(QUOTE_YEAR_MAX_DAYS),
+    close: z.array(decimalText()).max(QUOTE_YEAR_MAX_DAYS),
+    volume: z.array(decimalText().nullable()).max(QUOTE_YEAR_MAX_DAYS),
+    /** The latest price (period "latest" only; null in a year document). */
+    price: decimalText().nullable(),
+  })
+  .superRefine((doc, ctx) => {
+    const columns = ['days', 'open', 'high', 'low', 'close', 'volume'] as const;
+    if (doc.period === QUOTE_LATEST_PERIOD) {
+      if (doc.price === null) ctx.addIssue({ code: 'custom', path: ['price'], message: 'the latest price is missing' });
+      for (const c of columns) if (doc[c].length > 0) ctx.addIssue({ code: 'custom', path: [c], message: 'a latest-price document holds no days' });
+      return;
+    }
+    if (doc.price !== null) ctx.addIssue({ code: 'custom', path: ['price'], message: 'a year document has no latest price' });
+    const n = doc.days.length;
+    if (n === 0) ctx.addIssue({ code: 'custom', path: ['days'], message: 'a year document holds at least one day' });
+    for (const c of columns) if (doc[c].length !== n) ctx.addIssue({ code: 'custom', path: [c], message: `must hold one value per day (${n}), has ${doc[c].length}` });
+    const year = Number(doc.period);
+    const daysInYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 366 : 365;
+    for (let i = 0; i < n; i++) {
+      const d = doc.days[i]!;
+      if (d >= daysInYear) ctx.addIssue({ code: 'custom', path: ['days', i], message: `${year} has no day ${d}` });
+      if (i > 0 && d <= doc.days[i - 1]!) ctx.addIssue({ code: 'custom', path: ['days', i], message: 'days must be strictly ascending' });
+    }
+  });
 
 /** Daily net worth computed by the server job. Server-owned. */
 export const netWorthSnapshotSchema = z.object({

@@ -4,6 +4,7 @@ import {
   investmentTransactionSchema, netWorthSnapshotSchema, quoteSchema, recurringRuleSchema, settingsSchema,
   transactionSchema,
 } from './collections.ts';
+import type { quoteSchemaV0 } from './collections.ts';
 
 export * from './collections.ts';
 export * from './fields.ts';
@@ -48,7 +49,7 @@ export const COLLECTIONS = {
   attachments: spec({ name: 'attachments', schema: attachmentSchema, version: 1, pii: ['fileName', 'sha256'], indexes: ['transactionId'], serverOwned: false }),
   assets: spec({ name: 'assets', schema: assetSchema, version: 1, pii: ['name', 'isin'], indexes: ['symbol'], serverOwned: false }),
   investment_transactions: spec({ name: 'investment_transactions', schema: investmentTransactionSchema, version: 0, pii: ['notes'], indexes: [['assetId', 'date'], 'date'], serverOwned: false }),
-  quotes: spec({ name: 'quotes', schema: quoteSchema, version: 0, pii: [], indexes: [['series', 'date']], serverOwned: true }),
+  quotes: spec({ name: 'quotes', schema: quoteSchema, version: 1, pii: [], indexes: [['series', 'period']], serverOwned: true }),
   net_worth_snapshots: spec({ name: 'net_worth_snapshots', schema: netWorthSnapshotSchema, version: 0, pii: [], indexes: ['date'], serverOwned: true }),
   settings: spec({ name: 'settings', schema: settingsSchema, version: 0, pii: [], indexes: [], serverOwned: false }),
   rules: spec({ name: 'rules', schema: categorisationRuleSchema, version: 1, pii: ['name', 'conditions', 'actions'], indexes: ['priority'], serverOwned: false }),
@@ -66,7 +67,10 @@ export type RecurringRule = DocOf<'recurring_rules'>;
 export type Attachment = DocOf<'attachments'>;
 export type Asset = DocOf<'assets'>;
 export type InvestmentTransaction = DocOf<'investment_transactions'>;
-export type Quote = DocOf<'quotes'>;
+/** A stored quotes document: one series' days of one calendar year, or its latest price (quoteSchema). */
+export type QuoteDoc = DocOf<'quotes'>;
+/** One day's quote of a series, as `@mymidas/shared/quotes` reads it out of the year documents. */
+export type Quote = z.infer<typeof quoteSchemaV0>;
 export type NetWorthSnapshot = DocOf<'net_worth_snapshots'>;
 export type Settings = DocOf<'settings'>;
 export type CategorisationRule = DocOf<'rules'>;
