@@ -14,6 +14,8 @@ import { checkBars, checkQuote } from './validate.ts';
 
 export interface EcbOptions {
   baseUrl: string;
+  /** How long a fetched file serves further calls (default 10 minutes: one fetch per run serves every pair). */
+  cacheMs?: number;
   fetch?: Fetch;
   now?: () => number;
 }
@@ -56,19 +58,21 @@ export class EcbProvider implements PriceProvider {
   readonly #base: string;
   readonly #fetch: Fetch | undefined;
   readonly #now: () => number;
+  readonly #cacheMs: number;
 
   constructor(opts: EcbOptions) {
+    this.#cacheMs = opts.cacheMs ?? 10 * 60_000;
     this.#base = opts.baseUrl.replace(/\/+$/, '');
     this.#fetch = opts.fetch;
     this.#now = opts.now ?? Date.now;
   }
 
-  /** The files change once a day: one fetch serves every pair of a run (10 minutes). */
+  /** The files change once a day: one fetch serves every pair of a run. */
   readonly #cache = new Map<string, { at: number; days: EcbDay[] }>();
 
   async #file(name: string): Promise<EcbDay[]> {
     const cached = this.#cache.get(name);
-    if (cached && this.#now() - cached.at < 10 * 60_000) return cached.days;
+    if (cached && this.#now() - cached.at < this.#cacheMs) return cached.days;
     const days = await this.#fetchFile(name);
     this.#cache.set(name, { at: this.#now(), days });
     return days;
