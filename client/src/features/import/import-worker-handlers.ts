@@ -1,4 +1,6 @@
 import { detectAndParse } from '@mymidas/shared/import';
+import { distinctColumnValues, parseMappedTradesCsv } from '@mymidas/shared/import/brokers/mapped';
+import type { TradeMappingInput } from '@mymidas/shared/import/brokers/mapped';
 import type { DetectOptions, ImportFormat, ParseProblem, ParseResult } from '@mymidas/shared/import';
 import type { NewAsset } from '@mymidas/shared/import';
 import { newId } from '../../db/ids.ts';
@@ -7,6 +9,7 @@ import type { InvestPlan, InvestPlanInput, TradeDraft } from './import-invest-pl
 import { freshDrafts, planImport, previewPage } from './import-plan.ts';
 import type { ImportDraft, ImportPlan, PlanCounts, PlanInput, PreviewFilter, PreviewPage } from './import-plan.ts';
 import { sampleRows } from './sample-rows.ts';
+import { tradeMappingFitsColumns } from './trade-mapping.ts';
 
 /**
  * The import worker's handler group (the door pattern of workers/door.ts; workers/import.worker.ts only
@@ -39,6 +42,8 @@ export interface ParseSummary {
   readonly problems: ParseProblem[];
   readonly problemCount: number;
   readonly needsMapping: boolean;
+  /** Trades read from a layout no broker parser knows, with the caller's trade mapping. */
+  readonly tradeMapped: boolean;
   readonly columns: string[];
   /** For a CSV that needs mapping: the first rows under the header, column → cell. */
   readonly sample: Record<string, string>[];
@@ -59,8 +64,18 @@ export interface PlanRequest extends Omit<PlanInput, 'existingHashes'> {
   readonly invest?: Omit<InvestPlanInput, 'accountId' | 'newId'>;
 }
 
+/**
+ * `tradeMapping`: for a CSV no parser knows, read its rows as investment trades with this mapping — when the
+ * mapping's columns are all in the file's header (otherwise the file comes back needing a mapping, as without it).
+ */
+export interface ImportParseOptions extends DetectOptions {
+  readonly tradeMapping?: TradeMappingInput;
+}
+
 export interface ImportHandlers {
-  importParse(bytes: ArrayBuffer | Uint8Array, fileName: string, options: DetectOptions, onProgress?: ProgressListener): ParseSummary;
+  importParse(bytes: ArrayBuffer | Uint8Array, fileName: string, options: ImportParseOptions, onProgress?: ProgressListener): ParseSummary;
+  /** For a file that needs mapping: the distinct cells of one column (the action words to give a meaning). */
+  importColumnValues(column: string): string[];
   importPlan(request: PlanRequest, onProgress?: ProgressListener): Promise<PlanSummary>;
   importPreview(filter: PreviewFilter, offset: number, limit: number): PreviewPage;
   /** `count` drafts starting at the `offset`-th new row, for one chunked write. */
@@ -92,6 +107,8 @@ export function createImportHandlers(now: () => number = () => performance.now()
   let drafts: ImportDraft[] = [];
   let investPlan: InvestPlan | null = null;
   let tradeDrafts: TradeDraft[] = [];
+  /** The bytes of a file that needs (or was read with) a mapping, for the action words of a column. */
+  let unmapped: Uint8Array | null = null;
 
   const needPlan = (): ImportPlan => {
     if (!plan) throw new NoStatementError('No statement has been planned in this worker');
@@ -111,11 +128,22 @@ export function createImportHandlers(now: () => number = () => performance.now()
   return {
     importParse(bytes, fileName, options, onProgress) {
       parsed = null;
+      unmapped = null;
       forget();
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       void onProgress?.({ stage: 'parsing', done: 0, total: data.byteLength });
       const started = now();
-      const result = detectAndParse(data, fileName, options);
+      const { tradeMapping, mapping, ...detect } = options;
+      let result = detectAndParse(data, fileName, !tradeMapping && mapping ? { ...detect, mapping } : detect);
+      let tradeMapped = false;
+      const columns = result.columns ?? [];
+      if (result.needsMapping) {
+        unmapped = data;
+        if (tradeMapping && tradeMappingFitsColumns(tradeMapping, columns)) {
+          result = parseMappedTradesCsv(data, tradeMapping);
+          tradeMapped = true;
+        }
+      }
       const parseMs = now() - started;
       void onProgress?.({ stage: 'parsing', done: data.byteLength, total: data.byteLength });
       parsed = result;
@@ -128,8 +156,9 @@ export function createImportHandlers(now: () => number = () => performance.now()
         problems: result.problems.slice(0, PROBLEMS_SHOWN),
         problemCount: result.problems.length,
         needsMapping: result.needsMapping === true,
-        columns: result.columns ?? [],
-        sample: result.needsMapping ? sampleRows(data, result.columns ?? []) : [],
+        tradeMapped,
+        columns,
+        sample: result.needsMapping || tradeMapped ? sampleRows(data, columns) : [],
         ...dateRange(result),
         parseMs,
       };
@@ -155,6 +184,10 @@ export function createImportHandlers(now: () => number = () => performance.now()
       return { counts: made.counts, rulesProblem: made.rulesProblem, planMs: now() - started };
     },
 
+    importColumnValues(column) {
+      return unmapped ? distinctColumnValues(unmapped, column) : [];
+    },
+
     importPreview(filter, offset, limit) {
       const from = Math.max(0, offset);
       const size = Math.max(0, Math.min(limit, 1000));
@@ -177,6 +210,7 @@ export function createImportHandlers(now: () => number = () => performance.now()
 
     importDiscard() {
       parsed = null;
+      unmapped = null;
       forget();
     },
   };

@@ -1,7 +1,8 @@
 import { proxy, transfer } from 'comlink';
 import { computed, onScopeDispose, ref, shallowRef } from 'vue';
 import type { ShallowRef } from 'vue';
-import type { ColumnMappingInput } from '@mymidas/shared/import';
+import type { ColumnMappingInput, ParseProblem } from '@mymidas/shared/import';
+import type { TradeMappingInput } from '@mymidas/shared/import/brokers/mapped';
 import type { Account, Category } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { startImportWorker } from './import-worker-client.ts';
@@ -17,6 +18,13 @@ import { replicaClock } from '../../sync/clock.ts';
 import { INVESTMENT_ACCOUNT_TYPES } from './import-invest-plan.ts';
 import { commitTradeImport, readInvestContext } from './import-invest-store.ts';
 import type { ImportBatchRecord, ImportBatchSummary } from './import-store.ts';
+import {
+  loadTradeMapping, saveTradeMapping, suggestTradeMapping, tradeFormFromMapping, tradeMappingFitsColumns, tradeMappingFromForm, withActions,
+} from './trade-mapping.ts';
+import type { TradeMappingErrors, TradeMappingForm } from './trade-mapping.ts';
+
+/** What the mapping step maps a file to: bank transactions, or trades (investment accounts only). */
+export type MappingTarget = 'transactions' | 'trades';
 
 /**
  * The import page's state machine: choose → reading (worker parses, then plans against the account)
@@ -55,6 +63,13 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
   const mappingErrors = ref<Partial<Record<keyof MappingForm, string>>>({});
   const saveMappingForAccount = ref(true);
   const activeMapping = shallowRef<ColumnMappingInput | null>(null);
+  const mappingTarget = ref<MappingTarget>('transactions');
+  const tradeForm = ref<TradeMappingForm | null>(null);
+  const tradeErrors = ref<TradeMappingErrors>({});
+  /** The trade mapping the current preview was read with (saved for the account on Import). */
+  const activeTradeMapping = shallowRef<TradeMappingInput | null>(null);
+  /** Rows the last trade mapping could not read (line, column, message): shown on the mapping step. */
+  const mappingProblems = shallowRef<ParseProblem[]>([]);
   const error = ref<string | null>(null);
   const result = shallowRef<ImportBatchRecord | null>(null);
   const batches = shallowRef<ImportBatchSummary[]>([]);
@@ -99,8 +114,11 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
       : { label: 'Checking for duplicates and applying your rules', done: p.done, total: p.total };
   });
 
-  /** Parses the chosen file (with the mapping, if any) and plans it against the chosen account. */
-  async function read(mapping: ColumnMappingInput | null = null) {
+  /**
+   * Parses the chosen file (with the mapping, if any) and plans it against the chosen account. An investment
+   * account's saved trade mapping is tried on a file no parser knows before its bank mapping.
+   */
+  async function read(mapping: ColumnMappingInput | null = null, tradeMapping: TradeMappingInput | null = null) {
     const mine = ++run;
     error.value = null;
     result.value = null;
@@ -125,13 +143,25 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
         throw new Error(`The file could not be read: ${describeError(e)}`);
       }
       if (mine !== run) return;
-      const saved = mapping ?? (await loadMapping(d, target.id));
-      const parsed = await api().importParse(transfer(bytes, [bytes]), chosen.name, { currency: target.currency, ...(saved ? { mapping: saved } : {}) }, onProgress(mine));
+      const investing = INVESTMENT_ACCOUNT_TYPES.has(target.type);
+      const savedTrade = tradeMapping ?? (investing && !mapping ? await loadTradeMapping(d, target.id) : null);
+      const saved = mapping ?? (tradeMapping ? null : await loadMapping(d, target.id));
+      const options = { currency: target.currency, ...(savedTrade ? { tradeMapping: savedTrade } : saved ? { mapping: saved } : {}) };
+      const parsed = await api().importParse(transfer(bytes, [bytes]), chosen.name, options, onProgress(mine));
       if (mine !== run) return;
       summary.value = parsed;
-      activeMapping.value = parsed.format === 'generic' && !parsed.needsMapping ? saved : null;
+      activeMapping.value = parsed.format === 'generic' && !parsed.needsMapping && !parsed.tradeMapped ? saved : null;
+      activeTradeMapping.value = parsed.tradeMapped ? savedTrade : null;
+      mappingProblems.value = [];
       if (parsed.needsMapping) {
-        openMapping(parsed, saved);
+        await openMapping(parsed, saved, savedTrade);
+        return;
+      }
+      if (parsed.tradeMapped && parsed.rows === 0 && parsed.problemCount > 0) {
+        // All or nothing: the rows the mapping could not read are shown on the mapping step, nothing is written.
+        await openMapping(parsed, saved, savedTrade);
+        mappingProblems.value = parsed.problems;
+        status.value = `${parsed.problemCount} ${parsed.problemCount === 1 ? 'row' : 'rows'} could not be read with these columns. Nothing was imported.`;
         return;
       }
       if (parsed.rows === 0) {
@@ -178,7 +208,17 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
     }
   }
 
-  function openMapping(parsed: ParseSummary, saved: ColumnMappingInput | null) {
+  async function openMapping(parsed: ParseSummary, saved: ColumnMappingInput | null, savedTrade: TradeMappingInput | null = null) {
+    const investing = account.value !== null && INVESTMENT_ACCOUNT_TYPES.has(account.value.type);
+    mappingTarget.value = investing && !(saved && !savedTrade && mappingFitsColumns(saved, parsed.columns)) ? 'trades' : 'transactions';
+    const trade = savedTrade && tradeMappingFitsColumns(savedTrade, parsed.columns) ? tradeFormFromMapping(savedTrade) : suggestTradeMapping(parsed.columns, account.value?.currency);
+    if (!savedTrade && trade.dateColumn !== '') {
+      const guess = guessDateFormat(parsed.sample.map((r) => r[trade.dateColumn] ?? ''));
+      if (guess) trade.dateFormat = guess;
+    }
+    tradeForm.value = trade;
+    tradeErrors.value = {};
+    await loadActions();
     const base = saved && mappingFitsColumns(saved, parsed.columns) ? formFromMapping(saved) : suggestMapping(parsed.columns, account.value?.currency);
     if (!saved && base.dateColumn !== '') {
       const guess = guessDateFormat(parsed.sample.map((r) => r[base.dateColumn] ?? ''));
@@ -191,9 +231,30 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
     status.value = 'This file needs its columns matched up.';
   }
 
+  /** The action words of the chosen action column, each with its meaning kept, guessed or left to choose. */
+  async function loadActions() {
+    const form = tradeForm.value;
+    if (!form) return;
+    const words = form.kindColumn === '' ? [] : await api().importColumnValues(form.kindColumn);
+    if (tradeForm.value !== form) return;
+    form.kindValues = withActions(form, words);
+  }
+
   async function applyMapping() {
-    const form = mappingForm.value;
     const parsed = summary.value;
+    if (mappingTarget.value === 'trades') {
+      const trade = tradeForm.value;
+      if (!trade || !parsed) return;
+      const check = tradeMappingFromForm(trade, parsed.columns);
+      tradeErrors.value = check.errors;
+      if (!check.mapping) {
+        status.value = 'Some columns still need choosing.';
+        return;
+      }
+      await read(null, check.mapping);
+      return;
+    }
+    const form = mappingForm.value;
     if (!form || !parsed) return;
     const check = mappingFromForm(form, parsed.columns);
     mappingErrors.value = check.errors;
@@ -210,8 +271,9 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
 
   function editMapping() {
     const parsed = summary.value;
-    if (!parsed || !activeMapping.value) return;
-    mappingForm.value = formFromMapping(activeMapping.value);
+    if (!parsed || (!activeMapping.value && !activeTradeMapping.value)) return;
+    if (activeMapping.value) mappingForm.value = formFromMapping(activeMapping.value);
+    const savedTrade = activeTradeMapping.value;
     void (async () => {
       // The columns of a mapped file come from a parse without the mapping.
       const mine = ++run;
@@ -221,7 +283,7 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
       const bare = await api().importParse(transfer(bytes, [bytes]), chosen.name, { currency: account.value?.currency ?? 'GBP' });
       if (mine !== run) return;
       summary.value = bare;
-      openMapping(bare, activeMapping.value);
+      await openMapping(bare, activeMapping.value, savedTrade);
     })();
   }
 
@@ -270,6 +332,7 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
         ? await commitTradeImport(d, { ...common, newAssets: await api().importNewAssets(), takeDrafts: (o, n) => api().importTradeDrafts(o, n) })
         : await commitImport(d, { ...common, takeDrafts: (o, n) => api().importDrafts(o, n) });
       if (activeMapping.value && saveMappingForAccount.value) await saveMapping(d, target.id, activeMapping.value);
+      if (activeTradeMapping.value && saveMappingForAccount.value) await saveTradeMapping(d, target.id, activeTradeMapping.value);
       result.value = batch;
       step.value = 'done';
       status.value = `Imported ${batch.counts.written} ${parsed.broker ? 'trades' : 'transactions'} into ${target.name}.`;
@@ -306,6 +369,10 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
     mappingForm.value = null;
     mappingErrors.value = {};
     activeMapping.value = null;
+    tradeForm.value = null;
+    tradeErrors.value = {};
+    activeTradeMapping.value = null;
+    mappingProblems.value = [];
     progress.value = null;
     error.value = null;
   }
@@ -348,6 +415,7 @@ export function useImportFlow(db: ShallowRef<ReplicaDatabase | null>) {
   return {
     step, accounts, categories, accountId, account, file, progress, summary, plan, page, filter, offset, mappingForm, mappingErrors,
     saveMappingForAccount, activeMapping, error, result, batches, undoing, status,
+    mappingTarget, tradeForm, tradeErrors, activeTradeMapping, mappingProblems, loadActions,
     load, read, applyMapping, editMapping, setFilter, goToPage, commit, cancel, startOver, undo,
   };
 }

@@ -219,3 +219,24 @@ function readRow(row: Row, m: TradeMapping, meanings: ReadonlyMap<string, Action
     notes: cell(row, m.notesColumn) || null, asset: named, reference: cell(row, m.referenceColumn) || null,
   };
 }
+
+/**
+ * The distinct cells of one column (by header name) below the header, in file order, at most `limit`: the action
+ * words the mapping step asks the meaning of. Empty when the column is not in the header.
+ */
+export function distinctColumnValues(bytes: Uint8Array, columnName: string, limit = 40): string[] {
+  const { rows } = readCsv(decodeStatement(bytes).text);
+  const headerAt = findHeader(rows);
+  const headerRow = rows[headerAt];
+  if (!headerRow) return [];
+  const at = headerRow.cells.map(headerKey).indexOf(headerKey(columnName));
+  if (at < 0) return [];
+  const seen = new Map<string, string>();
+  for (const row of rows.slice(headerAt + 1)) {
+    const value = (row.cells[at] ?? '').trim();
+    if (value === '' || seen.has(actionKey(value))) continue;
+    seen.set(actionKey(value), value);
+    if (seen.size >= limit) break;
+  }
+  return [...seen.values()];
+}
