@@ -108,15 +108,21 @@ export interface NetWorthPoint {
   readonly liabilities: number;
   /** assets + liabilities. */
   readonly net: number;
-  /** The part of `assets` that is investment holdings at that date's price and FX (0 when not available). */
+  /** The part of `assets` that is investment holdings at that date's price and FX (0 when not available; the
+   *  cash beside them is in the account's cash balance). */
   readonly investments: number;
 }
 
 export interface NetWorthResult extends ReportHead {
   readonly granularity: NetWorthRequest['granularity'];
   readonly points: readonly NetWorthPoint[];
-  /** Per account at the range's end: balance in its own currency (cash, holdings excluded) and in the base. */
-  readonly accounts: readonly { readonly accountId: string; readonly currency: string; readonly balance: number; readonly baseBalance: number; readonly investments: number }[];
+  /**
+   * Cash per account and currency at the range's end (opening balance + transactions, plus the cash effect of
+   * investment transactions: buys out, sales and dividends in), in that currency and in the base at that day's rate.
+   */
+  readonly accounts: readonly { readonly accountId: string; readonly currency: string; readonly balance: number; readonly baseBalance: number | null }[];
+  /** Holdings at market value per account at the range's end (base). */
+  readonly holdings: readonly { readonly accountId: string; readonly value: number }[];
   /** False when the investment store is not open in the worker: holdings are then left out (0). */
   readonly investmentsIncluded: boolean;
 }
@@ -156,8 +162,8 @@ export interface CashFlowRequest {
 }
 
 export interface CashFlowStep {
-  readonly kind: 'income' | 'expense' | 'transfers' | 'fx';
-  /** The group or category (null: uncategorised; always null for transfers and fx). */
+  readonly kind: 'income' | 'expense' | 'transfers' | 'other' | 'fx';
+  /** The group or category (null: uncategorised; always null for transfers, other and fx). */
   readonly categoryId: string | null;
   /** Signed change to the balance: income positive, expense negative. */
   readonly amount: number;
@@ -169,8 +175,10 @@ export interface CashFlowStep {
 export interface CashFlowResult extends ReportHead {
   /** Balance of the filtered accounts at the end of the day before `from`, at that day's rates. */
   readonly opening: number;
-  /** Income steps (largest first), expense steps (largest first), then transfers to/from accounts outside the
-   *  filter (or transfer-kind categories), then the FX revaluation (closing − opening − the other steps). */
+  /** Income steps (largest first), expense steps (largest first), then transfers (rows with a transfer leg or a
+   *  transfer-kind category), then `other` (rows the category or tag filter leaves out: the balances still hold
+   *  them), then the FX revaluation (closing − opening − the other steps). Steps of 0 are left out. Cash only:
+   *  ledger balances of the filtered accounts, holdings not valued. */
   readonly steps: readonly CashFlowStep[];
   /** Balance of the filtered accounts at the end of `to`, at that day's rates. */
   readonly closing: number;
