@@ -4,3 +4,6 @@
  * the spending forecast, the net-worth projection, Monte Carlo and the 30-day cash flow.
  */
 export * from './types.ts';
+export { initForecasting, isForecastingReady } from './wasm.ts';
+export { forecast } from './series-forecast.ts';
+export { prophetOptimizer } from './prophet-optimizer.ts';
