@@ -21,7 +21,7 @@ export const BACKUP_TABLES = [
 ] as const;
 
 /** Migrations that rewrite replicated documents, and the statement (a function the migration made) that does it again. */
-const DOCUMENT_MIGRATIONS: Readonly<Record<string, string>> = { '009_budgets_v1.sql': 'SELECT budgets_v0_to_v1()' };
+const DOCUMENT_MIGRATIONS: Readonly<Record<string, string>> = { '009_budgets_v1.sql': 'SELECT budgets_v0_to_v1()', '011_quotes_v1.sql': 'SELECT quotes_v0_to_v1()' };
 
 /** A backup's decrypted content. */
 export interface Dump {
