@@ -151,3 +151,75 @@ describe('InvestmentAssetPage', () => {
     await until(() => page.find('[data-testid="asset-no-transactions"]').exists(), 'the empty transactions');
   });
 });
+
+describe('InvestmentAssetPage: editing and deleting a trade', () => {
+  const storedTrades = async () => (await db.investment_transactions.find().exec()).map((d) => d.toMutableJSON() as InvestmentTransaction);
+  const gia = (page: VueWrapper) => page.findAll('[data-testid="asset-holdings"] tbody tr').map((r) => r.text()).find((r) => r.includes('Larch GIA')) ?? '';
+  const sellRow = (page: VueWrapper) => page.findAll('[data-testid="asset-transactions"] li').find((li) => /Sell/.test(li.text()));
+
+  it('each trade has an Edit button named for it; the editor opens prefilled, refuses a sell above the holding without itself, and saves', async () => {
+    const page = open(VWRL);
+    await until(() => page.find('[data-testid="asset-transactions"]').exists() && page.find('[data-testid="asset-holdings"]').exists(), 'the asset page');
+    const edits = page.findAll('[data-testid="trade-edit"]');
+    expect(edits).toHaveLength(3);
+    expect(edits[0]!.text()).toBe('Edit');
+    expect(edits[0]!.attributes('aria-label')).toBe('Edit sell of 3 Jun 2024, 5 units, £595.00');
+    expect(edits[0]!.element.tagName).toBe('BUTTON');
+
+    await sellRow(page)!.get('[data-testid="trade-edit"]').trigger('click');
+    await until(() => page.find('[data-testid="trade-editor"]').exists(), 'the editor');
+    const editor = page.get('[data-testid="trade-editor"]');
+    expect(editor.get('h2').text()).toBe('Edit investment transaction');
+    await until(() => (editor.get('select[id$="-assetId"]').element as HTMLSelectElement).value === VWRL, 'the asset chosen');
+    expect((editor.get('select[id$="-kind"]').element as HTMLSelectElement).value).toBe('sell');
+    expect((editor.get('input[id$="-quantity"]').element as HTMLInputElement).value).toBe('5');
+    expect((editor.get('input[id$="-unitPrice"]').element as HTMLInputElement).value).toBe('120');
+    expect((editor.get('input[id$="-fee"]').element as HTMLInputElement).value).toBe('5.00');
+
+    // The GIA held 10 on the day without this sale (5 counting it): 11 is refused, 10 would not be.
+    await editor.get('input[id$="-quantity"]').setValue('11');
+    await editor.trigger('submit');
+    await until(() => editor.find('[data-testid="trade-quantity-error"]').exists(), 'the refusal');
+    expect(editor.get('[data-testid="trade-quantity-error"]').text()).toBe('you cannot sell 11 VWRL — Larch GIA held 10 on 3 Jun 2024.');
+    expect((await storedTrades()).find((t) => t.kind === 'sell')?.quantity).toBe('5');
+
+    await editor.get('input[id$="-quantity"]').setValue('8');
+    await editor.trigger('submit');
+    await until(() => !page.find('[data-testid="trade-editor"]').exists(), 'the editor closed');
+    expect(page.get('[data-testid="trade-edit-status"]').text()).toBe('Sell of VWRL on 2024-06-03 saved.');
+    const sale = (await storedTrades()).find((t) => t.kind === 'sell');
+    expect(sale).toMatchObject({ quantity: '8', amount: 8 * 12_000 - 500, fee: 500 });
+    // The figures follow from the worker: 10 − 8 = 2 units left in the GIA, worth 2 × £121.
+    await until(() => gia(page).includes('£242.00'), 'the holding after the edit');
+    await until(() => /8 units/.test(sellRow(page)?.text() ?? ''), 'the list after the edit');
+  });
+
+  it('delete asks first, then removes the trade; Undo delete puts it back', async () => {
+    const page = open(VWRL);
+    await until(() => page.find('[data-testid="asset-transactions"]').exists() && page.find('[data-testid="asset-holdings"]').exists(), 'the asset page');
+    await sellRow(page)!.get('[data-testid="trade-edit"]').trigger('click');
+    await until(() => page.find('[data-testid="trade-delete"]').exists(), 'the editor');
+    await page.get('[data-testid="trade-delete"]').trigger('click');
+    await flushPromises();
+    // Nothing is deleted until the deletion is confirmed; "Keep it" steps back.
+    expect(page.find('[data-testid="trade-confirm-delete"]').exists()).toBe(true);
+    expect(await storedTrades()).toHaveLength(3);
+    await page.get('[data-testid="trade-keep"]').trigger('click');
+    expect(page.find('[data-testid="trade-confirm-delete"]').exists()).toBe(false);
+    await page.get('[data-testid="trade-delete"]').trigger('click');
+    await flushPromises();
+    await page.get('[data-testid="trade-confirm-delete"]').trigger('click');
+    await until(() => page.find('[data-testid="trade-undo-delete"]').exists(), 'the undo');
+    expect(page.get('[data-testid="trade-edit-status"]').text()).toContain('Sell of VWRL on 2024-06-03 deleted.');
+    expect((await storedTrades()).map((t) => t.kind).sort()).toEqual(['buy', 'buy']);
+    await until(() => page.findAll('[data-testid="asset-transactions"] li').length === 2, 'the list without the sale');
+    await until(() => gia(page).includes('£1,210.00'), 'the holding without the sale');
+
+    await page.get('[data-testid="trade-undo-delete"]').trigger('click');
+    await until(() => !page.find('[data-testid="trade-undo-delete"]').exists(), 'the undo done');
+    expect(page.get('[data-testid="trade-edit-status"]').text()).toBe('Delete undone: the sell of 3 Jun 2024 is back.');
+    expect((await storedTrades()).find((t) => t.kind === 'sell')).toMatchObject({ quantity: '5', amount: 59_500, fee: 500 });
+    await until(() => page.findAll('[data-testid="asset-transactions"] li').length === 3, 'the sale back in the list');
+    await until(() => gia(page).includes('£605.00'), 'the holding with the sale again');
+  });
+});

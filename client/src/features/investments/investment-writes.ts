@@ -114,10 +114,29 @@ export async function updateInvestmentTransaction(db: ReplicaDatabase, id: strin
   return next;
 }
 
-/** Deletes an investment transaction (a stamped delete, so it syncs and wins over older edits). */
-export async function deleteInvestmentTransaction(db: ReplicaDatabase, id: string): Promise<void> {
+/**
+ * Deletes an investment transaction (a stamped delete, so it syncs and wins over older edits). Returns the
+ * document as it was, for "Undo" (`restoreInvestmentTransaction`), or null when it was already gone.
+ */
+export async function deleteInvestmentTransaction(db: ReplicaDatabase, id: string): Promise<InvestmentTransaction | null> {
   const doc = await db.investment_transactions.findOne(id).exec();
-  if (!doc) return;
+  if (!doc) return null;
+  const before = doc.toMutableJSON() as InvestmentTransaction;
   const stamped = await doc.incrementalPatch({ hlc: await stampAfter(db, doc.hlc) });
   await stamped.remove();
+  return before;
+}
+
+/**
+ * Undoes a delete: the transaction as it was, back under its own id with a fresh stamp after the one it had
+ * (as the ledger's undo restores a transaction), so the undo is itself an edit that syncs. Its account and asset
+ * must still exist; the holding is not re-checked (it was there before the delete).
+ */
+export async function restoreInvestmentTransaction(db: ReplicaDatabase, tx: InvestmentTransaction): Promise<InvestmentTransaction> {
+  const [accountDoc, assetDoc] = await Promise.all([db.accounts.findOne(tx.accountId).exec(), db.assets.findOne(tx.assetId).exec()]);
+  if (!accountDoc) throw new InvestmentWriteError('The account of this transaction no longer exists, so it cannot be put back.');
+  if (!assetDoc) throw new InvestmentWriteError('The asset of this transaction no longer exists, so it cannot be put back.');
+  const doc = schemaChecked({ ...tx, hlc: await stampAfter(db, tx.hlc) });
+  await db.investment_transactions.upsert(doc);
+  return doc;
 }
