@@ -32,6 +32,8 @@ export interface ReplayAnswer {
   readonly body?: unknown;
   /** Changes the recorded JSON answer before it is sent (to break one field). */
   readonly edit?: (recorded: unknown) => unknown;
+  /** Waits this long before answering (a slow provider). */
+  readonly delayMs?: number;
 }
 
 interface Override {
@@ -166,6 +168,7 @@ export class ReplayServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
+    let delay = 0;
     const url = new URL(req.url ?? '/', this.origin);
     this.requests.push({ at: Date.now(), method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers });
     let answer = recorded(url.pathname, url.searchParams);
@@ -174,12 +177,17 @@ export class ReplayServer {
       const o = this.#overrides[i]!;
       if (!(o as unknown as { sticky?: boolean }).sticky) this.#overrides.splice(i, 1);
       const a = o.answer;
+      delay = a.delayMs ?? 0;
       if (a.body !== undefined) answer = { status: a.status ?? 200, type: typeof a.body === 'string' ? 'text/plain' : 'application/json', body: typeof a.body === 'string' ? a.body : JSON.stringify(a.body), ...(a.headers ? { headers: a.headers } : {}) };
       else if (a.edit) answer = { ...answer, status: a.status ?? answer.status, body: JSON.stringify(a.edit(JSON.parse(answer.body))), ...(a.headers ? { headers: a.headers } : {}) };
-      else answer = { status: a.status ?? 200, type: 'text/plain', body: '', ...(a.headers ? { headers: a.headers } : {}) };
+      else if (a.status !== undefined) answer = { status: a.status, type: 'text/plain', body: '', ...(a.headers ? { headers: a.headers } : {}) };
     }
-    res.writeHead(answer.status, { 'Content-Type': answer.type, ...answer.headers });
-    res.end(answer.body);
+    const send = () => {
+      res.writeHead(answer.status, { 'Content-Type': answer.type, ...answer.headers });
+      res.end(answer.body);
+    };
+    if (delay > 0) setTimeout(send, delay);
+    else send();
   }
 
   async close(): Promise<void> {
