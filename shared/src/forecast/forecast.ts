@@ -7,3 +7,4 @@ export * from './types.ts';
 export { initForecasting, isForecastingReady } from './wasm.ts';
 export { forecast } from './series-forecast.ts';
 export { prophetOptimizer } from './prophet-optimizer.ts';
+export { monteCarlo, estimateAssets, sampleMonthlyLogReturns, createRandom } from './montecarlo.ts';
