@@ -195,14 +195,16 @@ export function mapRows(header: string[], rows: CsvRow[], layout: CsvLayout, def
   const transactions: ParsedTransaction[] = [];
   const problems: ParseProblem[] = [];
   const fixedCurrency = layout.currency ?? defaultCurrency;
-  for (const row of rows) {
-    const get = (name: string): string => {
-      const i = index.get(name);
-      return i === undefined ? '' : (row.cells[i] ?? '');
-    };
-    const report = (column: string, message: string): void => {
-      problems.push({ line: row.line, column, message });
-    };
+  // One `get` and one `report` over the row being read, not two new closures per row (100,000 rows).
+  let row: CsvRow = { cells: [], line: 0 };
+  const get = (name: string): string => {
+    const i = index.get(name);
+    return i === undefined ? '' : (row.cells[i] ?? '');
+  };
+  const report = (column: string, message: string): void => {
+    problems.push({ line: row.line, column, message });
+  };
+  for (row of rows) {
     const dateText = get(layout.dateColumn);
     const date = parseDate(dateText, layout.dateFormat);
     if (!date.ok) {

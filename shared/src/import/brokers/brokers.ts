@@ -36,6 +36,9 @@ const HEADER_PROFILES: readonly HeaderProfile[] = [
  * `Statement,Header` first line and a `Trades` section; Vanguard UK by its investment table header anywhere
  * in the file (the cash table usually comes first); the others by their header row within the first 30 records.
  */
+const INVESTMENT_NAME_CELL = /^\uFEFF?\s*investment\s*name\s*$/i;
+const mayNameInvestments = (cell: string): boolean => INVESTMENT_NAME_CELL.test(cell);
+
 export function parseBrokerCsv(rows: readonly CsvRow[]): BrokerParseResult | null {
   if (looksLikeIbkr(rows)) return parseIbkr(rows);
   const head = rows.slice(0, HEADER_SEARCH_ROWS);
@@ -45,7 +48,9 @@ export function parseBrokerCsv(rows: readonly CsvRow[]): BrokerParseResult | nul
     const profile = HEADER_PROFILES.find((p) => p.signature.every((s) => keys.has(s)));
     if (profile) return profile.parse(cells, rows.slice(i + 1));
   }
-  if (rows.some((r) => VANGUARD_INVESTMENT_HEADER.every((s) => r.cells.map(headerKey).includes(s)))) return parseVanguardUk(rows);
+  // Vanguard's investment table can start deep in the file, so every row is looked at — cheaply: only a row
+  // with an "InvestmentName" cell has its cells normalised (a bank statement of 100,000 rows has none).
+  if (rows.some((r) => r.cells.some(mayNameInvestments) && VANGUARD_INVESTMENT_HEADER.every((s) => r.cells.map(headerKey).includes(s)))) return parseVanguardUk(rows);
   return null;
 }
 export { guessKind, resolveAssets, symbolFromName } from './assets.ts';
