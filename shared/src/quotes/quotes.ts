@@ -325,3 +325,41 @@ export function yearDocs(key: SeriesKey, bars: readonly DailyBar[], options: (ye
   for (const [year, yearBars] of barsByYear(bars)) out.push(mergeBars(null, key, year, yearBars, options(year, yearBars)).doc);
   return out;
 }
+
+/** The kind, series and period an id names (`price:VWRL.L:2026@<owner>`), or null for an id of another shape. */
+export function parseQuoteDocId(id: string): { kind: QuoteKind; series: string; period: string } | null {
+  const at = id.lastIndexOf('@');
+  const body = at >= 0 ? id.slice(0, at) : id;
+  const first = body.indexOf(':');
+  const last = body.lastIndexOf(':');
+  if (first <= 0 || last <= first + 1) return null;
+  const kind = body.slice(0, first);
+  const period = body.slice(last + 1);
+  if ((kind !== 'price' && kind !== 'fx') || !/^(\d{4}|latest)$/.test(period)) return null;
+  return { kind, series: body.slice(first + 1, last), period };
+}
+
+/**
+ * Year documents made from one-row-per-day quotes (version-0 documents, or rows built by tests and benches):
+ * per kind, series and year, the currency and source of the last day, the newest stamp, and `asOf` the end
+ * of the last day (UTC) unless given.
+ */
+export function docsFromDailyQuotes(quotes: Iterable<Quote>, options: { owner?: string; asOf?: string } = {}): QuoteDoc[] {
+  const groups = new Map<string, Quote[]>();
+  for (const q of quotes) {
+    const key = `${q.kind}\u0000${q.series}\u0000${q.date.slice(0, 4)}`;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(q);
+  }
+  const out: QuoteDoc[] = [];
+  for (const list of groups.values()) {
+    const sorted = [...list].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const last = sorted[sorted.length - 1]!;
+    const hlc = sorted.reduce((m, q) => (q.hlc > m ? q.hlc : m), last.hlc);
+    const bars = sorted.map((q) => ({ date: q.date, open: q.open, high: q.high, low: q.low, close: q.close, volume: q.volume }));
+    const asOf = options.asOf ?? `${last.date}T23:59:59.999Z`;
+    out.push(mergeBars(null, { kind: last.kind, series: last.series, currency: last.currency }, Number(last.date.slice(0, 4)), bars, { source: last.source, asOf, hlc, ...(options.owner ? { owner: options.owner } : {}) }).doc);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { COLLECTIONS, replicatedDocValidator, type CollectionName } from '@mymidas/shared/schema';
 import { generateHousehold, type HouseholdOptions } from '@mymidas/shared/demo';
+import { withOwner } from '@mymidas/shared/quotes';
 import { z } from 'zod';
 import { currentUser, requireUser } from '../auth/require-user.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
@@ -12,8 +13,8 @@ import type { Database, SqlValue } from '../store/database.ts';
 import { piiColumns, sealDoc } from '../store/documents.ts';
 
 /**
- * The demo household's server-owned documents (prices and FX rates: `quotes`; `net_worth_snapshots` if
- * the generator ever makes any). Clients may not push these (docs/sync-protocol.md), so `npm run demo`
+ * The demo household's server-owned documents (prices and FX rates: `quotes`, one document per series and
+ * year plus its latest price, re-keyed for the user; `net_worth_snapshots` if the generator ever makes any). Clients may not push these (docs/sync-protocol.md), so `npm run demo`
  * pushes everything else through the replication endpoints and asks the server, through
  * `POST /api/v1/demo/server-owned`, to generate these itself from the same seed and size.
  *
@@ -89,7 +90,9 @@ export async function importServerOwnedDemo(deps: { db: Database; cipher: FieldC
     const collection = record.collection;
     const list = pending.get(collection);
     if (!list) continue;
-    const doc: Record<string, unknown> = { ...(record.doc as Record<string, unknown>), _deleted: false };
+    // Quote ids are one key for all users: each user's copy of the demo prices names its owner.
+    const own = record.collection === 'quotes' ? withOwner(record.doc, userId) : record.doc;
+    const doc: Record<string, unknown> = { ...(own as Record<string, unknown>), _deleted: false };
     const checked = validators.get(collection)!.safeParse(doc);
     if (!checked.success) throw new Error(`demo generator made an invalid ${collection} document ${String(doc.id)}: ${checked.error.message}`);
     const { _deleted: _, ...stored } = doc;

@@ -1,4 +1,5 @@
 import { collectHousehold } from '@mymidas/shared/demo';
+import { expandQuotes } from '@mymidas/shared/quotes';
 import type { CapitalGainsResult } from '@mymidas/shared/invest';
 import { dayNumber } from '@mymidas/shared/snapshot/days';
 import { createInvestHandlers } from './invest-handlers.ts';
@@ -75,7 +76,9 @@ export async function prepareInvestBench(size: number): Promise<InvestBench> {
 
   const txs = household.investment_transactions;
   const from = txs.reduce((min, t) => (t.date < min ? t.date : min), '9999-12-31');
-  const to = household.quotes.reduce((max, q) => (q.date > max ? q.date : max), '0000-01-01');
+  // The household's quotes are year documents; the bare passes and the summary count their days.
+  const daily = expandQuotes(household.quotes);
+  const to = daily.reduce((max, q) => (q.date > max ? q.date : max), '0000-01-01');
   const request = { from, to };
   const coldStarted = performance.now();
   const report = handlers.investPortfolio(request);
@@ -93,7 +96,7 @@ export async function prepareInvestBench(size: number): Promise<InvestBench> {
   // The bare passes' rows as typed arrays, made once (untimed).
   const bySymbol = new Map(household.assets.map((a) => [a.symbol, a.id]));
   const collected = new Map<string, { days: number[]; closes: number[] }>();
-  for (const q of household.quotes) {
+  for (const q of daily) {
     if (q.kind !== 'price') continue;
     const id = bySymbol.get(q.series);
     if (id === undefined) continue;
@@ -146,8 +149,7 @@ export async function prepareInvestBench(size: number): Promise<InvestBench> {
     return gain;
   };
 
-  const quotes = household.quotes.length;
-  const summary = `${quotes} quotes (${household.quotes.filter((q) => q.kind === 'fx').length} FX), ${txs.length} investment transactions (${sells} sells), `
+  const summary = `${daily.length} daily quotes (${daily.filter((q) => q.kind === 'fx').length} FX) in ${household.quotes.length} quotes documents, ${txs.length} investment transactions (${sells} sells), `
     + `${household.assets.length} assets, ${holdingKeys.length} holdings, ${days} days ${from} … ${to} (household generated in ${(generatedMs / 1000).toFixed(1)} s); `
     + `fed through investSync in pages of ${PAGE}: ${feedMs.toFixed(0)} ms; first portfolio call (inputs built from the store) ${coldMs.toFixed(0)} ms; `
     + `${gains.disposals.length} disposals; structured clone of the answers ${cloneMs.toFixed(1)} ms`;

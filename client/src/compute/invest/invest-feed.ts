@@ -12,8 +12,9 @@ import type { InvestCollection, StorageCheckpoint } from './invest-store.ts';
  * the worker opens its stored copy, then this reads only what changed since each collection's stored
  * checkpoint (RxDB's `getChangedDocumentsSince`, one page at a time, handed straight to the worker) and then
  * forwards the collections' change events. Nothing here keeps the documents: a page is read, posted and
- * dropped, so the ~116,000 quotes are read on this thread only when the worker has none stored (the first
- * time, or after its records failed to open) and otherwise only the new ones.
+ * dropped, so the quotes (a few hundred year documents in the demo household, once 116,000 day documents) are
+ * read on this thread only when the worker has none stored (the first time, or after its records failed to
+ * open) and otherwise only the documents that changed.
  *
  * Every call into the worker goes through one queue, in order; a collection the replica was opened without
  * (tests open subsets) is left out.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { portfolioReport } from '@mymidas/shared/invest';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { InvestmentTransaction, Quote } from '@mymidas/shared/schema';
 import { createComputeContext } from '../compute-area.ts';
 import { COMPUTE_AREAS, createComputeHandlers } from '../registry.ts';
@@ -46,7 +47,8 @@ async function household() {
     { id: VWRL, hlc: HLC, symbol: 'VWRL', name: 'All-World', kind: 'etf', currency: 'GBP', provider: 'manual', providerId: null, isin: null },
     { id: AAPL, hlc: HLC, symbol: 'AAPL', name: 'Apple', kind: 'stock', currency: 'USD', provider: 'manual', providerId: null, isin: null },
   ], { id: 'a', lwt: 1 });
-  await handlers.investSync('quotes', [
+  // Stored as the replica holds them: one document per series and year.
+  await handlers.investSync('quotes', docsFromDailyQuotes([
     quote('price', 'VWRL', '2024-01-02', '100', 'GBP'),
     { ...quote('price', 'VWRL', '2024-03-01', '110', 'GBP'), open: '108.5', high: '111.25', low: '107', volume: '120000' },
     // A quote with a high and low but no open or volume (a fund's single daily price with a range).
@@ -54,7 +56,7 @@ async function household() {
     quote('price', 'AAPL', '2024-01-02', '150', 'USD'), quote('price', 'AAPL', '2024-06-03', '200', 'USD'),
     // Quoted as dollars per pound: the worker inverts them into pounds per dollar.
     quote('fx', 'GBP/USD', '2024-01-02', '1.25', 'USD'), quote('fx', 'GBP/USD', '2024-06-03', '1.6', 'USD'),
-  ], { id: 'q', lwt: 1 });
+  ]), { id: 'q', lwt: 1 });
   // Handed over out of order: the store sorts them.
   await handlers.investSync('investment_transactions', [TRADES[3], TRADES[0], TRADES[2], TRADES[1]], { id: 't', lwt: 1 });
   handlers.investSetAccounts({ baseCurrency: 'GBP', accounts: [{ id: GIA, type: 'investment_gia', currency: 'GBP' }, { id: ISA, type: 'stocks_shares_isa', currency: 'GBP' }] });

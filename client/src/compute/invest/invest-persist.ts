@@ -11,17 +11,22 @@ import type { InvestCheckpoints, QuoteKind, SeriesColumns } from './invest-store
  * - `docs`: the investment transactions and assets (small);
  * - `series:<kind>:<series>`: one per price or FX series — its days delta-encoded, its closes as text and each
  *   day's open/high/low/volume as the store's packed text (empty for a day without them).
- * Format 2 added the open/high/low/volume. A format-1 store loads its transactions, assets and their
- * checkpoints; its quotes are dropped (their old records removed at the next write) and the quotes checkpoint
- * cleared, so the feed reads the quotes again from the start with their candles.
+ * Format 2 added the open/high/low/volume; format 3 is read from the replica's year documents (quotes version 1:
+ * same records). A format-1 or format-2 store loads its transactions, assets and their checkpoints; its quotes
+ * are dropped (their old records removed at the next write) and the quotes checkpoint cleared, so the feed
+ * reads the quotes again from the start — a few hundred year documents.
  * A write puts the meta record, the docs when they changed and only the series that changed, in one
  * transaction, so a new day's quotes rewrite a few small records. Anything that fails to open (GCM, JSON, a
  * missing record, another format version) loads as nothing: the feed then reads the three collections again.
  */
 
-export const INVEST_FORMAT_VERSION = 2;
-/** The format before open/high/low/volume were kept: migrated by reading the quotes again. */
-const CLOSES_ONLY_FORMAT = 1;
+export const INVEST_FORMAT_VERSION = 3;
+/**
+ * Formats whose quotes are read again: 1 kept closes only; 2 was read from the replica's one-document-per-day
+ * quotes (quotes version 0), whose checkpoint names documents the replica no longer has once its quotes are
+ * year documents (version 1). The series layout itself is unchanged.
+ */
+const REREAD_QUOTES_FORMATS: readonly number[] = [1, 2];
 const META = 'meta';
 const DOCS = 'docs';
 const IV_BYTES = 12;
@@ -97,7 +102,7 @@ function columnsOf(r: SeriesRecord, key: string): SeriesColumns {
 export function storeFromRecords(records: ReadonlyMap<string, unknown>): InvestStore {
   const meta = records.get(META) as MetaRecord | undefined;
   if (!meta) throw new InvestRecordError('no meta record');
-  if (meta.version !== INVEST_FORMAT_VERSION && meta.version !== CLOSES_ONLY_FORMAT) {
+  if (meta.version !== INVEST_FORMAT_VERSION && !REREAD_QUOTES_FORMATS.includes(meta.version)) {
     throw new InvestRecordError(`format version ${String(meta.version)}, expected ${INVEST_FORMAT_VERSION}`);
   }
   const docs = records.get(DOCS) as { transactions?: unknown; assets?: unknown } | undefined;
@@ -106,8 +111,8 @@ export function storeFromRecords(records: ReadonlyMap<string, unknown>): InvestS
   for (const c of INVEST_COLLECTIONS) store.checkpoints[c] = meta.checkpoints[c] ?? null;
   for (const t of docs.transactions as { id: string }[]) store.transactions.set(t.id, t as never);
   for (const a of docs.assets as { id: string }[]) store.assets.set(a.id, a as never);
-  if (meta.version === CLOSES_ONLY_FORMAT) {
-    // Closes only: the quotes are read again (with their candles); the old series records go at the next write.
+  if (REREAD_QUOTES_FORMATS.includes(meta.version)) {
+    // The quotes are read again (from the year documents, with their candles); the old series records go at the next write.
     store.checkpoints.quotes = null;
     for (const key of meta.series) store.droppedSeries.add(key);
     store.revision += 1;

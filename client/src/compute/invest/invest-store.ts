@@ -1,5 +1,6 @@
 import { dateOfDay, dayNumber } from '@mymidas/shared/snapshot/days';
-import type { Asset, InvestmentTransaction, Quote } from '@mymidas/shared/schema';
+import { parseQuoteDocId } from '@mymidas/shared/quotes';
+import { QUOTE_LATEST_PERIOD, quoteSchema, type Asset, type InvestmentTransaction, type QuoteDoc } from '@mymidas/shared/schema';
 
 /**
  * The compute worker's investment store (issue 21): what the investment engines read, kept in the worker so the
@@ -13,8 +14,10 @@ import type { Asset, InvestmentTransaction, Quote } from '@mymidas/shared/schema
  * - One storage checkpoint per collection (RxDB's `{ id, lwt }`), so catch-up reads only what changed.
  *
  * Changes arrive as replica documents (catch-up pages and change events alike) and are idempotent: a document
- * seen twice does no harm. A quote is keyed by (kind, series, date): a later document for the same day replaces
- * the close; a deleted quote removes its day. Pure (no IndexedDB): invest-persist.ts stores it.
+ * seen twice does no harm. The replica's quotes are year documents (one per series and calendar year, the days
+ * as parallel arrays: @mymidas/shared/quotes): a year document replaces every day of its series in that year,
+ * and a deleted one removes them. Latest-price documents are not days of the series and are passed over.
+ * Pure (no IndexedDB): invest-persist.ts stores it.
  */
 
 export const INVEST_COLLECTIONS = ['quotes', 'investment_transactions', 'assets'] as const;
@@ -27,12 +30,12 @@ export interface StorageCheckpoint {
 
 export type InvestCheckpoints = Readonly<Record<InvestCollection, StorageCheckpoint | null>>;
 
-/** A quote as the replica hands it over (tombstones flagged `_deleted`; a change event's tombstone may carry only the id). */
-export type ReplicaQuote = Partial<Pick<Quote, 'kind' | 'series' | 'date' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'currency'>> & { readonly id: string; readonly _deleted?: boolean };
+/** A quotes document as the replica hands it over (tombstones flagged `_deleted`; a change event's tombstone may carry only the id). */
+export type ReplicaQuote = Partial<QuoteDoc> & { readonly id: string; readonly _deleted?: boolean };
 export type ReplicaInvestmentTransaction = (InvestmentTransaction & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
 export type ReplicaAsset = (Asset & { readonly _deleted?: boolean }) | { readonly id: string; readonly _deleted: true };
 
-export type QuoteKind = Quote['kind'];
+export type QuoteKind = QuoteDoc['kind'];
 
 /**
  * One series: `days[i]` (days since 1970-01-01) ascending, `closes[i]` its close as decimal text, `extras[i]` its
@@ -80,8 +83,6 @@ export class InvestStoreInputError extends Error {
   override readonly name = 'InvestStoreInputError';
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 const seriesKey = (kind: QuoteKind, series: string) => `${kind}:${series}`;
 
 export interface SyncOutcome {
@@ -148,36 +149,49 @@ export class InvestStore {
   }
 
   private syncQuotes(docs: readonly ReplicaQuote[]): { changed: boolean; reread: boolean } {
-    // Validate the whole batch first, so a bad document changes nothing.
-    const bySeries = new Map<string, { kind: QuoteKind; series: string; currency: string | null; days: Map<number, DayQuote | null> }>();
+    // Validate the whole batch first, so a bad document changes nothing. Per series and year the last document
+    // of the batch is the year's content (null: the year was deleted).
+    const bySeries = new Map<string, { kind: QuoteKind; series: string; currency: string | null; years: Map<number, Map<number, DayQuote> | null> }>();
     let reread = false;
     for (const q of docs) {
-      if (q._deleted === true && (q.kind === undefined || q.series === undefined || q.date === undefined)) {
-        reread = true;
-        continue;
-      }
-      if (q.kind !== 'price' && q.kind !== 'fx') throw new InvestStoreInputError(`quote ${q.id}: kind must be 'price' or 'fx'`);
-      if (typeof q.series !== 'string' || q.series.length === 0) throw new InvestStoreInputError(`quote ${q.id}: no series`);
-      if (typeof q.date !== 'string' || !DATE.test(q.date)) throw new InvestStoreInputError(`quote ${q.id}: date must be YYYY-MM-DD`);
-      if (q._deleted !== true && (typeof q.close !== 'string' || !DECIMAL.test(q.close))) throw new InvestStoreInputError(`quote ${q.id}: close must be decimal text`);
-      if (q._deleted !== true) {
-        for (const field of ['open', 'high', 'low', 'volume'] as const) {
-          const v = q[field];
-          if (v !== undefined && v !== null && (typeof v !== 'string' || !DECIMAL.test(v))) throw new InvestStoreInputError(`quote ${q.id}: ${field} must be decimal text or null`);
+      let kind: QuoteKind;
+      let series: string;
+      let period: string;
+      let days: Map<number, DayQuote> | null = null;
+      let currency: string | null = null;
+      if (q._deleted === true) {
+        const named = q.kind !== undefined && q.series !== undefined && q.period !== undefined ? { kind: q.kind, series: q.series, period: q.period } : parseQuoteDocId(q.id);
+        if (!named) {
+          reread = true;
+          continue;
+        }
+        ({ kind, series, period } = named);
+        if (period === QUOTE_LATEST_PERIOD) continue;
+      } else {
+        const checked = quoteSchema.safeParse(documentFields(q as Record<string, unknown>));
+        if (!checked.success) {
+          const issue = checked.error.issues[0]!;
+          throw new InvestStoreInputError(`quote ${q.id}: ${issue.path.join('.')}: ${issue.message}`);
+        }
+        const doc = checked.data;
+        if (doc.period === QUOTE_LATEST_PERIOD) continue;
+        ({ kind, series, period, currency } = doc);
+        const start = dayNumber(`${period}-01-01`);
+        days = new Map();
+        for (let i = 0; i < doc.days.length; i++) {
+          days.set(start + doc.days[i]!, { close: doc.close[i]!, extras: packExtras({ open: doc.open[i]!, high: doc.high[i]!, low: doc.low[i]!, volume: doc.volume[i]! }) });
         }
       }
-      const key = seriesKey(q.kind, q.series);
+      const key = seriesKey(kind, series);
       let entry = bySeries.get(key);
-      if (!entry) bySeries.set(key, (entry = { kind: q.kind, series: q.series, currency: null, days: new Map() }));
-      if (q._deleted !== true && typeof q.currency === 'string') entry.currency = q.currency;
-      entry.days.set(dayNumber(q.date), q._deleted === true ? null : {
-        close: q.close!, extras: packExtras({ open: q.open ?? null, high: q.high ?? null, low: q.low ?? null, volume: q.volume ?? null }),
-      });
+      if (!entry) bySeries.set(key, (entry = { kind, series, currency: null, years: new Map() }));
+      if (currency !== null) entry.currency = currency;
+      entry.years.set(Number(period), days);
     }
     let changed = false;
     for (const [key, entry] of bySeries) {
       const existing = this.series.get(key);
-      const merged = mergeSeries(existing, entry.days);
+      const merged = mergeSeries(existing, yearUpdates(existing, entry.years));
       if (!merged) continue;
       changed = true;
       this.dirtySeries.add(key);
@@ -239,6 +253,23 @@ function documentFields(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(raw)) if (!k.startsWith('_')) out[k] = raw[k];
   return out;
+}
+
+/**
+ * The day updates that make each named year of a series hold exactly the given days: every stored day of the
+ * year that the new content lacks is removed (null), every day of the content set.
+ */
+function yearUpdates(existing: SeriesColumns | undefined, years: ReadonlyMap<number, ReadonlyMap<number, DayQuote> | null>): Map<number, DayQuote | null> {
+  const updates = new Map<number, DayQuote | null>();
+  for (const [year, days] of years) {
+    if (existing) {
+      const from = dayNumber(`${String(year).padStart(4, '0')}-01-01`);
+      const to = dayNumber(`${String(year + 1).padStart(4, '0')}-01-01`);
+      for (let i = InvestStore.lowerBound(existing.days, from); i < existing.days.length && existing.days[i]! < to; i++) updates.set(existing.days[i]!, null);
+    }
+    if (days) for (const [day, q] of days) updates.set(day, q);
+  }
+  return updates;
 }
 
 /** The later of two storage checkpoints (by lwt, then id). */
