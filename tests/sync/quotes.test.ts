@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint, parseCheckpoint } from '@mymidas/shared/protocol';
+import { latestDoc, mergeBars, type SeriesKey } from '@mymidas/shared/quotes';
+import type { QuoteDoc } from '@mymidas/shared/schema';
 import { writeServerOwned } from '../../sync-server/src/cli/demo-server-owned.ts';
 import { testBackends } from '../../sync-server/src/testing/harness.ts';
 import { Device } from './device.ts';
@@ -11,8 +13,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
 
 /**
- * Quotes (prices and FX rates) are server-owned and have text ids such as `price:VWRL.L:2026-01-02` and
- * `fx:GBP/EUR:2026-01-02`. Through the client's real transport and RxDB replication against the real
+ * Quotes (prices and FX rates) are server-owned and have text ids such as `price:VWRL.L:2026@<owner>` and
+ * `fx:GBP/EUR:latest@<owner>`. Through the client's real transport and RxDB replication against the real
  * server: a new device pulls many pages of them, keeps its checkpoint, and stops when it has them all.
  */
 describe.each(testBackends())('quotes through the client sync engine (%s)', (backend) => {
@@ -29,23 +31,21 @@ describe.each(testBackends())('quotes through the client sync engine (%s)', (bac
   });
 
   /**
-   * A user whose server holds `days` daily quotes of two prices and one FX rate, written as the server's
-   * feeds write them (sealed, under the user's replication lock). Quote ids are global, so each call
-   * uses its own series names.
+   * A user whose server holds, as the server's feeds store them (year documents and a latest price per
+   * series, ids naming the owner; written sealed under the user's replication lock): `series` price series
+   * and one FX series, each with two years of a few days — three documents a series.
    */
-  let made = 0;
-  async function userWithQuotes(days = 150) {
+  async function userWithQuotes(series = 150) {
     const user = await server.newUser();
-    const tag = `T${++made}${backend === 'postgres' ? 'P' : 'L'}${Date.now().toString(36).toUpperCase()}`;
-    const docs: Record<string, unknown>[] = [];
-    const start = Date.UTC(2026, 0, 1);
-    for (let i = 0; i < days; i++) {
-      const date = new Date(start + i * 86_400_000).toISOString().slice(0, 10);
-      const hlc = `${String(start + i * 86_400_000).padStart(13, '0')}:0000:server`;
-      for (const symbol of [`VWRL${tag}.L`, `BTC${tag}-GBP`]) {
-        docs.push({ id: `price:${symbol}:${date}`, hlc, kind: 'price', series: symbol, date, open: null, high: null, low: null, close: `${100 + i}.25`, volume: null, currency: 'GBP', source: 'test' });
+    const docs: QuoteDoc[] = [];
+    const hlc = (i: number) => `${String(Date.UTC(2026, 0, 1) + i).padStart(13, '0')}:0000:server`;
+    const keys: SeriesKey[] = [...Array.from({ length: series }, (_, i) => ({ kind: 'price' as const, series: `VWRL${i}.L`, currency: 'GBP' })), { kind: 'fx', series: 'GBP/EUR', currency: 'EUR' }];
+    for (const [i, key] of keys.entries()) {
+      for (const year of [2025, 2026]) {
+        const bars = [2, 5, 6].map((d) => ({ date: `${year}-01-0${d}`, open: null, high: null, low: null, close: `${100 + i}.${d}5`, volume: null }));
+        docs.push(mergeBars(null, key, year, bars, { source: 'test', asOf: '2026-01-07T00:00:00Z', hlc: hlc(i), owner: user.userId }).doc);
       }
-      docs.push({ id: `fx:GBP/${tag.slice(0, 3)}:${date}`, hlc, kind: 'fx', series: `GBP/${tag.slice(0, 3)}`, date, open: null, high: null, low: null, close: '1.1734', volume: null, currency: 'EUR', source: 'test' });
+      docs.push(latestDoc(key, { price: `${100 + i}.5`, asOf: '2026-01-07T14:30:00+00:00', source: 'test' }, { hlc: hlc(i + 1000), owner: user.userId }));
     }
     await writeServerOwned(server.services, user.userId, 'quotes', docs);
     return { user, quotes: docs.length };
