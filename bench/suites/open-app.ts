@@ -36,6 +36,8 @@ export interface OpenSample {
   /** Unlock pressed → numbers on screen. */
   readonly afterUnlockMs: number;
   readonly heapMb: number;
+  /** The heap by where it lives: the page (`Window`) and each worker (scope and script name), MB. */
+  readonly heapByScope: Record<string, number>;
   readonly rebuilt: boolean;
   /** Milestones of the open (the app's performance marks), ms from navigation start. */
   readonly phases: Record<string, number>;
@@ -93,11 +95,17 @@ async function openOnce(context: BrowserContext, site: DashboardSite, timeoutMs:
       const numbersAt = performance.getEntriesByName(mark, 'mark')[0]!.startTime;
       const rebuilt = performance.getEntriesByName('mymidas:snapshot-rebuild', 'mark').length > 0;
       if (!crossOriginIsolated) throw new Error('the page is not cross-origin isolated: no measureUserAgentSpecificMemory');
-      const memory = await (performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> }).measureUserAgentSpecificMemory();
+      type Breakdown = { bytes: number; attribution: { url?: string; scope?: string }[] };
+      const memory = await (performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number; breakdown: Breakdown[] }> }).measureUserAgentSpecificMemory();
+      const byScope: Record<string, number> = {};
+      for (const entry of memory.breakdown) {
+        const where = entry.attribution.map((a) => `${a.scope ?? '?'}:${(a.url ?? '').split('/').pop()?.replace(/-[\w]{8}\.js$/, '.js') ?? ''}`).join('+') || 'shared';
+        byScope[where] = (byScope[where] ?? 0) + entry.bytes;
+      }
       const phases = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mymidas:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]));
-      return { numbersAt, rebuilt, bytes: memory.bytes, phases };
+      return { numbersAt, rebuilt, bytes: memory.bytes, byScope, phases };
     }, NUMBERS_MARK);
-    return { openMs: measured.numbersAt, afterUnlockMs: measured.numbersAt - unlockAt, heapMb: measured.bytes / 2 ** 20, rebuilt: measured.rebuilt, phases: { unlockPressed: Math.round(unlockAt), ...measured.phases } };
+    return { openMs: measured.numbersAt, afterUnlockMs: measured.numbersAt - unlockAt, heapMb: measured.bytes / 2 ** 20, heapByScope: Object.fromEntries(Object.entries(measured.byScope).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10])), rebuilt: measured.rebuilt, phases: { unlockPressed: Math.round(unlockAt), ...measured.phases } };
   } finally {
     await page.close();
   }
@@ -138,6 +146,7 @@ export async function runOpenAppBench(options: OpenAppOptions = {}): Promise<Ope
       }
     }
     const m = (list: OpenSample[], key: 'openMs' | 'afterUnlockMs' | 'heapMb') => median(list.map((s) => s[key]));
+    for (const which of ['empty', 'full'] as const) log(`open-app: heap by scope (${which}, last round, MB): ${JSON.stringify(samples[which].at(-1)?.heapByScope)}`);
     for (const which of ['empty', 'full'] as const) log(`open-app: milestones (${which}, last round, ms from navigation): ${JSON.stringify(samples[which].at(-1)?.phases)}`);
     log(`open-app: navigation → numbers: empty ${m(samples.empty, 'openMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'openMs').toFixed(0)} ms (×${(m(samples.full, 'openMs') / m(samples.empty, 'openMs')).toFixed(2)}, target ≤ ×${OPEN_APP_RATIO_TARGET})`);
     log(`open-app: unlock pressed → numbers: empty ${m(samples.empty, 'afterUnlockMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'afterUnlockMs').toFixed(0)} ms (×${(m(samples.full, 'afterUnlockMs') / m(samples.empty, 'afterUnlockMs')).toFixed(2)})`);
