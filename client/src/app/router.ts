@@ -42,6 +42,8 @@ export const routes: RouteRecordRaw[] = [
   // Investments (issue 21): the tabs of InvestmentsPage.vue, each with its address.
   { path: '/investments/holdings', name: 'investment-holdings', component: areaPages.investments, meta: { title: 'Investments', layout: 'app', area: 'investments' } },
   { path: '/investments/allocation', name: 'investment-allocation', component: areaPages.investments, meta: { title: 'Investments', layout: 'app', area: 'investments' } },
+  // Reports (issue 23): one address per report, its filters in the query.
+  { path: '/reports/:report', name: 'report', component: areaPages.reports, meta: { title: 'Reports', layout: 'app', area: 'reports' } },
   { path: '/login', name: 'login', component: () => import('../features/auth/LoginPage.vue'), meta: { title: 'Sign in', layout: 'auth' } },
   { path: '/register', name: 'register', component: () => import('../features/auth/RegisterPage.vue'), meta: { title: 'Create your account', layout: 'auth' } },
   { path: '/unlock', name: 'unlock', component: () => import('../features/auth/UnlockPage.vue'), meta: { title: 'Unlock', layout: 'auth' } },
