@@ -6,7 +6,6 @@ import { createPinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { Router } from 'vue-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { shallowRef } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { IncomeExpenseResult } from '@mymidas/shared/reports';
 import { REPLICA_PORT } from '../../app/injection.ts';
