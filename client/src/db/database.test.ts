@@ -14,8 +14,8 @@ describe('replica schema versions', () => {
   it('the version-1 strategies keep the document as it is (only the sealing changed)', () => {
     const doc = { id: '01939a6e-0000-7000-8000-000000000001', tags: ['a'], splits: [] };
     for (const [name, strategies] of Object.entries(REPLICA_MIGRATIONS)) {
-      // Budgets changed shape in version 1: budgets-v1-migration.test.ts.
-      if (name !== 'budgets') expect(strategies[1]!(doc, undefined as never)).toBe(doc);
+      // Budgets changed shape in version 1: budgets-v1-migration.test.ts; quotes are dropped and pulled again: quotes-v1-migration.test.ts.
+      if (name !== 'budgets' && name !== 'quotes') expect(strategies[1]!(doc, undefined as never)).toBe(doc);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { addRxPlugin, createRevision, createRxDatabase, getPrimaryKeyOfInternalDocument, hasEncryption, INTERNAL_CONTEXT_COLLECTION, isBulkWriteConflictError, now, writeSingle } from 'rxdb';
+import { addRxPlugin, createRevision, createRxDatabase, getAllCollectionDocuments, getPrimaryKeyOfInternalDocument, hasEncryption, INTERNAL_CONTEXT_COLLECTION, isBulkWriteConflictError, now, removeCollectionStorages, writeSingle } from 'rxdb';
 import type { InternalStoreCollectionDocType, MigrationStrategies, RxCollection, RxDatabase, RxDocumentData, RxJsonSchema, RxStorage } from 'rxdb';
 import { wrappedKeyCompressionStorage } from 'rxdb/plugins/key-compression';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
@@ -13,6 +13,7 @@ import { ReplicaError, ReplicaLockedError } from './errors.ts';
 import { createDataKey, parseWrappedDataKey, rewrapDataKey, unlockDataKey } from './keys.ts';
 import type { KdfParams, WrappedDataKey } from './keys.ts';
 import { getLeanDexieStorage, type LeanDexieSettings } from './lean-dexie.ts';
+import { forgetBootstrapProgress } from '../sync/bootstrap.ts';
 
 /**
  * The device replica: one RxDB database on IndexedDB (Dexie) holding the 12 replicated collections,
@@ -100,7 +101,33 @@ export const REPLICA_MIGRATIONS: { readonly [N in CollectionName]?: MigrationStr
   assets: { 1: sealMoreFields },
   attachments: { 1: sealMoreFields },
   budgets: { 1: (doc: object) => budgetToV1(doc) },
+  // Quotes version 1 (issue 22): a previous version's quotes are dropped and pulled again before the
+  // collection opens (REPULLED_WHEN_OUTDATED); should any reach RxDB's migration all the same, they go.
+  quotes: { 1: () => null },
 };
+
+/**
+ * Pull-only collections whose documents from an older schema version are not converted one by one but
+ * dropped, with their replication state, and pulled again. Quotes version 1 (issue 22) stores a series' year
+ * in one document where version 0 stored a day per document: the demo household's 116,359 day documents
+ * become about 500, and the server (migration 011) already holds them so. Converting on the device would
+ * mean reading and deleting every one of the 116,359 (minutes on a phone); dropping the storages takes
+ * one IndexedDB deletion, and the next sync's pull (a first sync for this collection: no checkpoint, no
+ * bootstrap progress) brings the few hundred year documents. Nothing is lost: a device never writes quotes.
+ * docs/schema-migrations.md, "Quotes 0 → 1".
+ */
+export const REPULLED_WHEN_OUTDATED: readonly CollectionName[] = ['quotes'];
+
+async function dropOutdatedPulledCollections(db: ReplicaDatabase, names: readonly CollectionName[]): Promise<void> {
+  const wanted = names.filter((n) => REPULLED_WHEN_OUTDATED.includes(n) && COLLECTIONS[n].serverOwned);
+  if (wanted.length === 0) return;
+  const stored = await getAllCollectionDocuments(db.internalStore);
+  for (const name of wanted) {
+    if (!stored.some((d) => d.data.name === name && d.data.schema.version < COLLECTIONS[name].version)) continue;
+    await removeCollectionStorages(db.storage, db.internalStore, db.token, db.name, name, db.multiInstance, db.password as string | undefined, db.hashFunction);
+    await forgetBootstrapProgress(db, name);
+  }
+}
 
 /** Documents per batch when a replica migrates (RxDB's default, 10, makes 100,000 transactions crawl). */
 const MIGRATION_BATCH_SIZE = 500;
@@ -249,6 +276,7 @@ export async function openReplica(options: OpenReplicaOptions): Promise<Replica>
     deviceId = device.deviceId;
     const names = options.collections ?? COLLECTION_NAMES;
     await dropClearReplicationMeta(db, names);
+    await dropOutdatedPulledCollections(db, names);
     // Migrated here rather than by addCollections, in batches large enough for 100,000 transactions.
     await db.addCollections(replicaSchemas(keyCompression, names, false));
     await Promise.all(Object.values(db.collections).map((c: RxCollection) => c.migratePromise(MIGRATION_BATCH_SIZE)));

@@ -59,6 +59,19 @@ async function saveProgress(db: ReplicaDatabase, key: string, checkpoint: PullCh
   await db.upsertLocal(PROGRESS_DOC, { progress });
 }
 
+/**
+ * Forgets the bootstrap's saved progress of one collection (every replication of it), so its next first pull
+ * starts from the beginning: the replica calls it when it dropped the collection's documents to pull them
+ * again (REPULLED_WHEN_OUTDATED, db/database.ts).
+ */
+export async function forgetBootstrapProgress(db: Pick<ReplicaDatabase, 'getLocal' | 'upsertLocal'>, collection: string): Promise<void> {
+  const doc = await db.getLocal<{ progress: Progress }>(PROGRESS_DOC);
+  if (!doc) return;
+  const progress = doc.toJSON().data.progress;
+  const kept = Object.fromEntries(Object.entries(progress).filter(([key]) => !key.endsWith(`:${collection}`)));
+  if (Object.keys(kept).length !== Object.keys(progress).length) await db.upsertLocal(PROGRESS_DOC, { progress: kept });
+}
+
 async function identifierHashOf(state: RxStorageInstanceReplicationState<unknown>): Promise<string> {
   return state.input.hashFunction(state.input.identifier);
 }
