@@ -8,3 +8,4 @@ export { initForecasting, isForecastingReady } from './wasm.ts';
 export { forecast } from './series-forecast.ts';
 export { prophetOptimizer } from './prophet-optimizer.ts';
 export { monteCarlo, estimateAssets, sampleMonthlyLogReturns, createRandom } from './montecarlo.ts';
+export { cashFlow } from './cashflow.ts';
