@@ -9,3 +9,4 @@ export { forecast } from './series-forecast.ts';
 export { prophetOptimizer } from './prophet-optimizer.ts';
 export { monteCarlo, estimateAssets, sampleMonthlyLogReturns, createRandom } from './montecarlo.ts';
 export { cashFlow } from './cashflow.ts';
+export { spendingForecast } from './spending.ts';
