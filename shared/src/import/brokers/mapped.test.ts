@@ -90,12 +90,16 @@ describe('trades read with a column mapping', () => {
       '05/03/2024,Bought,VWRL,,,10,98.50,,9.855,GBP,,',
       '06/03/2024,Sold,VWRL,,,,98.50,,985.00,GBP,,',
       '07/03/2024,Bought,VWRL,,,10,98.50,,985.00,POUNDS,,',
+      '08/03/2024,Transfer in,VWRL,,,10,,,,GBP,,',
+      '09/03/2024,Bought,VWRL,,,10,98.50,2.00,1.00,GBP,,',
     ].join('\n');
     const r = parseMappedTradesCsv(text(bad), MAPPING);
     expect(r.trades).toEqual([]);
     expect(r.problems.map((p) => [p.line, p.column])).toEqual([
-      [3, 'Trade day'], [4, 'Action'], [5, 'Shares'], [6, 'Ticker'], [7, 'ISIN'], [8, 'Net value'], [9, 'Shares'], [10, 'Ccy'],
+      [3, 'Trade day'], [4, 'Action'], [5, 'Shares'], [6, 'Ticker'], [7, 'ISIN'], [8, 'Net value'], [9, 'Shares'], [10, 'Ccy'], [11, 'Price'], [12, 'Net value'],
     ]);
+    expect(r.problems[8]?.message).toBe('Price is empty: a transfer in needs the cost carried over per unit in the unit price (0 for free shares)');
+    expect(r.problems[9]?.message).toBe('the total (Net value) is less than the fee, though it should include it');
     expect(r.problems[0]?.message).toMatch(/31\/02\/2024.*not a DD\/MM\/YYYY date/);
     expect(r.problems[1]?.message).toBe('"Switch" in Action is not an action the mapping knows: choose what it means');
     expect(r.problems[2]?.message).toBe('"ten" is not a number');

@@ -189,7 +189,7 @@ function readRow(row: Row, m: TradeMapping, meanings: ReadonlyMap<string, Action
     : quantityCell === '' ? '0' : decimalText(quantityCell, m.quantityColumn ?? 'Quantity');
   if (wantsUnits && isZero(quantity)) throw new RowProblem(m.quantityColumn, `${m.quantityColumn} is 0: ${KIND_WORDS[kind]} needs the units`);
 
-  const priceCell = cell(row, m.unitPriceColumn);
+  const priceCell = kind === 'transfer_in' ? need(row, m.unitPriceColumn, 'the cost carried over per unit in the unit price (0 for free shares)', kind) : cell(row, m.unitPriceColumn);
   const unitPrice = priceCell === '' || kind === 'fee' || kind === 'split' || kind === 'transfer_out' ? null : decimalText(priceCell, m.unitPriceColumn ?? 'Unit price');
   const fee = m.feeColumn === undefined ? 0 : optionalFee(row, m.feeColumn, currency);
   const splitRatio = kind === 'split' ? decimalText(need(row, m.splitRatioColumn, 'its ratio (new units per old)', kind), m.splitRatioColumn ?? 'Ratio') : null;
@@ -205,7 +205,10 @@ function readRow(row: Row, m: TradeMapping, meanings: ReadonlyMap<string, Action
     else throw new RowProblem(m.totalColumn ?? m.unitPriceColumn, `${KIND_WORDS[kind]} needs its total, or a quantity and unit price`);
     if (!Number.isSafeInteger(gross)) throw new RowProblem(m.totalColumn ?? m.quantityColumn, 'the amount is too large');
     const included = totalCell !== '' && m.totalIncludesFee;
-    if (kind === 'buy') amount = -(included ? gross : gross + fee);
+    if (kind === 'buy') {
+      if (included && gross < fee) throw new RowProblem(m.totalColumn, `the total (${m.totalColumn}) is less than the fee, though it should include it`);
+      amount = -(included ? gross : gross + fee);
+    }
     else if (kind === 'fee') amount = -gross;
     else {
       amount = included ? gross : gross - fee;
