@@ -10,3 +10,4 @@ export { prophetOptimizer } from './prophet-optimizer.ts';
 export { monteCarlo, estimateAssets, sampleMonthlyLogReturns, createRandom } from './montecarlo.ts';
 export { cashFlow } from './cashflow.ts';
 export { spendingForecast } from './spending.ts';
+export { projectNetWorth } from './networth.ts';

@@ -1,0 +1,116 @@
+import { formatMoney } from '../money/money.ts';
+import { checkSeries } from './series.ts';
+import { forecastDetailed } from './series-forecast.ts';
+import { ForecastInputError } from './types.ts';
+import type { ForecastPoint, NetWorthInput, NetWorthProjection, ScenarioPath } from './types.ts';
+
+/**
+ * Net worth projection (docs/forecasts.md). Net worth is split into what was put in (the cumulative
+ * monthly contributions, income − spending) and everything else (market growth, interest, revaluations):
+ *   growth_t = netWorth_t − Σ_{k≤t} contribution_k.
+ * The growth part is forecast by ETS (MSTL with a yearly season from three years of history, a
+ * non-seasonal ETS before that) with its calibrated bands; the contributions follow their own trend (a
+ * least-squares line through the last 24 months, followed for 12 months and then held level).
+ * Three scenarios, each saying what it assumes:
+ * - conservative: contributions at the lower quartile of the last 24 months, growth at the low edge of the 80 % band;
+ * - base: contributions on their trend, growth at the forecast mean;
+ * - optimistic: contributions at the upper quartile, growth at the high edge of the 80 % band.
+ * The fan is the growth bands (80 % and 95 %) plus the base contributions. Minor units throughout.
+ */
+
+const CONTRIBUTION_WINDOW = 24;
+const TREND_MONTHS = 12;
+
+function quartile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Least-squares line through the values; returns the fitted value at the last point and the slope. */
+function trend(values: readonly number[]): { level: number; slope: number } {
+  const n = values.length;
+  if (n === 1) return { level: values[0]!, slope: 0 };
+  const mx = (n - 1) / 2;
+  const my = values.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  values.forEach((y, x) => {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  });
+  const slope = sxy / sxx;
+  return { level: my + slope * (n - 1 - mx), slope };
+}
+
+export async function projectNetWorth(input: NetWorthInput): Promise<NetWorthProjection> {
+  if (!input || typeof input !== 'object') throw new ForecastInputError('projectNetWorth needs { currency, history }');
+  const months = input.months ?? 60;
+  if (!Number.isInteger(months) || months < 1 || months > 600) throw new ForecastInputError(`months must be a whole number from 1 to 600, not ${String(months)}`);
+  const history = checkSeries(input.history ?? [], 'month', 'net worth history');
+  history.values.forEach((v, i) => {
+    if (!Number.isSafeInteger(v)) throw new ForecastInputError(`net worth history: ${history.dates[i]} is not a whole number of minor units`);
+  });
+  const n = history.values.length;
+  const contributions = new Float64Array(n);
+  if (input.contributions !== undefined) {
+    const c = checkSeries(input.contributions, 'month', 'contributions');
+    if (c.dates.length !== n || c.dates.some((d, i) => d !== history.dates[i])) throw new ForecastInputError('contributions must have one value for each month of the history, on the same dates');
+    c.values.forEach((v, i) => {
+      if (!Number.isSafeInteger(v)) throw new ForecastInputError(`contributions: ${c.dates[i]} is not a whole number of minor units`);
+      contributions[i] = v;
+    });
+  }
+  let cumulative = 0;
+  const growth = history.dates.map((date, i) => {
+    cumulative += contributions[i]!;
+    return { date, value: history.values[i]! - cumulative };
+  });
+  const seasonLength = n >= 36 ? 12 : 1;
+  if (n < seasonLength + 3) throw new ForecastInputError(`the net worth projection needs at least ${seasonLength + 3} months of history; there are ${n}`);
+  const { result } = await forecastDetailed(growth, { frequency: 'month', horizon: months, method: 'ets', seasonLength });
+
+  const recent = Array.from(contributions.slice(Math.max(0, n - CONTRIBUTION_WINDOW)));
+  const { level, slope } = trend(recent);
+  const baseAt = (h: number) => level + slope * Math.min(h, TREND_MONTHS);
+  const low = quartile(recent, 0.25);
+  const high = quartile(recent, 0.75);
+  const money = (v: number) => formatMoney(Math.round(v), input.currency);
+  const span = `the last ${recent.length} month${recent.length === 1 ? '' : 's'}`;
+
+  const path = (contribution: (h: number) => number, growthAt: (p: ForecastPoint) => number) => {
+    let added = cumulative;
+    return result.points.map((p, i) => {
+      added += contribution(i + 1);
+      return { date: p.date, value: Math.round(growthAt(p) + added) };
+    });
+  };
+  const at = (values: readonly { date: string; value: number }[]) => [1, 3, 5].filter((y) => y * 12 <= months).map((years) => ({ years, ...values[years * 12 - 1]! }));
+  const scenario = (name: ScenarioPath['name'], assumes: string, monthly: number, contribution: (h: number) => number, growthAt: (p: ForecastPoint) => number): ScenarioPath => {
+    const values = path(contribution, growthAt);
+    return { name, assumes, monthlyContribution: Math.round(monthly), values, at: at(values) };
+  };
+  const trendWords = Math.abs(slope) < 0.5
+    ? `${money(level)} a month, the level of ${span}`
+    : `${money(level)} a month, changing by ${money(slope)} a month for a year as over ${span} and then level`;
+  const scenarios: NetWorthProjection['scenarios'] = [
+    scenario('conservative', `You put in ${money(low)} a month (a lower-quartile month of ${span}), and investments and other assets grow as slowly as the low edge of the 80 % band: about a 1-in-10 poor outcome for them.`, low, () => low, (p) => p.lower80),
+    scenario('base', `You put in ${trendWords}, and investments and other assets follow the ${result.method.toUpperCase()} forecast of their own history.`, baseAt(1), baseAt, (p) => p.mean),
+    scenario('optimistic', `You put in ${money(high)} a month (an upper-quartile month of ${span}), and investments and other assets grow as fast as the high edge of the 80 % band: about a 1-in-10 good outcome for them.`, high, () => high, (p) => p.upper80),
+  ];
+  let added = cumulative;
+  const fan: ForecastPoint[] = result.points.map((p, i) => {
+    added += baseAt(i + 1);
+    return {
+      date: p.date,
+      mean: Math.round(p.mean + added),
+      lower80: Math.round(p.lower80 + added),
+      upper80: Math.round(p.upper80 + added),
+      lower95: Math.round(p.lower95 + added),
+      upper95: Math.round(p.upper95 + added),
+    };
+  });
+  return { currency: input.currency, method: result.method, backtest: result.backtest, note: result.note, fan, scenarios };
+}
