@@ -28,8 +28,14 @@ import type {
 
 const SKIP = FLAG.deleted | FLAG.transfer;
 
-/** Calls `visit(part, i, baseAmount)` for each row in [from, to] passing the view's filters and not flagged `skip`. */
-function scan(v: RowView, from: number, to: number, skip: number, conv: Converter, visit: (part: YearPartition, i: number, base: number) => void): void {
+/**
+ * Calls `visit(part, i, baseAmount)` for each row in [from, to] passing the view's filters, not flagged `skip` and
+ * kept by `keep` (asked before the row is converted, so a row that would not count never reports a missing rate).
+ */
+function scan(
+  v: RowView, from: number, to: number, skip: number, conv: Converter, visit: (part: YearPartition, i: number, base: number) => void,
+  keep: ((part: YearPartition, i: number) => boolean) | null = null,
+): void {
   const { accountOk, categoryOk, tagged, rates, s } = v;
   const currencies = s.currencies.values;
   for (const part of partitionsIn(s, from, to)) {
@@ -43,6 +49,7 @@ function scan(v: RowView, from: number, to: number, skip: number, conv: Converte
       if (d < from || d > to) continue;
       if (accountOk[account[i]!] === 0 || categoryOk[category[i]!] === 0) continue;
       if (mask != null && mask[i] !== 1) continue;
+      if (keep !== null && !keep(part, i)) continue;
       const cur = currency[i]!;
       const table = rates[cur];
       const base = table === null ? amount[i]! : conv.convert(table, currencies[cur]!, amount[i]!, d);
@@ -80,12 +87,10 @@ export function incomeExpense(s: Snapshot, inputs: ReportInputs, request: Income
   const kinds = v.kind;
   const from = range.fromDay;
   scan(v, range.fromDay, range.toDay, SKIP, conv, (part, i, base) => {
-    const c = classify(kinds[part.category[i]!]!, part.amount[i]!);
-    if (c === 0) return;
     const k = b.ofDay[part.day[i]! - from]!;
-    if (c === 1) income[k] = income[k]! + base;
+    if (classify(kinds[part.category[i]!]!, part.amount[i]!) === 1) income[k] = income[k]! + base;
     else expense[k] = expense[k]! - base;
-  });
+  }, (part, i) => classify(kinds[part.category[i]!]!, part.amount[i]!) !== 0);
   let ti = 0;
   let te = 0;
   const periods: IncomeExpensePeriod[] = [];
@@ -131,10 +136,9 @@ export function categoryBreakdown(s: Snapshot, inputs: ReportInputs, request: Ca
   const kinds = v.kind;
   scan(v, range.fromDay, range.toDay, SKIP, conv, (part, i, base) => {
     const c = part.category[i]!;
-    if (classify(kinds[c]!, part.amount[i]!) !== want) return;
     sums[c] = sums[c]! + base;
     counts[c] = counts[c]! + 1;
-  });
+  }, (part, i) => classify(kinds[part.category[i]!]!, part.amount[i]!) === want);
   const { group, ids } = groupsOf(s, p);
   const groups = new Map<number, { total: number; count: number; categories: CategoryBreakdownEntry[] }>();
   let total = 0;
@@ -192,10 +196,9 @@ export function categoryTransactions(s: Snapshot, inputs: ReportInputs, request:
     return selected[c] === 1 && classify(kinds[c]!, part.amount[i]!) === want;
   };
   scan(v, from, range.toDay, SKIP, conv, (part, i) => {
-    if (!match(part, i)) return;
     perDay[part.day[i]! - from]! += 1;
     total += 1;
-  });
+  }, match);
   const skip = page * pageSize;
   const rows: ReportTransactionRow[] = [];
   if (skip < total) {
@@ -210,14 +213,13 @@ export function categoryTransactions(s: Snapshot, inputs: ReportInputs, request:
     const picked: ReportTransactionRow[] = [];
     const currencies = s.currencies.values;
     scan(v, from + lo, from + hi, SKIP, new Converter(p.base), (part, i, base) => {
-      if (!match(part, i)) return;
       const ids = partitionIds(part);
       const flags = part.flags[i]!;
       picked.push({
         id: ids[i]!, date: dateOfDay(part.day[i]!), accountId: s.accounts.valueAt(part.account[i]!)!, categoryId: s.categories.valueAt(part.category[i]!),
         amount: part.amount[i]!, currency: currencies[part.currency[i]!]!, baseAmount: base, split: (flags & FLAG.split) !== 0, pending: (flags & FLAG.pending) !== 0,
       });
-    });
+    }, match);
     picked.sort(compareRows);
     rows.push(...picked.slice(skip - seen, skip - seen + pageSize));
   }
