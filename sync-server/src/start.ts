@@ -4,6 +4,8 @@ import { AttachmentStore } from './attachments/store.ts';
 import { dailyPurge, startPurgeJob } from './replication/purge-job.ts';
 import { ReplicationService } from './replication/service.ts';
 import { openServices } from './services.ts';
+import { feedsFor } from './feeds/feeds.ts';
+import { busFor } from './replication/bus.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -24,8 +26,12 @@ async function main(): Promise<void> {
   });
   const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
   const stopPurge = startPurgeJob({ purge: dailyPurge(replication, new AttachmentStore({ db: services.db, cipher: services.cipher })) });
+  // Market feeds on their timetable (docs/feeds.md); FEEDS_ENABLED=false leaves them to the CLI.
+  const feeds = feedsFor(services, busFor(services));
+  if (feeds.config.enabled) feeds.runner.start(feeds.jobs);
   const stop = (): void => {
     stopPurge();
+    void feeds.runner.stop();
     server.close(() => void services.close().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };

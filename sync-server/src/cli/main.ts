@@ -10,6 +10,7 @@ import { verifyAuditChain } from '../audit/audit.ts';
 import { createBackup, restoreBackup } from '../backup/backup.ts';
 import { mkdirSync } from 'node:fs';
 import { unlockAccount } from '../auth/unlock.ts';
+import { feedsCommand } from '../feeds/cli.ts';
 
 /**
  * Operator commands. Thin wrappers in scripts/ call these:
@@ -19,8 +20,9 @@ import { unlockAccount } from '../auth/unlock.ts';
  *   backup [--dir D] / restore F   encrypted backup (BACKUP_PASSPHRASE) and all-or-nothing restore
  *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
  *   unlock EMAIL [--ip ADDR]       lift the account's sign-in lockout (and that IP's); exit 4 if no such account
+ *   feeds run JOB | feeds status   run a feed job once now (prices, fx, backfill, net-worth), or print the feeds' status
  */
-const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit|backup|restore|unlock> [options]`;
+const USAGE = `usage: mymidas <gen-secrets|rotate-keys|key-census|verify-audit|backup|restore|unlock|feeds> [options]`;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -168,7 +170,7 @@ async function unlock(): Promise<void> {
 const commands: Record<string, () => Promise<void>> = {
   unlock,
   backup,
-  restore, 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
+  restore, feeds: () => feedsCommand(process.argv.slice(3)), 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
 const cmd = process.argv[2];
 const run = cmd ? commands[cmd] : undefined;
 if (!run) {

@@ -57,3 +57,22 @@ export function createFeeds(deps: FeedsDeps, opts: FeedsOptions = {}): Feeds {
     },
   };
 }
+
+const installed = new WeakMap<object, Feeds>();
+
+/**
+ * The feeds of a running server (one per Services, built from the environment on first use), shared by the
+ * routes, the scheduler in start.ts and the health check. Tests install their own (`installFeeds`) first.
+ */
+export function feedsFor(services: { db: Database; cipher: FieldCipher; config: { baseCurrency: string } }, bus?: ChangeBus): Feeds {
+  let feeds = installed.get(services);
+  if (!feeds) {
+    feeds = createFeeds({ db: services.db, cipher: services.cipher, baseCurrency: services.config.baseCurrency, ...(bus ? { bus } : {}) });
+    installed.set(services, feeds);
+  }
+  return feeds;
+}
+
+export function installFeeds(services: object, feeds: Feeds): void {
+  installed.set(services, feeds);
+}

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Services } from '../services.ts';
 import { AppError } from '../http/errors.ts';
+import { feedHealth } from '../feeds/status.ts';
 
 export function healthRoutes(services: Services): Router {
   const router = Router();
@@ -14,6 +15,8 @@ export function healthRoutes(services: Services): Router {
         storage: services.db.backend,
         rateLimitStore: services.limiterBackend,
         database: { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 },
+        // A feed job that has not succeeded for a day is reported as degraded (docs/feeds.md).
+        feeds: await feedHealth(services.db),
       });
     } catch {
       next(new AppError(503, 'unavailable', 'The database is not reachable', 'The server is up but cannot reach its database.'));

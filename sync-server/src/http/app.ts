@@ -13,6 +13,7 @@ import { healthRoutes } from '../health/routes.ts';
 import { replicationRoutes, type ReplicationRouteOptions } from '../replication/routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
 import { demoRoutes } from '../cli/demo-server-owned.ts';
+import { feedRoutes } from '../feeds/routes.ts';
 
 export interface AppOptions {
   /** Extra routers mounted under /api/v1 by feature modules. */
@@ -56,6 +57,7 @@ export function createApp(services: Services, opts: AppOptions = {}): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRoutes(services));
   api.use(replicationRoutes(services, opts.replication), attachmentRoutes(services));
+  api.use(feedRoutes(services));
   // `npm run demo` asks for the demo's prices and FX rates here: only when the server was started with
   // ENABLE_DEMO=1, never in production (cli/demo-server-owned.ts). Otherwise the path is a 404.
   if (services.config.enableDemo && services.config.environment !== 'production') api.use(demoRoutes(services));
