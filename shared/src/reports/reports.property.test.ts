@@ -24,7 +24,7 @@ import { netWorthReport } from './net-worth.ts';
 
 const RUNS = { numRuns: 60 };
 
-describe('reports against the naive computation from the documents', () => {
+describe('reports against the naive computation from the documents', { timeout: 180_000 }, () => {
   it('income vs expense, by month, quarter and year', () => {
     fc.assert(fc.property(ledgerArb, fxArb, filtersArb, fc.constantFrom('month', 'quarter', 'year') as fc.Arbitrary<'month' | 'quarter' | 'year'>,
       fc.integer({ min: 1, max: 28 }), (docs, fx, filters, granularity, monthStartDay) => {

@@ -223,7 +223,7 @@ describe('date presets, the budget month start respected', () => {
   });
 });
 
-describe('conversion into the base currency', () => {
+describe('conversion into the base currency', { timeout: 60_000 }, () => {
   // convertMinor's arithmetic, with enough digits for any rate text (decimal.js keeps 20 significant digits by default).
   const Wide = Decimal.clone({ precision: 200 });
   const convertMinor = (amount: number, from: string, to: string, rate: string) => new Wide(amount).times(rate)
