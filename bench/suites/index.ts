@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../lib/suite.ts';
 import { budgetsHistory, budgetsPage } from './budgets.ts';
 import { firstSync, firstSyncHousehold } from './first-sync.ts';
+import { forecastMonteCarlo, forecastProphet } from './forecast.ts';
 import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
@@ -39,4 +40,6 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   budgetsHistory,
   investPortfolio,
   investGains,
+  forecastProphet,
+  forecastMonteCarlo,
 ];
