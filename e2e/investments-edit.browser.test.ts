@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeViolations, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
-import { heldByAccount } from './investments-trade.ts';
+import { heldByAccount, nav } from './investments-trade.ts';
 
 /**
  * Issue 21's last gaps, in Chromium on the production build against the real server: a broker CSV in a layout no
@@ -26,16 +26,6 @@ const CSV = [
   '05/03/2024,Top-up,,,,,,,500.00,cash in',
   '20/03/2024,Bonus shares,ACME,,Acme Widgets plc,2,0.00,,,free shares',
 ].join('\n');
-
-async function nav(page: Page, label: string): Promise<void> {
-  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
-  if (await link.first().isVisible()) await link.first().click();
-  else {
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('link', { name: label, exact: true }).first().click();
-  }
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
 
 async function axeBoth(page: Page, what: string, shot: string): Promise<void> {
   for (const [name, size] of [['desktop', VIEWPORTS.desktop], ['phone', VIEWPORTS.phone]] as const) {

@@ -5,7 +5,7 @@ import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
 import { describeViolations, fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
-import { heldByAccount, submitTrade } from './investments-trade.ts';
+import { heldByAccount, nav, submitTrade } from './investments-trade.ts';
 
 /**
  * Issue 21, the investment screens on the demo household (a smaller one: 6,000 transactions over four years,
@@ -17,17 +17,6 @@ import { heldByAccount, submitTrade } from './investments-trade.ts';
 const ARTIFACTS = new URL('./artifacts/investments/', import.meta.url).pathname;
 
 const syncState = (page: Page) => page.locator('.sync[data-state]').getAttribute('data-state');
-
-/** In-app navigation through the main navigation (the "More" menu on a phone). */
-async function nav(page: Page, label: string): Promise<void> {
-  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
-  if (await link.first().isVisible()) await link.first().click();
-  else {
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('link', { name: label, exact: true }).first().click();
-  }
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
 
 const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
