@@ -1,0 +1,46 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import * as openpgp from 'openpgp';
+
+/**
+ * OpenPGP symmetric encryption of a byte stream with a passphrase, in the shape `gpg --decrypt` reads:
+ * one password-encrypted session key (iterated-and-salted S2K), AES-256, integrity-protected data (SEIPD v1
+ * with MDC; not the RFC 9580 AEAD packets, which gpg 2.2 cannot open). No OpenPGP compression: the
+ * content is already gzip. Both directions stream: memory stays flat whatever the size.
+ */
+const ENCRYPT_CONFIG: openpgp.PartialConfig = {
+  preferredSymmetricAlgorithm: openpgp.enums.symmetric.aes256,
+  preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed,
+  aeadProtect: false,
+  s2kType: openpgp.enums.s2k.iterated,
+};
+
+export async function encryptStream(plain: Readable, passphrase: string): Promise<Readable> {
+  const message = await openpgp.createMessage({ binary: Readable.toWeb(plain) as unknown as NodeReadableStream<Uint8Array> });
+  const out = await openpgp.encrypt({ message, passwords: [passphrase], format: 'binary', config: ENCRYPT_CONFIG });
+  return Readable.fromWeb(out as unknown as NodeReadableStream<Uint8Array>);
+}
+
+/**
+ * Decrypts a stream. The plaintext flows before the modification-detection code at the end is checked
+ * (so memory stays flat); a damaged or truncated file then fails with an error at the end of the stream.
+ * Callers check the file's SHA-256 first and restore inside one transaction, so such an error leaves
+ * nothing behind. A wrong passphrase fails at once.
+ */
+export async function decryptStream(cipher: Readable, passphrase: string): Promise<Readable> {
+  const message = await openpgp.readMessage({ binaryMessage: Readable.toWeb(cipher) as unknown as NodeReadableStream<Uint8Array> });
+  const { data } = await openpgp.decrypt({ message, passwords: [passphrase], format: 'binary', config: { allowUnauthenticatedStream: true } });
+  return Readable.fromWeb(data as unknown as NodeReadableStream<Uint8Array>);
+}
+
+/** Encrypts a small value (a retired encryption key) to one OpenPGP message, armoured. */
+export async function encryptText(text: string, passphrase: string): Promise<string> {
+  const message = await openpgp.createMessage({ text });
+  return openpgp.encrypt({ message, passwords: [passphrase], format: 'armored', config: ENCRYPT_CONFIG });
+}
+
+export async function decryptText(armored: string, passphrase: string): Promise<string> {
+  const message = await openpgp.readMessage({ armoredMessage: armored });
+  const { data } = await openpgp.decrypt({ message, passwords: [passphrase], format: 'utf8' });
+  return data;
+}
