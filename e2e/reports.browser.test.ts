@@ -27,6 +27,13 @@ async function axeClean(page: Page, what: string): Promise<void> {
   expect(describeViolations(result.violations), what).toBe('');
 }
 
+/** Opens an address of the app: a page load locks the replica, so it is unlocked again on the way. */
+async function open(page: Page, base: string, path: string): Promise<void> {
+  await page.goto(`${base}${path}`);
+  await unlockThroughUi(page);
+  await page.waitForURL(`${base}${path}`, { timeout: 90_000 });
+}
+
 /** Waits until the report shown has an answer and is not working on a newer one. */
 async function reportReady(page: Page, timeout = 180_000): Promise<void> {
   await page.locator('[data-testid="report"][data-ready="true"][data-loading="false"]').waitFor({ timeout });
@@ -34,7 +41,7 @@ async function reportReady(page: Page, timeout = 180_000): Promise<void> {
 
 /** The cells of a table on screen, the header row first. */
 async function screenTable(page: Page, id: string): Promise<string[][]> {
-  return page.locator(`[data-table="${id}"] table`).evaluate((table: HTMLTableElement) => [...table.rows].map((r) => [...r.cells].map((c) => (c.textContent ?? '').trim())));
+  return page.locator(`[data-table="${id}"] table`).evaluate((table: HTMLTableElement) => Array.from(table.rows, (r) => Array.from(r.cells, (c) => (c.textContent ?? '').trim())));
 }
 
 /** A cell as the CSV would hold it: amounts, percentages and counts as numbers, no figure as blank. */
@@ -146,7 +153,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
   }, 300_000);
 
   it('drills down from the pie to a group, then to a category’s transactions', async () => {
-    await page.goto(`${site.url}/reports/categories?range=last-12-months`);
+    await open(page, site.url, '/reports/categories?range=last-12-months');
     await reportReady(page);
     const pick = async () => {
       const canvas = page.getByTestId('report-chart').locator('canvas').first();
@@ -184,7 +191,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
   }, 300_000);
 
   it('exports a table to CSV that parses back (papaparse) to the table on screen', async () => {
-    await page.goto(`${site.url}/reports/categories?range=last-12-months`);
+    await open(page, site.url, '/reports/categories?range=last-12-months');
     await reportReady(page);
     const table = page.locator('[data-table="groups"]');
     const [download] = await Promise.all([page.waitForEvent('download'), table.getByTestId('report-csv').click()]);
@@ -202,7 +209,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
   }, 180_000);
 
   it('exports the report to an A4 PDF whose first page renders and whose text holds the table’s values', async () => {
-    await page.goto(`${site.url}/reports/income-expense?range=last-12-months`);
+    await open(page, site.url, '/reports/income-expense?range=last-12-months');
     await reportReady(page);
     const screen = await screenTable(page, 'income-expense');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('report-pdf').click()]);
@@ -223,7 +230,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
 
   it('drags the net worth slider: the longest gap between frames is measured and printed', async () => {
     await page.setViewportSize(VIEWPORTS.desktop);
-    await page.goto(`${site.url}/reports/net-worth?by=day`);
+    await open(page, site.url, '/reports/net-worth?by=day');
     await reportReady(page);
     const points = (await screenTable(page, 'net-worth')).length - 1;
     const canvas = page.getByTestId('report-chart').locator('canvas').first();

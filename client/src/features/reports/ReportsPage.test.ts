@@ -157,8 +157,8 @@ describe('ReportsPage: filters in the address', { timeout: 30_000 }, () => {
     const cells = page().findAll('[data-table="income-expense"] tr').map((r) => r.findAll('th, td').map((c) => c.text()));
     expect(cells).toEqual([
       ['Period', 'Income (GBP)', 'Expense (GBP)', 'Net (GBP)', 'Savings rate'],
-      ['1 Jan 2026 – 31 Mar 2026', '£6,000.00', '£4,500.50', '£1,499.50', '24.99 %'],
-      ['1 Apr 2026 – 30 Jun 2026', '£0.00', '£123.45', '-£123.45', '—'],
+      ['Q1 2026', '£6,000.00', '£4,500.50', '£1,499.50', '24.99 %'],
+      ['Q2 2026', '£0.00', '£123.45', '-£123.45', '—'],
       ['Total', '£6,000.00', '£4,623.95', '£1,376.05', '22.93 %'],
     ]);
     expect(page().get('[data-testid="report-summary"]').text()).toContain('Savings rate 22.93 %');
@@ -173,8 +173,8 @@ describe('ReportsPage: filters in the address', { timeout: 30_000 }, () => {
     const parsed = Papa.parse<string[]>(await saved!.text(), { skipEmptyLines: true }).data;
     expect(parsed).toEqual([
       ['Period', 'Income (GBP)', 'Expense (GBP)', 'Net (GBP)', 'Savings rate'],
-      ['1 Jan 2026 – 31 Mar 2026', '6000', '4500.5', '1499.5', '24.99'],
-      ['1 Apr 2026 – 30 Jun 2026', '0', '123.45', '-123.45', ''],
+      ['Q1 2026', '6000', '4500.5', '1499.5', '24.99'],
+      ['Q2 2026', '0', '123.45', '-123.45', ''],
       ['Total', '6000', '4623.95', '1376.05', '22.93'],
     ]);
     expect(page().get('[data-testid="report-status"]').text()).toContain('income-vs-expense-income-expense.csv downloaded.');

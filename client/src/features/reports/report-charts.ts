@@ -91,11 +91,26 @@ export function waterfallBars(r: CashFlowResult, p: ThemePalette, names: NameBoo
   ];
 }
 
+/**
+ * The waterfall's value axis: around the balances (a month's steps are small beside the balance), zero included
+ * only when it is near; the opening and closing bars then start at the axis floor, and the chart's label says so.
+ */
+export function waterfallAxis(bars: readonly WaterfallBar[]): { min: number; max: number; fromZero: boolean } {
+  const values = bars.flatMap((b, i) => (i === 0 || i === bars.length - 1 ? [b.to] : [b.from, b.to]));
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = Math.max(hi - lo, Math.abs(hi) * 0.01, 100);
+  const min = lo - span * 0.25;
+  const max = hi + span * 0.15;
+  if (min <= 0 || lo - span * 1.5 <= 0) return { min: Math.min(0, min), max: Math.max(0, max), fromZero: true };
+  return { min, max, fromZero: false };
+}
+
 export function cashFlowChart(r: CashFlowResult, p: ThemePalette, names: NameBook): ChartOption {
   const bars = waterfallBars(r, p, names);
   const c = r.baseCurrency;
-  const lows = bars.map((b) => Math.min(b.from, b.to, 0));
-  const highs = bars.map((b) => Math.max(b.from, b.to, 0));
+  const axis = waterfallAxis(bars);
+  const floor = (v: number) => (axis.fromZero ? v : Math.max(v, axis.min));
   return {
     ...base(c),
     legend: { show: false },
@@ -104,15 +119,18 @@ export function cashFlowChart(r: CashFlowResult, p: ThemePalette, names: NameBoo
       confine: true,
       formatter: (x: { dataIndex: number }) => {
         const b = bars[x.dataIndex]!;
-        return escapeHtml(`${b.label}: ${money(b.to - b.from, c)} → ${money(b.to, c)}`);
+        const first = x.dataIndex === 0 || x.dataIndex === bars.length - 1;
+        return escapeHtml(first ? `${b.label}: ${money(b.to, c)}` : `${b.label}: ${money(b.to - b.from, c)} → ${money(b.to, c)}`);
       },
     },
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: bars.map((b) => b.label), axisLabel: { interval: 0, rotate: bars.length > 6 ? 40 : 0, width: 110, overflow: 'truncate' } },
-    yAxis: { type: 'value', min: Math.min(...lows), max: Math.max(...highs), axisLabel: { formatter: axisMoney(c) } },
+    yAxis: { type: 'value', min: Math.floor(axis.min), max: Math.ceil(axis.max), scale: !axis.fromZero, axisLabel: { formatter: axisMoney(c) } },
     series: [{
       type: 'custom',
       name: 'Cash flow',
-      data: bars.map((b, i) => [i, b.from, b.to]),
+      clip: true,
+      data: bars.map((b, i) => [i, floor(b.from), b.to]),
       encode: { x: 0, y: [1, 2] },
       renderItem: (_params: unknown, api: { value(i: number): number; coord(v: [number, number]): [number, number]; size(v: [number, number]): [number, number] }) => {
         const i = api.value(0);
@@ -120,7 +138,7 @@ export function cashFlowChart(r: CashFlowResult, p: ThemePalette, names: NameBoo
         const b = api.coord([i, api.value(2)]);
         const width = Math.min(api.size([1, 0])[0] * 0.6, 56);
         const bar = bars[i]!;
-        return { type: 'rect', shape: { x: a[0] - width / 2, y: Math.min(a[1], b[1]), width, height: Math.max(Math.abs(a[1] - b[1]), 1) }, style: { fill: bar.colour } };
+        return { type: 'rect', shape: { x: a[0] - width / 2, y: Math.min(a[1], b[1]), width, height: Math.max(Math.abs(a[1] - b[1]), 2) }, style: { fill: bar.colour } };
       },
     }],
   };
@@ -148,30 +166,48 @@ export function breakdownChart(r: CategoryBreakdownResult, p: ThemePalette, slic
     series: [{
       name: r.kind === 'expense' ? 'Spending' : 'Income',
       type: 'pie',
-      radius: ['38%', '70%'],
+      radius: ['40%', '72%'],
       center: ['50%', '52%'],
       data: slices.map((s) => ({ name: s.name, value: s.value, key: s.key })),
-      label: { color: p.text, formatter: '{b}\n{d}%', overflow: 'truncate', width: 110 },
-      labelLine: { lineStyle: { color: p.muted } },
+      avoidLabelOverlap: true,
+      minShowLabelAngle: 6,
+      label: { color: p.text, formatter: '{b} {d}%', overflow: 'truncate', width: 130 },
+      labelLine: { lineStyle: { color: p.muted }, length: 10, length2: 8 },
+      labelLayout: { hideOverlap: true },
       itemStyle: { borderColor: p.surface, borderWidth: 2 },
     }],
   };
 }
 
+/**
+ * All budgets: each one's spending as a percentage of what it could spend (100 % = on budget), so a small budget
+ * and a large one read alike; over budget in the negative colour. One budget: budgeted against spent by period.
+ */
 export function budgetChart(r: BudgetVsActualResult, p: ThemePalette, names: NameBook, one: string | null): ChartOption {
   const chosen = one === null ? undefined : r.budgets.find((b) => b.budgetId === one);
-  const labels = chosen ? chosen.periods.map((x) => periodText(x.start, x.end)) : r.budgets.map((b) => names.budget(b.budgetId));
-  const budgeted = chosen ? chosen.periods.map((x) => x.budgeted) : r.budgets.map((b) => b.budgeted);
-  const spent = chosen
-    ? chosen.periods.map((x) => ({ value: x.spent, itemStyle: { color: x.over ? p.negative : p.positive } }))
-    : r.budgets.map((b) => ({ value: b.spent, itemStyle: { color: b.variance < 0 ? p.negative : p.positive } }));
+  if (!chosen) {
+    const labels = r.budgets.map((b) => names.budget(b.budgetId));
+    const share = r.budgets.map((b) => ({ value: b.budgeted > 0 ? Math.round((b.spent / b.budgeted) * 1000) / 10 : null, itemStyle: { color: b.variance < 0 ? p.negative : p.positive } }));
+    return {
+      animation: false,
+      tooltip: { trigger: 'axis', confine: true, valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} %` : '—') },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 5 ? 35 : 0, width: 110, overflow: 'truncate' } },
+      yAxis: { type: 'value', axisLabel: { formatter: '{value} %' } },
+      series: [
+        { name: 'Spent, % of budget', type: 'bar', barMaxWidth: 28, data: share, itemStyle: { color: p.positive } },
+        { name: 'Budget (100 %)', type: 'line', data: labels.map(() => 100), symbol: 'none', lineStyle: { color: p.text, width: 1.5, type: 'dashed' }, itemStyle: { color: p.text } },
+      ],
+    };
+  }
   return {
     ...base(r.baseCurrency),
-    xAxis: { type: 'category', data: labels, axisLabel: { hideOverlap: true, rotate: labels.length > 6 ? 35 : 0, width: 110, overflow: 'truncate' } },
+    xAxis: { type: 'category', data: chosen.periods.map((x) => periodText(x.start, x.end)), axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', axisLabel: { formatter: axisMoney(r.baseCurrency) } },
     series: [
-      { name: 'Budgeted', type: 'bar', barMaxWidth: 24, data: budgeted, itemStyle: { color: p.muted } },
-      { name: 'Spent', type: 'bar', barMaxWidth: 24, data: spent, itemStyle: { color: p.positive } },
+      { name: 'Budgeted', type: 'bar', barMaxWidth: 24, data: chosen.periods.map((x) => x.budgeted), itemStyle: { color: p.muted } },
+      { name: 'Spent', type: 'bar', barMaxWidth: 24, data: chosen.periods.map((x) => ({ value: x.spent, itemStyle: { color: x.over ? p.negative : p.positive } })), itemStyle: { color: p.positive } },
     ],
   };
 }

@@ -8,7 +8,8 @@ import type { BudgetPeriodKind } from '@mymidas/shared/schema';
 import type { ComputeHandlers } from '../../compute/registry.ts';
 import type { ThemePalette } from '../../themes/themes.ts';
 import { money } from '../ledger-data/format.ts';
-import { budgetChart, cashFlowChart, incomeExpenseChart, investmentChart, netWorthChart, trendsChart } from './report-charts.ts';
+import { budgetChart, cashFlowChart, incomeExpenseChart, investmentChart, netWorthChart, trendsChart, waterfallAxis, waterfallBars } from './report-charts.ts';
+import { THEMES } from '../../themes/themes.ts';
 import type { ChartOption } from './report-charts.ts';
 import { categoryOption, optionOf, reportFilters } from './report-filters.ts';
 import type { ReportId, ReportQueryState } from './report-filters.ts';
@@ -101,7 +102,7 @@ const cashFlow: ReportDef<CashFlowRequest, CashFlowResult> = {
     const c = r.baseCurrency;
     return {
       summary: [`Opening ${money(r.opening, c)}`, `Closing ${money(r.closing, c)}`, `Change ${money(r.closing - r.opening, c)}`, ...missingLine(r)],
-      chartLabel: `Waterfall chart from the opening balance of ${money(r.opening, c)} through ${r.steps.length} steps of income and spending to the closing balance of ${money(r.closing, c)}. The figures are in the table below.`,
+      chartLabel: `Waterfall chart from the opening balance of ${money(r.opening, c)} through ${r.steps.length} steps of income and spending to the closing balance of ${money(r.closing, c)}${waterfallAxis(waterfallBars(r, THEMES.arctic.palette, o.names)).fromZero ? '' : '; the value axis starts near the balances, not at zero, so the steps can be seen'}. The figures are in the table below.`,
       build: (p) => cashFlowChart(r, p, o.names),
       paper: [{ title: 'Cash flow', build: (p) => cashFlowChart(r, p, o.names) }],
       tables: cashFlowTables(r, o),
@@ -131,7 +132,7 @@ const budgetVsActual: ReportDef<BudgetVsActualRequest, BudgetVsActualResult> = {
         ? ['No budgets with periods in this range.']
         : [`Budgeted ${money(sum((b) => b.budgeted), c)}`, `Spent ${money(sum((b) => b.spent), c)}`, `Variance ${money(sum((b) => b.variance), c)}`, `Over budget in ${over} of ${periods} periods`, ...missingLine(r)],
       chartLabel: one === null
-        ? `Bar chart of each of ${r.budgets.length} budgets: budgeted against spent; ${over} of ${periods} periods over budget. The figures are in the table below.`
+        ? `Bar chart of each of ${r.budgets.length} budgets’ spending as a percentage of its budget, against a line at 100 %; ${over} of ${periods} periods over budget. The figures are in the table below.`
         : `Bar chart of ${o.names.budget(one)} period by period: budgeted against spent, over-budget periods in the warning colour. The figures are in the tables below.`,
       build: (p) => budgetChart(r, p, o.names, one),
       paper: [{ title: 'Budget vs actual', build: (p) => budgetChart(r, p, o.names, one) }],

@@ -20,7 +20,7 @@ export const REPORTS = [
   { id: 'cash-flow', label: 'Cash flow', summary: 'From the opening balance through income and spending to the closing balance' },
   { id: 'categories', label: 'Categories', summary: 'Where the money went, by group, category and transaction' },
   { id: 'budget-vs-actual', label: 'Budget vs actual', summary: 'Each budget against what was spent, period by period' },
-  { id: 'investments', label: 'Investment performance', summary: 'Value, contributions and returns over time' },
+  { id: 'investments', label: 'Investment performance', tab: 'Investments', summary: 'Value, contributions and returns over time' },
   { id: 'spending-trends', label: 'Spending trends', summary: 'A category’s spending by month, its rolling average and year-on-year change' },
 ] as const;
 

@@ -2,7 +2,7 @@ import type {
   BudgetVsActualResult, CashFlowResult, CashFlowStep, CategoryBreakdownResult, CategoryTransactionsResult, IncomeExpenseResult,
   InvestmentPerformanceResult, NetWorthResult, SpendingTrendsResult,
 } from '@mymidas/shared/reports';
-import { monthLabel, monthRange } from '@mymidas/shared/date';
+import { addMonths, monthLabel, monthRange } from '@mymidas/shared/date';
 import { amount, count, date, dayText, money$, none, percent, text } from './report-table.ts';
 import type { ReportCell, ReportColumn, ReportTableModel } from './report-table.ts';
 
@@ -37,6 +37,8 @@ export function periodText(start: string, end: string): string {
   const [y, m] = [start.slice(0, 4), start.slice(5, 7)];
   if (start.endsWith('-01') && end === monthRange(`${y}-${m}`).last) return monthLabel(`${y}-${m}`).replace(/^(\w{3})\w*/, '$1');
   if (start === `${y}-01-01` && end === `${y}-12-31`) return y;
+  const q = ['01', '04', '07', '10'].indexOf(m);
+  if (start.endsWith('-01') && q >= 0 && end === monthRange(addMonths(`${y}-${m}`, 2)).last) return `Q${q + 1} ${y}`;
   return `${dayText(start)} – ${dayText(end)}`;
 }
 
@@ -83,7 +85,8 @@ export function stepLabel(step: CashFlowStep, names: NameBook): string {
   if (step.kind === 'transfers') return 'Transfers with other accounts';
   if (step.kind === 'fx') return 'Exchange rate changes';
   if (step.kind === 'other') return 'Left out by the filters';
-  return `${names.category(step.categoryId)} (${step.kind})`;
+  if (step.categoryId === null) return step.kind === 'income' ? 'Uncategorised income' : 'Uncategorised spending';
+  return names.category(step.categoryId);
 }
 
 export function cashFlowTables(r: CashFlowResult, o: TableOptions): ReportTableModel[] {
@@ -93,10 +96,10 @@ export function cashFlowTables(r: CashFlowResult, o: TableOptions): ReportTableM
     caption: 'From the opening balance, each step’s change, to the closing balance',
     columns: [col('Step'), money('Change', c), money('Balance after', c)],
     rows: [
-      [text(`Opening balance (${r.range.from})`), none('opening'), amount(r.opening, c)],
+      [text(`Opening balance (${dayText(r.range.from)})`), none('opening'), amount(r.opening, c)],
       ...r.steps.map((s) => [text(stepLabel(s, o.names)), amount(s.amount, c), amount(s.after, c)]),
     ],
-    footer: [text(`Closing balance (${r.range.to})`), amount(r.closing - r.opening, c), amount(r.closing, c)],
+    footer: [text(`Closing balance (${dayText(r.range.to)})`), amount(r.closing - r.opening, c), amount(r.closing, c)],
   }];
 }
 
