@@ -5,7 +5,6 @@ import { expandQuotes } from '@mymidas/shared/quotes';
 import type { Account, Asset, InvestmentTransaction, NetWorthSnapshot, QuoteDoc, Transaction } from '@mymidas/shared/schema';
 import { accountBalances } from '@mymidas/shared/snapshot/aggregates';
 import { buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
-import { investInputsFromDocs } from '../../shared/src/invest/inputs.ts';
 import { accountRows, netWorthOf } from '../../client/src/features/dashboard/dashboard-model.ts';
 import { createFeeds, installFeeds, type Feeds } from '../../sync-server/src/feeds/feeds.ts';
 import { account, asset, cashTransaction, seedBook, settings, trade } from '../../sync-server/src/feeds/testing/book-fixtures.ts';
@@ -67,10 +66,19 @@ describe.each(testBackends())('market feeds reach devices (%s)', (backend) => {
 
   async function valueOnDevice(device: Device, date: string) {
     const all = async <T>(c: 'accounts' | 'assets' | 'investment_transactions' | 'quotes') => (await device.replica.db[c].find().exec()).map((d) => d.toJSON() as T);
-    const inputs = investInputsFromDocs({
-      accounts: await all<Account>('accounts'), assets: await all<Asset>('assets'),
-      investment_transactions: await all<InvestmentTransaction>('investment_transactions'), quotes: await all<QuoteDoc>('quotes'),
-    }, 'GBP');
+    // The engine's inputs as the app's worker builds them: each asset's daily closes from the year documents.
+    const assets = await all<Asset>('assets');
+    const days = expandQuotes(await all<QuoteDoc>('quotes')).filter((q) => q.kind === 'price');
+    const inputs = {
+      transactions: await all<InvestmentTransaction>('investment_transactions'),
+      assets: assets.map((a) => ({ id: a.id, symbol: a.symbol, kind: a.kind, currency: a.currency })),
+      accounts: (await all<Account>('accounts')).map((a) => ({ id: a.id, type: a.type, currency: a.currency })),
+      prices: assets.map((a) => {
+        const own = days.filter((q) => q.series === a.symbol);
+        return { assetId: a.id, currency: a.currency, dates: own.map((q) => q.date), closes: own.map((q) => q.close) };
+      }).filter((p) => p.dates.length > 0),
+      fx: [], baseCurrency: 'GBP',
+    };
     const [h] = holdingsAt(inputs, date).holdings;
     return h!;
   }
