@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cashFlow } from './cashflow.ts';
+import { cashFlow, dayToDaySpendingByAccount } from './cashflow.ts';
 import type { RecurringRule } from '../schema/registry.ts';
 import { englandWalesBankHolidays } from '../ledger/bank-holidays.ts';
 import { LAST_WORKING_DAY_RRULE } from '../ledger/working-days.ts';
@@ -109,5 +109,21 @@ describe('cashFlow', () => {
     expect(() => cashFlow({ today: '2026-08-20', accounts: [{ ...account, overdraftLimit: -1 }], rules: [] })).toThrow(/overdraftLimit/);
     expect(() => cashFlow({ today: '2026-08-20', accounts: [account], rules: [rule({ currency: 'EUR' })] })).toThrow(/in EUR but account Current is in GBP/);
     expect(() => cashFlow({ today: '2026-08-20', accounts: [account], rules: [], expectedSpending: [{ accountId: CURRENT, daily: [1, 2] }] })).toThrow(/at least 30 days/);
+  });
+});
+
+describe('dayToDaySpendingByAccount', () => {
+  it('shares each category\'s day-to-day spending (bills left out) over accounts by their shares', () => {
+    const forecasts = [
+      { categoryId: 'food', currency: 'GBP', days: [{ expected: 1_000, scheduled: 0 }, { expected: 50_300, scheduled: 50_000 }] },
+      { categoryId: 'fuel', currency: 'GBP', days: [{ expected: 600, scheduled: 0 }, { expected: 0, scheduled: 0 }] },
+    ];
+    const out = dayToDaySpendingByAccount(forecasts, [
+      { categoryId: 'food', accountId: 'a', share: 3 },
+      { categoryId: 'food', accountId: 'b', share: 1 },
+      { categoryId: 'fuel', accountId: 'b', share: 1 },
+    ], 2);
+    expect(out).toEqual([{ accountId: 'a', daily: [750, 225] }, { accountId: 'b', daily: [850, 75] }]);
+    expect(() => dayToDaySpendingByAccount(forecasts, [{ categoryId: 'food', accountId: 'a', share: -1 }], 2)).toThrow(/≥ 0/);
   });
 });

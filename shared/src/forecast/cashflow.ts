@@ -101,3 +101,38 @@ export function cashFlow(input: CashFlowInput): AccountCashFlow[] {
     return { accountId: account.id, currency: account.currency, opening, days: out, risks };
   });
 }
+
+/**
+ * The cash flow's `expectedSpending` from the spending forecast: each category's day-to-day part (expected
+ * − scheduled, since the cash flow adds the recurring bills itself) shared out over accounts by the given
+ * shares (e.g. each account's part of the category's non-recurring spending over the last 90 days; shares
+ * of a category are normalised to sum to 1). Rounded per account and day to whole minor units.
+ */
+export function dayToDaySpendingByAccount(
+  forecasts: readonly { readonly categoryId: string; readonly currency: string; readonly days: readonly { readonly expected: number; readonly scheduled: number }[] }[],
+  shares: readonly { readonly categoryId: string; readonly accountId: string; readonly share: number }[],
+  days: number,
+): { accountId: string; daily: number[] }[] {
+  if (!Number.isInteger(days) || days < 1) throw new ForecastInputError(`days must be a whole number ≥ 1, not ${String(days)}`);
+  const byCategory = new Map<string, { accountId: string; share: number }[]>();
+  for (const s of shares) {
+    if (typeof s.share !== 'number' || !Number.isFinite(s.share) || s.share < 0) throw new ForecastInputError(`the share of ${s.accountId} in ${s.categoryId} must be a number ≥ 0`);
+    const list = byCategory.get(s.categoryId) ?? [];
+    list.push({ accountId: s.accountId, share: s.share });
+    byCategory.set(s.categoryId, list);
+  }
+  const totals = new Map<string, Float64Array>();
+  for (const f of forecasts) {
+    const list = byCategory.get(f.categoryId);
+    if (!list) continue;
+    const sum = list.reduce((a, s) => a + s.share, 0);
+    if (!(sum > 0)) continue;
+    if (f.days.length < days) throw new ForecastInputError(`the forecast of ${f.categoryId} covers ${f.days.length} days, fewer than ${days}`);
+    for (const { accountId, share } of list) {
+      const acc = totals.get(accountId) ?? new Float64Array(days);
+      for (let i = 0; i < days; i++) acc[i]! += ((f.days[i]!.expected - f.days[i]!.scheduled) * share) / sum;
+      totals.set(accountId, acc);
+    }
+  }
+  return [...totals].map(([accountId, daily]) => ({ accountId, daily: Array.from(daily, (v) => Math.max(0, Math.round(v))) }));
+}

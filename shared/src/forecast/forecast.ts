@@ -8,6 +8,6 @@ export { initForecasting, isForecastingReady } from './wasm.ts';
 export { forecast } from './series-forecast.ts';
 export { prophetOptimizer } from './prophet-optimizer.ts';
 export { monteCarlo, estimateAssets, sampleMonthlyLogReturns, createRandom, createNormalFiller } from './montecarlo.ts';
-export { cashFlow } from './cashflow.ts';
+export { cashFlow, dayToDaySpendingByAccount } from './cashflow.ts';
 export { spendingForecast } from './spending.ts';
 export { projectNetWorth } from './networth.ts';
