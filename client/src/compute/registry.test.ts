@@ -15,7 +15,7 @@ function createCountingHandlers(snapshot: SnapshotReader) {
 describe('compute registry', () => {
   it('exposes every handler of the snapshot area, each a function', () => {
     const handlers = createComputeHandlers();
-    expect(COMPUTE_AREAS.map((a) => a.name)).toEqual(['snapshot', 'budgets', 'invest', 'reports']);
+    expect(COMPUTE_AREAS.map((a) => a.name)).toEqual(['snapshot', 'budgets', 'invest', 'reports', 'forecasts']);
     for (const name of ['openSnapshot', 'syncSnapshotDocuments', 'overview', 'recentWindow', 'categoryTotals', 'closeSnapshot'] as const) {
       expect(typeof handlers[name]).toBe('function');
     }

@@ -3,6 +3,7 @@ import type { UnionToIntersection } from '../workers/door.ts';
 import { createComputeContext } from './compute-area.ts';
 import type { ComputeArea, ComputeContext } from './compute-area.ts';
 import { budgetsArea } from './budgets/budget-handlers.ts';
+import { forecastsArea } from './forecasts/forecast-handlers.ts';
 import { investArea } from './invest/invest-handlers.ts';
 import { reportsArea } from './reports/reports-handlers.ts';
 import { snapshotArea } from './snapshot/snapshot-handlers.ts';
@@ -39,7 +40,7 @@ import { snapshotArea } from './snapshot/snapshot-handlers.ts';
  */
 
 /** Every area of the compute worker, in registration order. */
-export const COMPUTE_AREAS = [snapshotArea, budgetsArea, investArea, reportsArea] as const;
+export const COMPUTE_AREAS = [snapshotArea, budgetsArea, investArea, reportsArea, forecastsArea] as const;
 
 type HandlersOf<A> = A extends ComputeArea<infer H> ? H : never;
 
