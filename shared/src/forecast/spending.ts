@@ -66,7 +66,7 @@ export async function spendingForecast(input: SpendingForecastInput): Promise<Ca
     }
     const detailed = await forecastDetailed(
       series.dates.map((date, i) => ({ date, value: history[i]! })),
-      { frequency: 'day', horizon: days, method: input.method ?? 'auto', nonNegative: true },
+      { frequency: 'day', horizon: days, method: input.method ?? 'auto', nonNegative: true, ...(input.origins === undefined ? {} : { origins: input.origins }) },
     );
     const { result } = detailed;
     const dayRows: SpendingDay[] = result.points.map((p, i) => {

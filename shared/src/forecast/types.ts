@@ -145,6 +145,8 @@ export interface SpendingForecastInput extends RunControl {
   readonly days?: number;
   /** Default 'auto'. */
   readonly method?: ForecastOptions['method'];
+  /** Backtest origins per category (default 3; 1 is the fastest that still calibrates the bands). */
+  readonly origins?: number;
 }
 
 export interface ScheduledBill {
