@@ -2,8 +2,10 @@ import { budgetHistory } from '../budget/engine.ts';
 import { checkPeriodRule, periodStartDay } from '../budget/periods.ts';
 import type { BudgetInputs } from '../budget/types.ts';
 import { Decimal } from '../money/money.ts';
-import { returnsFor } from '../invest/invest.ts';
-import type { InvestInputs, ReturnFigures } from '../invest/invest.ts';
+import { ANNUALISE_MIN_DAYS, returnsFor, valueSeries, xirr } from '../invest/invest.ts';
+import type { InvestDataProblem, InvestInputs } from '../invest/invest.ts';
+import { applyTx, emptyPosition } from '../invest/position.ts';
+import { prepare } from '../invest/prepare.ts';
 import { dateOfDay, dayNumber } from '../date/date.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import { ReportInputError, buckets, exact, prepareInputs, resolveRange, subtree } from './context.ts';
@@ -96,6 +98,83 @@ function closeAt(dates: readonly string[], closes: readonly string[], day: numbe
   return new Decimal(closes[Math.max(0, lo - 1)]!);
 }
 
+/** Daily-linked time-weighted growth, the invest engine's rule (returns.ts): a net inflow counts from the day's start. */
+class Linker {
+  private growth = 1;
+  private linked = false;
+
+  day(before: number, after: number, net: number): void {
+    const capital = before + (net > 0 ? net : 0);
+    if (capital > 0) {
+      this.growth *= 1 + (after - before - net) / capital;
+      this.linked = true;
+    }
+  }
+
+  twrr(): number | null {
+    return this.linked ? this.growth - 1 : null;
+  }
+}
+
+interface Daily {
+  /** Index 0: the end of the day before `from`; index i: day from + i − 1. */
+  readonly values: readonly number[];
+  readonly moneyIn: Float64Array;
+  readonly dividends: Float64Array;
+}
+
+/**
+ * The portfolio's value at the end of each day (the engine's valueSeries, from the day before the range) and each
+ * day's money in and dividends — the engine's own transaction effects (position.ts applyTx) replayed per holding; a
+ * day with a transfer in or out, valued at that day's market value by the engine, is asked of the engine itself.
+ * One pass over the range, where asking returnsFor per bucket and per to-date range would replay it 2 × buckets times.
+ */
+function dailyFigures(inputs: InvestInputs, from: number, to: number): Daily {
+  const values = valueSeries(inputs, { kind: 'portfolio' }, { from: dateOfDay(from - 1), to: dateOfDay(to) }).values;
+  const n = to - from + 2;
+  const moneyIn = new Float64Array(n);
+  const dividends = new Float64Array(n);
+  const p = prepare(inputs);
+  const transferDays = new Set<number>();
+  const problems: InvestDataProblem[] = [];
+  for (const h of p.holdings) {
+    const state = emptyPosition();
+    for (const tx of h.txs) {
+      if (tx.day > to) break;
+      const effect = applyTx(p, state, tx, problems);
+      if (tx.day < from) continue;
+      const i = tx.day - from + 1;
+      if (effect.transferUnits !== null) transferDays.add(tx.day);
+      moneyIn[i] = moneyIn[i]! + effect.moneyIn;
+      dividends[i] = dividends[i]! + effect.dividend;
+    }
+  }
+  for (const day of transferDays) {
+    const date = dateOfDay(day);
+    const r = returnsFor(inputs, { kind: 'portfolio' }, { from: date, to: date });
+    moneyIn[day - from + 1] = r.netFlows;
+    dividends[day - from + 1] = r.income;
+  }
+  return { values, moneyIn, dividends };
+}
+
+/** The engine's money-weighted return (returns.ts figures) from `from` to `end`: its flows, its annualising rule. */
+function mwrrTo(daily: Daily, from: number, end: number): number | null {
+  const flows: { date: string; amount: number }[] = [];
+  const startValue = daily.values[0]!;
+  if (startValue !== 0) flows.push({ date: dateOfDay(from), amount: -startValue });
+  for (let d = from; d <= end; d++) {
+    const i = d - from + 1;
+    const net = daily.moneyIn[i]! - daily.dividends[i]!;
+    if (net !== 0) flows.push({ date: dateOfDay(d), amount: -net });
+  }
+  const endValue = daily.values[end - from + 1]!;
+  if (endValue !== 0) flows.push({ date: dateOfDay(end), amount: endValue });
+  const rate = xirr(flows);
+  if (rate === null) return null;
+  return end - from + 1 >= ANNUALISE_MIN_DAYS ? rate : Math.pow(1 + rate, (end - from) / 365) - 1;
+}
+
 export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request: InvestmentPerformanceRequest, invest: InvestInputs | null): InvestmentPerformanceResult {
   if (invest === null) throw new InvestmentsUnavailableError('the investment store is not open in this worker');
   const p = prepareInputs(inputs);
@@ -121,24 +200,30 @@ export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request
     }
   }
   const benchStart = benchmark ? closeAt(benchmark.dates, benchmark.closes, range.fromDay - 1) : null;
+  const daily = dailyFigures(scoped, range.fromDay, range.toDay);
   const points: InvestmentPerformancePoint[] = [];
   let cumulative = 0;
-  let linked = 1;
-  let anyTwrr = false;
+  const toDate = new Linker();
   for (let k = 0; k < b.starts.length; k++) {
-    const start = dateOfDay(b.starts[k]!);
-    const end = dateOfDay(b.ends[k]!);
-    const part: ReturnFigures = returnsFor(scoped, scope, { from: start, to: end });
-    const toDate: ReturnFigures = returnsFor(scoped, scope, { from: range.from, to: end });
-    cumulative += part.netFlows;
-    if (part.twrr !== null) {
-      linked *= 1 + part.twrr.cumulative;
-      anyTwrr = true;
+    const startDay = b.starts[k]!;
+    const endDay = b.ends[k]!;
+    const part = new Linker();
+    let contributions = 0;
+    let dividends = 0;
+    for (let d = startDay; d <= endDay; d++) {
+      const i = d - range.fromDay + 1;
+      const net = daily.moneyIn[i]! - daily.dividends[i]!;
+      part.day(daily.values[i - 1]!, daily.values[i]!, net);
+      toDate.day(daily.values[i - 1]!, daily.values[i]!, net);
+      contributions += daily.moneyIn[i]!;
+      dividends += daily.dividends[i]!;
     }
-    const benchEnd = benchmark ? closeAt(benchmark.dates, benchmark.closes, b.ends[k]!) : null;
+    cumulative += contributions;
+    const benchEnd = benchmark ? closeAt(benchmark.dates, benchmark.closes, endDay) : null;
     points.push({
-      start, end, value: part.endValue, contributions: part.netFlows, cumulativeContributions: exact(cumulative, 'contributions'), dividends: part.income,
-      twrr: part.twrr?.cumulative ?? null, twrrToDate: anyTwrr ? linked - 1 : null, mwrrToDate: toDate.mwrr?.annualised ?? null,
+      start: dateOfDay(startDay), end: dateOfDay(endDay), value: daily.values[endDay - range.fromDay + 1]!, contributions: exact(contributions, 'contributions'),
+      cumulativeContributions: exact(cumulative, 'contributions'), dividends: exact(dividends, 'dividends'),
+      twrr: part.twrr(), twrrToDate: toDate.twrr(), mwrrToDate: mwrrTo(daily, range.fromDay, endDay),
       benchmarkToDate: benchStart && benchEnd ? benchEnd.div(benchStart).minus(1).toNumber() : null,
     });
   }

@@ -3,7 +3,7 @@ import { holdingsAt, valueSeries } from '../invest/invest.ts';
 import type { InvestInputs } from '../invest/invest.ts';
 import { FLAG } from '../snapshot/snapshot.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
-import { Converter, buckets, exact, isLiability, partitionsIn, prepareInputs, resolveRange, rowView } from './context.ts';
+import { Converter, buckets, exact, isLiability, partitionsIn, prepareInputs, rateIndexAt, resolveRange, rowView } from './context.ts';
 import type { RowView } from './context.ts';
 import { accountWanted } from './flows.ts';
 import type { NetWorthPoint, NetWorthRequest, NetWorthResult, ReportInputs } from './types.ts';
@@ -100,8 +100,23 @@ export function netWorthReport(s: Snapshot, inputs: ReportInputs, request: NetWo
   })();
 
   const nB = b.starts.length;
+  // Balances before the range, and each live cell's changes per bucket (a column made on the cell's first row).
   const running = new Float64Array(cells.count);
-  const delta = new Float64Array(nB * cells.count);
+  const deltas: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(cells.count);
+  const add = (cell: number, d: number, x: number) => {
+    if (d < from) {
+      running[cell] = running[cell]! + x;
+      if (deltas[cell] === undefined) deltas[cell] = new Float64Array(nB);
+      return;
+    }
+    let column = deltas[cell];
+    if (column === undefined) {
+      column = new Float64Array(nB);
+      deltas[cell] = column;
+    }
+    const k = b.ofDay[d - from]!;
+    column[k] = column[k]! + x;
+  };
   const { accountOk } = v;
   for (const part of partitionsIn(s, -Infinity, to)) {
     const { day, amount, currency, account, flags } = part;
@@ -109,44 +124,46 @@ export function netWorthReport(s: Snapshot, inputs: ReportInputs, request: NetWo
       if ((flags[i]! & FLAG.deleted) !== 0) continue;
       const d = day[i]!;
       if (d > to || accountOk[account[i]!] === 0) continue;
-      const cell = account[i]! * nCur + currency[i]!;
-      if (d < from) running[cell] = running[cell]! + amount[i]!;
-      else {
-        const k = b.ofDay[d - from]! * cells.count + cell;
-        delta[k] = delta[k]! + amount[i]!;
-      }
+      add(account[i]! * nCur + currency[i]!, d, amount[i]!);
     }
   }
   for (const e of extraAt) {
     const a = s.accounts.indexOf(e.account);
     const c = s.currencies.indexOf(e.currency);
-    const cell = a !== undefined && a > 0 && c !== undefined && c > 0 ? a * nCur + c : extra.get(`${e.account}\u0000${e.currency}`)!;
-    if (e.day < from) running[cell] = running[cell]! + e.amount;
-    else {
-      const k = b.ofDay[e.day - from]! * cells.count + cell;
-      delta[k] = delta[k]! + e.amount;
-    }
+    add(a !== undefined && a > 0 && c !== undefined && c > 0 ? a * nCur + c : extra.get(`${e.account}\u0000${e.currency}`)!, e.day, e.amount);
   }
+  const live: number[] = [];
+  for (let cell = 0; cell < cells.count; cell++) if (deltas[cell] !== undefined) live.push(cell);
 
   const tables = cells.currency.map((c) => (c === undefined || c === p.base ? null : p.fx.get(c)));
   const holdingValues = narrowedInvest ? valueSeries(narrowedInvest, { kind: 'portfolio' }, { from: range.from, to: range.to }).values : null;
   const conv = new Converter(p.base);
   const lastBase = new Float64Array(cells.count);
-  const points: NetWorthPoint[] = [];
+  // Per live cell: the balance and rate index last converted, so an unchanged balance at an unchanged rate is not converted again.
+  const lastNative = new Float64Array(cells.count).fill(Number.NaN);
+  const lastRate = new Int32Array(cells.count).fill(-2);
+  const points: NetWorthPoint[] = new Array<NetWorthPoint>(nB);
   for (let k = 0; k < nB; k++) {
     const end = b.ends[k]!;
     let assets = 0;
     let liabilities = 0;
-    const row = k * cells.count;
-    for (let cell = 0; cell < cells.count; cell++) {
-      const x = running[cell]! + delta[row + cell]!;
+    for (let j = 0; j < live.length; j++) {
+      const cell = live[j]!;
+      const x = running[cell]! + deltas[cell]![k]!;
       running[cell] = x;
-      if (x === 0) {
-        lastBase[cell] = 0;
-        continue;
-      }
+      let base: number;
       const table = tables[cell];
-      const base = table === null ? x : conv.convert(table, cells.currency[cell]!, exact(x, 'balance'), end);
+      if (x === 0) base = 0;
+      else if (table === null) base = x;
+      else {
+        const index = table === undefined ? -1 : rateIndexAt(table, end);
+        if (x === lastNative[cell] && index === lastRate[cell]) base = lastBase[cell]!;
+        else {
+          base = conv.convert(table, cells.currency[cell]!, exact(x, 'balance'), end);
+          lastNative[cell] = x;
+          lastRate[cell] = index;
+        }
+      }
       lastBase[cell] = base;
       if (base !== base) continue;
       if (cells.liability[cell] === 1) liabilities += base;
@@ -154,10 +171,10 @@ export function netWorthReport(s: Snapshot, inputs: ReportInputs, request: NetWo
     }
     const investments = holdingValues ? holdingValues[end - from]! : 0;
     assets += investments;
-    points.push({
+    points[k] = {
       date: dateOfDay(end), assets: exact(assets, 'assets'), liabilities: exact(liabilities, 'liabilities'),
       net: exact(assets + liabilities, 'net worth'), investments: exact(investments, 'investments'),
-    });
+    };
   }
   const accounts: NetWorthResult['accounts'][number][] = [];
   for (let cell = 0; cell < cells.count; cell++) {

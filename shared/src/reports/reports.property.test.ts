@@ -4,7 +4,7 @@ import { naiveChain } from '../budget/__fixtures__/naive-budget.ts';
 import type { BudgetInputs } from '../budget/types.ts';
 import { dateOfDay, dayNumber } from '../date/date.ts';
 import { holdingsAt, returnsFor } from '../invest/invest.ts';
-import { convertMinor } from '../money/money.ts';
+import { convertMinor, valueOf } from '../money/money.ts';
 import type { Budget } from '../schema/registry.ts';
 import { buildSnapshot } from '../snapshot/snapshot.ts';
 import { FIRST, LAST, CATEGORIES, filtersArb, fxArb, investArb, ledgerArb, reportInputs } from './__fixtures__/ledger.ts';
@@ -143,7 +143,7 @@ describe('reports against the naive computation from the documents', { timeout: 
     }), { numRuns: 40 });
   });
 
-  it('investment performance: values from the holdings, contributions from the trades, TWRR linked to the engine’s own', () => {
+  it('investment performance: values from the holdings, contributions from the trades and transfers, TWRR and MWRR as the engine’s own to each date', () => {
     fc.assert(fc.property(investArb, fc.integer({ min: FIRST, max: LAST }), fc.integer({ min: FIRST, max: LAST }),
       fc.constantFrom('week', 'month', 'quarter') as fc.Arbitrary<'week' | 'month' | 'quarter'>, (invest, a, b, granularity) => {
         const from = dateOfDay(Math.min(a, b));
@@ -160,8 +160,15 @@ describe('reports against the naive computation from the documents', { timeout: 
           const inBucket = invest.transactions.filter((t) => t.date >= p.start && t.date <= p.end);
           const rate = (date: string) => (date < '2025-01-01' ? '0.79' : '0.81');
           const bought = inBucket.filter((t) => t.kind === 'buy').reduce((s, t) => s + (t.currency === 'GBP' ? -t.amount : convertMinor(-t.amount, 'USD', 'GBP', rate(t.date))), 0);
-          expect(p.contributions).toBe(bought);
-          cumulative += bought;
+          // Units transferred in count as money in at that day's market value (the latest close, then the day's rate).
+          const transferred = inBucket.filter((t) => t.kind === 'transfer_in').reduce((s, t) => {
+            const series = invest.prices.find((x) => x.assetId === t.assetId)!;
+            const close = series.closes[series.dates.findLastIndex((d) => d <= t.date)]!;
+            const local = valueOf(t.quantity, close, series.currency);
+            return s + (series.currency === 'GBP' ? local : convertMinor(local, 'USD', 'GBP', rate(t.date)));
+          }, 0);
+          expect(p.contributions).toBe(bought + transferred);
+          cumulative += bought + transferred;
           expect(p.cumulativeContributions).toBe(cumulative);
           // Linking the buckets' time-weighted returns gives the engine's daily-linked return over the same days.
           const whole = returnsFor(invest, { kind: 'portfolio' }, { from, to: p.end });

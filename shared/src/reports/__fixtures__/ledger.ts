@@ -132,10 +132,10 @@ const investTxArb = fc.record({
   day: fc.integer({ min: FIRST + 10, max: LAST }),
   asset: fc.constantFrom('fund', 'usco'),
   units: fc.integer({ min: 1, max: 40 }),
-  kind: fc.constantFrom('buy', 'buy', 'buy', 'dividend'),
+  kind: fc.constantFrom('buy', 'buy', 'buy', 'dividend', 'transfer_in'),
 });
 
-/** Buys and dividends in the ISA, closes from before the first trade (a GBP fund and a USD stock). */
+/** Buys, dividends and units transferred in to the ISA, closes from before the first trade (a GBP fund and a USD stock). */
 export const investArb: fc.Arbitrary<InvestInputs> = fc.tuple(
   fc.array(investTxArb, { maxLength: 8 }),
   fc.array(fc.integer({ min: 900, max: 1400 }), { minLength: 24, maxLength: 24 }),
@@ -148,8 +148,8 @@ export const investArb: fc.Arbitrary<InvestInputs> = fc.tuple(
       const value = t.units * 1250;
       return {
         id: `i${String(i).padStart(3, '0')}`, hlc: '1700000000000:0000:test', accountId: 'isa', assetId: t.asset, kind: t.kind as InvestmentTransaction['kind'],
-        date: dateOfDay(t.day), quantity: t.kind === 'buy' ? String(t.units) : '0', unitPrice: t.kind === 'buy' ? price : null,
-        amount: t.kind === 'buy' ? -value : Math.round(value / 20), fee: 0, currency, splitRatio: null, notes: null,
+        date: dateOfDay(t.day), quantity: t.kind === 'dividend' ? '0' : String(t.units), unitPrice: t.kind === 'dividend' ? null : price,
+        amount: t.kind === 'buy' ? -value : t.kind === 'transfer_in' ? 0 : Math.round(value / 20), fee: 0, currency, splitRatio: null, notes: null,
       };
     })
     .filter((t) => t.kind === 'buy' || txs.slice(0, Number(t.id.slice(1))).some((u) => u.kind === 'buy'))
