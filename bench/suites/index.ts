@@ -6,6 +6,7 @@ import { generatorBrowser, generatorNode } from './generator.ts';
 import { lighthouseAccessibility, lighthouseBestPractices } from './lighthouse.ts';
 import { importParseNode, importParseWorker } from './import-parse.ts';
 import { investGains, investPortfolio } from './invest.ts';
+import { reportSuites } from './reports.ts';
 import { replicaEncryption } from './replica-encryption-suite.ts';
 import { openApp, openAppHeap } from './open-app.ts';
 import { serverPull, serverPush } from './server-sync.ts';
@@ -40,6 +41,7 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   budgetsHistory,
   investPortfolio,
   investGains,
+  ...reportSuites,
   forecastProphet,
   forecastMonteCarlo,
 ];
