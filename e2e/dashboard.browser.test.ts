@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { todayIn } from '@mymidas/shared/date';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Transaction } from '@mymidas/shared/schema';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { DASHBOARD_HARNESS_GLOBAL } from './lib/dashboard-harness-api.ts';
@@ -222,9 +223,10 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
     await call(harness, 'open', PASSWORD, true);
     await call(harness, 'seed', { transactions: 2500, referenceDate: TODAY, years: 2, quotes: false, seed: 'dashboard-test' });
     // A EUR rate but no USD one: the USD wallet must be left out of net worth, and the figure marked.
-    await call(harness, 'insert', 'quotes', [
+    // Stored as the server stores quotes: the series' year document.
+    await call(harness, 'insert', 'quotes', docsFromDailyQuotes([
       { id: 'fx:GBP/EUR:test', hlc: '1700000000000:0000:test', kind: 'fx', series: 'GBP/EUR', date: shiftDays(TODAY, -3), open: null, high: null, low: null, close: '1.1625', volume: null, currency: 'EUR', source: 'test' },
-    ]);
+    ]));
   });
 
   afterAll(async () => {

@@ -10,8 +10,10 @@ import type { BenchServer } from './server-fixture.ts';
 
 /**
  * Issue 5's sync benchmark: a fresh client in headless Chromium pulling `size` transactions — and, in the
- * `first-sync-household` variant, the household's quotes too (daily prices and FX rates over its years: issue 17,
- * ~116,000 for the full size) — from a real
+ * `first-sync-household` variant, the household's quotes too (daily prices and FX rates over its years: issue 17;
+ * stored since issue 22 as one document per series and year plus a latest price each — 516 documents holding
+ * ~116,000 days for the full size, where they were ~116,000 documents — and the suite prints how many a new
+ * device pulled) — from a real
  * sync server (server-fixture.ts: the real Express app, bearer auth, RLS, PII decrypted on the way out)
  * into the app's encrypted replica (client/src/db/database.ts openReplica: AES-GCM over key compression
  * over Dexie) with the app's sync engine (client/src/sync: RxDB replicateRxCollection, whose first pull
@@ -46,6 +48,8 @@ interface State {
   readonly server: BenchServer;
   readonly page: Page;
   readonly expected: { transactions: number; quotes: number };
+  /** The days of price and FX history the quotes documents hold (one document each before issue 22). */
+  readonly quoteDays: number;
   readonly timings: PullTiming[];
   round: number;
 }
@@ -73,6 +77,7 @@ function firstSyncSuite(o: { readonly name: string; readonly withQuotes: boolean
       const household = collectHousehold({ seed: 'bench-first-sync', transactions: ctx.size, ...(ctx.size < 7_000 ? { years: 1 } : {}) });
       const docs = household.transactions.slice(0, ctx.size);
       const quotes = o.withQuotes ? (household.quotes as unknown as Record<string, unknown>[]) : [];
+      const quoteDays = o.withQuotes ? household.quotes.reduce((n, q) => n + q.days.length, 0) : 0;
       const server = await startBenchServer();
       await server.seedTransactions(docs);
       if (quotes.length > 0) await server.seedServerOwned('quotes', quotes);
@@ -93,14 +98,15 @@ function firstSyncSuite(o: { readonly name: string; readonly withQuotes: boolean
         for (let i = 0; i < list.length; i += 10_000) loaded = await call(page, 'addDocuments', collection, list.slice(i, i + 10_000));
         if (loaded !== list.length) throw new Error(`page holds ${loaded} of ${list.length} ${collection}`);
       }
-      ctx.log(`first-sync: ${docs.length} transactions and ${quotes.length} quotes on the server (${BACKEND_LABEL}), page on the server's origin`);
-      return { server, page, expected: { transactions: docs.length, quotes: quotes.length }, timings: [], round: 0 };
+      ctx.log(`first-sync: ${docs.length} transactions and ${quotes.length} quotes documents (${quoteDays} days of prices and FX rates) on the server (${BACKEND_LABEL}), page on the server's origin`);
+      return { server, page, expected: { transactions: docs.length, quotes: quotes.length }, quoteDays, timings: [], round: 0 };
     },
     async run(ctx, s) {
       s.round += 1;
       const t = await call(s.page, 'pullIntoReplica', { token: await s.server.token(), expected: s.expected, name: `first-sync-${s.round}` });
       s.timings.push(t);
       ctx.log(`  replica sync ${(t.ms / 1000).toFixed(2)} s; ${t.requests} requests whose answers took ${(t.fetchMs / 1000).toFixed(2)} s in all (read ahead, so mostly while pages were being stored)`);
+      if (s.quoteDays > 0) ctx.log(`  price documents pulled: ${t.stored.quotes} quotes documents holding ${s.quoteDays} days (one document per day before issue 22: ${s.quoteDays})`);
       return t.ms;
     },
     settle: () => waitForQuietBrowser(),
@@ -124,7 +130,8 @@ export const firstSync = firstSyncSuite({
 });
 
 /**
- * The demo household as a new device meets it (issue 17): the transactions and ~116,000 quotes. Printed, with no
+ * The demo household as a new device meets it (issue 17): the transactions and its quotes (516 documents holding
+ * ~116,000 days at the full size; it prints the count the device pulled). Printed, with no
  * pass/fail target of its own yet: the sync is bound by the server's answers (the same two cores run the server).
  */
 export const firstSyncHousehold = firstSyncSuite({

@@ -1,7 +1,8 @@
 import { generateHousehold } from '@mymidas/shared/demo';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
-import type { Account, Category, CollectionName, Quote, Settings, Transaction } from '@mymidas/shared/schema';
+import { expandQuotes } from '@mymidas/shared/quotes';
+import type { Account, Category, CollectionName, QuoteDoc, Settings, Transaction } from '@mymidas/shared/schema';
 import { naiveMonthSummary } from '@mymidas/shared/snapshot/__fixtures__/naive-aggregates';
 import { openReplica } from '../../client/src/db/database.ts';
 import type { Replica } from '../../client/src/db/database.ts';
@@ -96,11 +97,11 @@ const harness: DashboardHarness = {
     const [transactions, accounts, quotes, settings] = await Promise.all([
       all<Transaction>('transactions'),
       all<Account>('accounts'),
-      all<Quote>('quotes'),
+      all<QuoteDoc>('quotes'),
       all<Settings>('settings'),
     ]);
     const baseCurrency = settings[0]?.baseCurrency ?? 'GBP';
-    const balances = accountBalances(accounts, transactions, { baseCurrency, rates: latestFxRates(quotes, asOf), asOf });
+    const balances = accountBalances(accounts, transactions, { baseCurrency, rates: latestFxRates(expandQuotes(quotes), asOf), asOf });
     const worth = netWorth(balances, baseCurrency);
     const summary = naiveMonthSummary(transactions, month);
     const main = summary.currencies.find((c) => c.currency === baseCurrency) ?? [...summary.currencies].sort((a, b) => b.byCategory.length - a.byCategory.length)[0];

@@ -19,7 +19,7 @@ import type { BenchCollection, FirstSyncPage, PullOptions, PullTiming } from '..
 
 const documents: Record<BenchCollection, Record<string, unknown>[]> = { transactions: [], quotes: [] };
 /** The replica's indexes of each collection, in Dexie's notation. */
-const RAW_TABLES: Record<BenchCollection, string> = { transactions: 'id, date, [accountId+date], hlc', quotes: 'id, [series+date]' };
+const RAW_TABLES: Record<BenchCollection, string> = { transactions: 'id, date, [accountId+date], hlc', quotes: 'id, [series+period]' };
 
 const api: FirstSyncPage = {
   /** Keeps the documents the server holds in page memory for the baseline (sent from Node, not timed). */

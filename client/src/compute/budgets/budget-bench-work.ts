@@ -1,6 +1,7 @@
 import type { BudgetHistory, BudgetInputs, BudgetPage } from '@mymidas/shared/budget';
 import { dayNumber } from '@mymidas/shared/date';
 import { collectHousehold } from '@mymidas/shared/demo';
+import { expandQuotes } from '@mymidas/shared/quotes';
 import type { Budget, BudgetPeriodKind, BudgetRollover, Category } from '@mymidas/shared/schema';
 import { FLAG, buildSnapshot, transactionCount } from '@mymidas/shared/snapshot/snapshot';
 import type { Snapshot } from '@mymidas/shared/snapshot/snapshot';
@@ -113,7 +114,7 @@ export function prepareBudgetBench(size: number): BudgetBench {
 
   const window = inputsWindow(budgets, today);
   const currencies = foreignCurrencies(base, household.accounts.map((a) => a.currency), household.recurring_rules.map((r) => r.currency), snapshot.currencies.entries());
-  const fxQuotes = household.quotes.filter((q) => q.kind === 'fx');
+  const fxQuotes = expandQuotes(household.quotes.filter((q) => q.kind === 'fx'));
   const fx = currencies.map((c) => fxSeriesFromQuotes(c, base, fxQuotes, { from: window.fxFrom }));
   const { scheduled } = scheduledAmounts(household.recurring_rules, window.scheduledFrom, window.scheduledTo);
   const inputs: BudgetInputs = budgetInputs({ budgets, categories: household.categories, settings, fx, scheduled, today });

@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import { createApp, effectScope, ref } from 'vue';
 import type { EffectScope, Ref } from 'vue';
 import type { BudgetHistoryRequest, BudgetInputs, BudgetPageRequest } from '@mymidas/shared/budget';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Budget, Quote, RecurringRule, Settings } from '@mymidas/shared/schema';
 import { applyChanges, buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
 import type { Snapshot, SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
@@ -111,13 +112,13 @@ beforeEach(async () => {
   await db.recurring_rules.insert(rule);
   await db.budgets.bulkInsert([budget({ id: FOOD_BUDGET }), budget({ id: GONE_BUDGET, categoryId: GROCERIES })]);
   await (await db.budgets.findOne(GONE_BUDGET).exec())!.remove();
-  await db.quotes.bulkInsert([
+  await db.quotes.bulkInsert(docsFromDailyQuotes([
     fxQuote('GBP/EUR', '2010-01-04', '1.11'), // long before anything the budgets need: never read
     fxQuote('GBP/EUR', '2023-06-01', '1.16'), // the rate in force when the window opens
     fxQuote('GBP/EUR', '2026-06-01', '1.25'),
     fxQuote('EUR/GBP', '2026-06-03', '0.81'), // quoted the other way round: taken as it is
     fxQuote('GBP/USD', '2026-06-01', '1.30'), // no USD anywhere: not read
-  ]);
+  ]));
   snapshot = buildSnapshot([tx('2026-06-02', -1_000, GROCERIES), tx('2026-06-04', -2_000, GROCERIES, 'EUR'), tx('2026-05-12', -700, GROCERIES), tx('2026-06-01', 250_000, SALARY)]);
   pushes = [];
   worker = fakeSession(snapshot, pushes);
@@ -203,11 +204,12 @@ describe('budget data (UI side of the budgets area)', () => {
     const request = ref<BudgetPageRequest>({ date: '2026-06-10' });
     const { page } = mount(() => useBudgetPage(request));
     await until(() => page.value !== null, 'the page', flush);
-    await db.quotes.insert(fxQuote('EUR/GBP', '2026-06-04', '0.9'));
+    // The server's feed rewrites the series' 2026 document with the new day.
+    await db.quotes.upsert(docsFromDailyQuotes([fxQuote('EUR/GBP', '2026-06-03', '0.81'), fxQuote('EUR/GBP', '2026-06-04', '0.9')])[0]!);
     await until(() => page.value?.rows[0]?.spent === 2_800, 'the page with the new rate', flush);
     expect(pushes[pushes.length - 1]!.fx[0]!.dates.at(-1)).toBe('2026-06-04');
-    // A quote taken away (not something the feed does, but the replica allows it): read again, the old rate back.
-    await (await db.quotes.findOne('fx:EUR/GBP:2026-06-04').exec())!.remove();
+    // A day taken away again (not something the feed does, but the year document allows it): read again, the old rate back.
+    await db.quotes.upsert(docsFromDailyQuotes([fxQuote('EUR/GBP', '2026-06-03', '0.81')])[0]!);
     await until(() => page.value?.rows[0]?.spent === 2_620, 'the page without that rate', flush);
     expect(pushes[pushes.length - 1]!.fx[0]!.dates.at(-1)).toBe('2026-06-03');
   });

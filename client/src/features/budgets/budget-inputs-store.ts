@@ -2,12 +2,14 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
 import type { BudgetInputs, FxSeries, ScheduledAmount } from '@mymidas/shared/budget';
-import { todayIn } from '@mymidas/shared/date';
-import type { Budget, Category, Quote, RecurringRule, Settings } from '@mymidas/shared/schema';
+import { addDays, todayIn } from '@mymidas/shared/date';
+import { dailyQuotes } from '@mymidas/shared/quotes';
+import type { Budget, Category, Quote, QuoteDoc, RecurringRule, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
 import type { ComputeSession } from '../../compute/compute-session.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { readDailyQuotes, readLatestDailyQuote } from '../../db/quotes-read.ts';
 import {
   DEFAULT_BASE_CURRENCY, budgetInputs, foreignCurrencies, fxSeriesFromQuotes, fxSeriesNames, inputsWindow, scheduledAmounts,
 } from './budget-inputs.ts';
@@ -39,15 +41,11 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The latest quote of a series before `from`, then every quote from `from` on: two indexed reads. */
+/** The latest quote of a series before `from`, then every quote from `from` on: indexed reads of its year documents (db/quotes-read.ts). */
 async function readSeries(db: ReplicaDatabase, series: string, from: string): Promise<Quote[]> {
-  const [before, since] = await Promise.all([
-    db.quotes.findOne({ selector: { series, date: { $lt: from } }, sort: [{ series: 'desc' }, { date: 'desc' }] }).exec(),
-    db.quotes.find({ selector: { series, date: { $gte: from } }, sort: [{ series: 'asc' }, { date: 'asc' }] }).exec(),
-  ]);
-  const out = since.map((d) => d.toJSON() as Quote);
-  if (before) out.unshift(before.toJSON() as Quote);
-  return out;
+  const [before, since] = await Promise.all([readLatestDailyQuote(db, series, addDays(from, -1)), readDailyQuotes(db, series, { from })]);
+  if (before) since.unshift(before);
+  return since;
 }
 
 /** The quotes of both series of each currency (by id) that can be in force from `from` on: two indexed reads per series. */
@@ -142,11 +140,14 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       open.quotes.eventBulks$.subscribe((bulk) => {
         let relevant = false;
         for (const e of bulk.events) {
-          const doc = (e.documentData ?? e.previousDocumentData) as Quote | undefined;
-          if (doc?.kind !== 'fx' || !watchedSeries.has(doc.series)) continue;
+          // A year document of a series, or its latest price (not a day: passed over). A new year's days are
+          // merged; a year rewritten (a day added, replaced or gone) or deleted makes the series be read again
+          // (a few year documents, db/quotes-read.ts).
+          const doc = (e.documentData ?? e.previousDocumentData) as QuoteDoc | undefined;
+          if (doc?.kind !== 'fx' || !watchedSeries.has(doc.series) || doc.period === 'latest') continue;
           relevant = true;
-          if (e.operation === 'DELETE') rereadFx = true;
-          else arrivedQuotes.push(doc);
+          if (e.operation === 'INSERT') arrivedQuotes.push(...dailyQuotes(doc));
+          else rereadFx = true;
         }
         if (relevant) schedule();
       }),

@@ -7,6 +7,7 @@ import type { Account, Category, Quote, Settings } from '@mymidas/shared/schema'
 import { useComputeStore } from '../../app/compute-store.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { readDailyQuotes } from '../../db/quotes-read.ts';
 import type { Overview } from '../../compute/snapshot/snapshot-engine.ts';
 import { addDays, addMonths, monthOf, todayIn } from '@mymidas/shared/date';
 import { accountRows, fxSeriesFor, monthFigures, netWorthOf } from './dashboard-model.ts';
@@ -53,15 +54,15 @@ function daysBefore(date: string, days: number): string {
 
 /**
  * Latest FX rates to value the accounts in the base currency, read through the quotes collection's
- * [series, date] index a few rows per series (never the whole series), then picked by the ledger.
+ * [series, period] index a year document or two per series (never the whole series), then picked by the ledger.
  */
 async function readRates(db: ReplicaDatabase, currencies: Iterable<string>, base: string, today: string): Promise<FxRates> {
   const found: Quote[] = [];
   for (const series of fxSeriesFor(currencies, base)) {
     for (const days of RATE_WINDOWS_DAYS) {
-      const rows = await db.quotes.find({ selector: { series, date: { $gte: daysBefore(today, days), $lte: today } } }).exec();
+      const rows = await readDailyQuotes(db, series, { from: daysBefore(today, days), to: today });
       if (rows.length > 0) {
-        found.push(...rows.map((r) => r.toJSON() as Quote));
+        found.push(...rows);
         break;
       }
     }

@@ -4,6 +4,7 @@ import type { VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routeLocationKey } from 'vue-router';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Asset, InvestmentTransaction, Quote, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
 import { REPLICA_PORT } from '../../app/injection.ts';
@@ -72,10 +73,10 @@ beforeEach(async () => {
   await db.accounts.bulkInsert([account({ id: GIA, type: 'investment_gia', name: 'Larch GIA' }), account({ id: ISA, type: 'stocks_shares_isa', name: 'Larch ISA', sortOrder: 1 })]);
   await db.settings.insert(settings);
   await db.assets.bulkInsert([assetDoc(VWRL, 'VWRL', 'All-World'), assetDoc(BARE, 'NEWF', 'New fund')]);
-  await db.quotes.bulkInsert([
+  await db.quotes.bulkInsert(docsFromDailyQuotes([
     price('2024-01-02', '99', '101', '98', '100', '1000'), price('2024-03-01', '108', '112', '107', '110', '1500'),
     price('2024-06-03', '121', '122', '118.5', '120', '900'), price('2024-06-04', '120', '121.5', '119', '121', '800'),
-  ]);
+  ]));
   await db.investment_transactions.bulkInsert([
     trade({ kind: 'buy', date: '2024-01-02', quantity: '10', unitPrice: '100', amount: -100_000 }),
     trade({ kind: 'buy', date: '2024-01-02', quantity: '4', unitPrice: '100', amount: -40_000, accountId: ISA }),

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia } from 'pinia';
 import { createApp, effectScope, ref } from 'vue';
 import type { EffectScope, Ref } from 'vue';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Asset, InvestmentTransaction, Quote, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
 import { REPLICA_PORT } from '../../app/injection.ts';
@@ -96,7 +97,8 @@ beforeEach(async () => {
   ]);
   await db.settings.insert(settings);
   await db.assets.insert(asset);
-  await db.quotes.bulkInsert([price('2024-01-02', '100'), price('2024-03-01', '110'), price('2024-06-03', '120'), price('2024-06-04', '121'), price('2024-06-05', '119')]);
+  // Five year documents (prices from before the first trade in three earlier years), so the catch-up in pages of two is seen in steps.
+  await db.quotes.bulkInsert(docsFromDailyQuotes([price('2020-06-01', '70'), price('2021-06-01', '80'), price('2022-06-01', '85'), price('2023-06-01', '90'), price('2024-01-02', '100'), price('2024-03-01', '110'), price('2024-06-03', '120'), price('2024-06-04', '121'), price('2024-06-05', '119')]));
   await db.investment_transactions.bulkInsert([
     trade({ kind: 'buy', date: '2024-01-02', quantity: '10', unitPrice: '100', amount: -100_000 }),
     trade({ kind: 'buy', date: '2024-01-02', quantity: '4', unitPrice: '100', amount: -40_000, accountId: ISA }),
@@ -134,7 +136,7 @@ describe('investment data (UI side of the invest area)', () => {
       return feed;
     });
     scope.run(() => {
-      // Recorded as they happen (the catch-up of five quotes in pages of two passes by in a few ticks).
+      // Recorded as they happen (the catch-up of five quotes documents in pages of two passes by in a few ticks).
       const stop = setInterval(() => {
         const s = status.value;
         if (phases.at(-1) !== s.phase) phases.push(s.phase);
@@ -197,7 +199,8 @@ describe('investment data (UI side of the invest area)', () => {
     expect(gia).toMatchObject({ quantity: '10', costBasis: 100_000, marketValue: 110_000, priceDate: '2024-03-01', unrealisedGain: 10_000 });
 
     window.value = { to: '2024-01-02' };
-    await until(() => series.data.value?.dates.length === 1, 'the shorter series', flush);
+    // Up to the first trade's day: that day and the four earlier years' prices.
+    await until(() => series.data.value?.dates.length === 5 && series.data.value.dates.at(-1) === '2024-01-02', 'the shorter series', flush);
     assetId.value = testUuid(99);
     await until(() => series.error.value !== null, 'the unknown asset', flush);
     expect(series.error.value).toMatch(/no asset/);

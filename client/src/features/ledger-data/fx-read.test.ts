@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Quote } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { openTestReplica } from '../../testing/test-replica.ts';
@@ -23,14 +24,17 @@ describe('latest FX rates from the replica', () => {
   });
 
   it('reads the newest quote of each pair between the currencies asked for, and nothing else', async () => {
-    await db.quotes.bulkInsert([
+    // Stored as the server stores them: one document per series and year.
+    await db.quotes.bulkInsert(docsFromDailyQuotes([
+      quote('fx', 'GBP/EUR', '2025-12-31', '1.19'),
       quote('fx', 'GBP/EUR', '2026-11-13', '1.15'),
       quote('fx', 'GBP/EUR', '2026-11-14', '1.14'),
       quote('fx', 'GBP/EUR', '2026-10-01', '1.30'),
       quote('fx', 'USD/GBP', '2026-11-12', '0.79'),
       quote('fx', 'GBP/JPY', '2026-11-14', '190.1'),
       quote('price', 'VWRL.L', '2026-11-14', '101.5'),
-    ]);
+      quote('fx', 'USD/JPY', '2024-03-01', '150.2'),
+    ]));
     const latest = await readLatestFxQuotes(db, ['GBP', 'EUR', 'USD']);
     expect(latest.map((q) => [q.series, q.date, q.close]).sort()).toEqual([
       ['GBP/EUR', '2026-11-14', '1.14'],

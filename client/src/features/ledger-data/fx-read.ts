@@ -1,5 +1,6 @@
 import type { Quote } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from '../../db/database.ts';
+import { readLatestDailyQuote } from '../../db/quotes-read.ts';
 
 /**
  * The FX series worth reading for a set of currencies: every ordered pair ("EUR/GBP" and "GBP/EUR"), so
@@ -15,14 +16,14 @@ export function fxPairSeries(currencies: Iterable<string>): string[] {
 
 /**
  * The latest quote of each FX series between these currencies, one indexed read per series (the quotes
- * collection's [series, date] index, newest first, one row). Never reads the whole collection: the demo
- * household holds over 100,000 quotes, and a live query of every FX quote re-ran on each synced page.
+ * collection's [series, period] index, newest year document first: db/quotes-read.ts). Never reads the
+ * whole collection, and a live query of every FX quote re-ran on each synced page.
  */
 export async function readLatestFxQuotes(db: ReplicaDatabase, currencies: Iterable<string>): Promise<Quote[]> {
   const out: Quote[] = [];
   for (const series of fxPairSeries(currencies)) {
-    const doc = await db.quotes.findOne({ selector: { series }, sort: [{ series: 'desc' }, { date: 'desc' }] }).exec();
-    if (doc && doc.kind === 'fx') out.push(doc.toMutableJSON() as Quote);
+    const quote = await readLatestDailyQuote(db, series);
+    if (quote && quote.kind === 'fx') out.push(quote);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
 import type { Quote } from '@mymidas/shared/schema';
 import { REPLICA_PORT } from '../../app/injection.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
@@ -80,7 +81,7 @@ describe('detection review', () => {
   });
 
   it('pairs across currencies with a rate from the quotes, within the tolerance', async () => {
-    await db.quotes.bulkInsert([fx('GBP/EUR', '2026-11-14', '1.14'), fx('GBP/EUR', '2026-10-01', '1.30')]);
+    await db.quotes.bulkInsert(docsFromDailyQuotes([fx('GBP/EUR', '2026-11-14', '1.14'), fx('GBP/EUR', '2026-10-01', '1.30')]));
     expect((await loadFxRates(db)).get('GBP/EUR')).toEqual({ rate: '1.14', date: '2026-11-14' });
     const r = await detectSuggestions(db, { lookBackDays: 90, today });
     expect(r.items.map((i) => i.inflow.id)).toContain(testUuid(15, 1));
