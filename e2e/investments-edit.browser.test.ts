@@ -11,7 +11,8 @@ import { heldByAccount, nav } from './investments-trade.ts';
  * parser knows goes through the import flow's column mapping as trades (one action word's meaning chosen by hand),
  * the holding appears on the asset page; a trade is edited from the asset's transaction list (a sale above the
  * holding is refused, a smaller one saved) and the holding changes; then it is deleted (asked first), and the
- * delete undone. At 1440 and 375 px, axe clean. Screenshots in e2e/artifacts/investments-edit/.
+ * delete undone; the next file of that layout goes straight to the preview with the remembered columns. At 1440 and
+ * 375 px, axe clean. Screenshots in e2e/artifacts/investments-edit/.
  */
 
 const ARTIFACTS = new URL('./artifacts/investments-edit/', import.meta.url).pathname;
@@ -156,6 +157,23 @@ describeBrowser('issue 21: trades of an unknown layout through the mapping; edit
     await page.getByRole('button', { name: 'Undo delete' }).click();
     await expect.poll(() => acmeHeld(page), { timeout: 120_000 }).toBe(24);
     await expect.poll(() => page.getByTestId('trade-edit').count()).toBe(4);
+  }, 300_000);
+
+  it('the next file of the same layout is read with the remembered columns, straight to the preview', async () => {
+    const next = [CSV.split('\n')[0], '10/04/2024,Market Buy,ACME,,Acme Widgets plc,3,8.00,0.00,24.00,'].join('\n');
+    await nav(page, 'Import');
+    await page.locator('#import-account').selectOption({ label: `${ACCOUNT} (GBP)` });
+    await page.locator('#import-file').setInputFiles({ name: 'acme-broker-april.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
+    await page.getByRole('button', { name: 'Read statement' }).click();
+    await page.getByRole('heading', { name: 'Check before importing' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Import 1 trade' }).click();
+    await page.getByText(new RegExp(`^1 trades? imported into ${ACCOUNT}\\.$`)).waitFor({ timeout: 60_000 });
+    await nav(page, 'Investments');
+    await page.getByRole('link', { name: 'Holdings', exact: true }).click();
+    await page.getByTestId('invest-holding-row').filter({ hasText: 'ACME' }).first().getByRole('link').first().click();
+    await page.getByTestId('asset-page').waitFor();
+    // 24 after the edit (the delete undone), + 3.
+    await expect.poll(() => acmeHeld(page), { timeout: 120_000 }).toBe(27);
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
