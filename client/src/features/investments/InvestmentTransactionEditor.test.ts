@@ -8,6 +8,7 @@ import { account, openTestReplica, testUuid } from '../../testing/test-replica.t
 import InvestmentTransactionEditor from './InvestmentTransactionEditor.vue';
 
 const until = (check: () => boolean, what: string) => untilWith(check, what, flushPromises);
+// AssetSearch (adding an asset through the server's providers) has its own tests; here it is stubbed.
 const GIA = testUuid(1, 1);
 const CURRENT = testUuid(2, 1);
 const VWRL = testUuid(1, 2);
@@ -29,7 +30,7 @@ const stored = async () => (await db.investment_transactions.find().exec()).map(
 
 describe('InvestmentTransactionEditor', () => {
   it('offers investment accounts only, shows the amount as it will be stored, and adds the buy', async () => {
-    const w = mount(InvestmentTransactionEditor, { props: { db, accounts, preset: { assetId: VWRL } }, attachTo: document.body });
+    const w = mount(InvestmentTransactionEditor, { props: { db, accounts, preset: { assetId: VWRL } }, attachTo: document.body, global: { stubs: { AssetSearch: true } } });
     await until(() => w.findAll('option').some((o) => o.text().startsWith('VWRL')), 'the assets');
     const accountOptions = w.get('select[id$="-accountId"]').findAll('option').map((o) => o.text());
     expect(accountOptions).toEqual(['Choose an account…', 'Broker GIA']);
@@ -48,7 +49,7 @@ describe('InvestmentTransactionEditor', () => {
   });
 
   it('refuses an oversized sell under the quantity field with the units held, and writes nothing', async () => {
-    const w = mount(InvestmentTransactionEditor, { props: { db, accounts, preset: { assetId: VWRL, accountId: GIA } }, attachTo: document.body });
+    const w = mount(InvestmentTransactionEditor, { props: { db, accounts, preset: { assetId: VWRL, accountId: GIA } }, attachTo: document.body, global: { stubs: { AssetSearch: true } } });
     await until(() => w.findAll('option').some((o) => o.text().startsWith('VWRL')), 'the assets');
     await w.get('input[id$="-date"]').setValue('2026-03-02');
     await w.get('input[id$="-quantity"]').setValue('10');
@@ -72,7 +73,7 @@ describe('InvestmentTransactionEditor', () => {
   });
 
   it('lists every problem of the form and ties each to its field', async () => {
-    const w = mount(InvestmentTransactionEditor, { props: { db, accounts }, attachTo: document.body });
+    const w = mount(InvestmentTransactionEditor, { props: { db, accounts }, attachTo: document.body, global: { stubs: { AssetSearch: true } } });
     await w.get('input[id$="-date"]').setValue('');
     await w.get('form').trigger('submit');
     await flushPromises();
