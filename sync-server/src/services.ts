@@ -11,6 +11,10 @@ import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
 import { tokenKeys, type TokenKeys } from './auth/tokens.ts';
 import { Redis } from 'ioredis';
 import { MemoryLimitStore, RedisLimitStore, type LimitStore } from './limits/store.ts';
+import { Lifecycle } from './health/lifecycle.ts';
+import { jsonLogger, type Logger } from './health/logging.ts';
+import { BackupJob } from './backup/job.ts';
+import { backupSettings } from './backup/settings.ts';
 
 /** Everything the app needs, built once at start and passed in; nothing is constructed inside a route. */
 export interface Services {
@@ -23,6 +27,12 @@ export interface Services {
   limiterBackend: 'redis' | 'memory';
   /** Rate limits and lockouts: Redis when configured, else in-process. */
   limits: LimitStore;
+  /** Requests in flight and open streams, for a clean shutdown (health/lifecycle.ts). */
+  lifecycle: Lifecycle;
+  /** Structured JSON logs (health/logging.ts). */
+  logger: Logger;
+  /** The nightly backup (started by start.ts) and the backups' status (backup/job.ts). */
+  backups: BackupJob;
   close(): Promise<void>;
 }
 
@@ -49,7 +59,8 @@ export function openLimitStore(redisUrl: string | undefined, prefix = 'mymidas:'
   return new RedisLimitStore(redis, prefix);
 }
 
-export async function openServices(config: Config, opts: { db?: MigratableDatabase; limits?: LimitStore } = {}): Promise<Services> {
+export async function openServices(config: Config, opts: { db?: MigratableDatabase; limits?: LimitStore; env?: Record<string, string | undefined>; logger?: Logger } = {}): Promise<Services> {
+  const backup = backupSettings(opts.env ?? process.env, config.dataDir);
   const secrets = loadSecrets(config);
   const db = opts.db ?? (await openDatabase(config));
   const limits = opts.limits ?? openLimitStore(config.redisUrl);
@@ -57,16 +68,31 @@ export async function openServices(config: Config, opts: { db?: MigratableDataba
   const cipher = cipherFrom(secrets);
   // PII values stored in clear before their field was sealed: sealed before any request is served.
   await sealClearFields(db, cipher);
+  // Tests log only warnings and errors (a request line per test request would bury their output).
+  const logger = opts.logger ?? jsonLogger(undefined, undefined, config.environment === 'test' ? 'warn' : 'info');
+  const version = appVersion();
+  const backups = new BackupJob({
+    source: { db, ...(config.databaseUrl ? { ownerUrl: config.databaseUrl } : {}) },
+    settings: backup,
+    passphrase: secrets.backupPassphrase,
+    keys: { current: secrets.encryptionKey, previous: secrets.previousEncryptionKeys },
+    appVersion: version,
+    log: (event, fields) => logger.log(event.endsWith('failed') ? 'error' : 'info', event, fields as Record<string, string>),
+  });
   return {
     config,
     secrets,
     db,
     cipher,
     keys: tokenKeys(secrets.jwtPrivateKeyPem, secrets.jwtPublicKeyPem, secrets.jwtKid),
-    version: appVersion(),
+    version,
     limiterBackend: limits.kind,
     limits,
+    lifecycle: new Lifecycle(),
+    logger,
+    backups,
     async close() {
+      await backups.stop();
       await limits.close();
       await db.close();
     },

@@ -3,14 +3,17 @@ import { createApp } from './http/app.ts';
 import { AttachmentStore } from './attachments/store.ts';
 import { dailyPurge, startPurgeJob } from './replication/purge-job.ts';
 import { ReplicationService } from './replication/service.ts';
-import { openServices } from './services.ts';
-import { feedsFor } from './feeds/feeds.ts';
-import { busFor } from './replication/bus.ts';
+import { openServices, type Services } from './services.ts';
+
+/** How long a shutdown waits for requests in flight (a push of 1,000 rows) before closing anyway. */
+const DRAIN_TIMEOUT_MS = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000);
 
 async function main(): Promise<void> {
   let config;
+  let services: Services;
   try {
     config = loadConfig(process.env);
+    services = await openServices(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -18,25 +21,49 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const services = await openServices(config);
+  const { logger } = services;
   const app = createApp(services);
   const server = app.listen(config.port, config.host, () => {
-    const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.dataDir}/pglite)`;
-    console.log(`MyMidas ${services.version} listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} — storage: ${where}`);
+    const where = config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite';
+    logger.log('info', 'server.listening', {
+      version: services.version,
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
+      storage: where,
+      backupSchedule: services.backups.status().schedule,
+    });
   });
   const replication = new ReplicationService({ db: services.db, cipher: services.cipher });
   const stopPurge = startPurgeJob({ purge: dailyPurge(replication, new AttachmentStore({ db: services.db, cipher: services.cipher })) });
-  // Market feeds on their timetable (docs/feeds.md); FEEDS_ENABLED=false leaves them to the CLI.
-  const feeds = feedsFor(services, busFor(services));
-  if (feeds.config.enabled) feeds.runner.start(feeds.jobs);
-  const stop = (): void => {
+  services.backups.start();
+
+  let stopping = false;
+  /**
+   * SIGTERM / SIGINT: stop taking requests (new ones get 503 and the listening socket closes), end the
+   * change streams with a retry hint, let requests in flight finish (a push commits whole), stop the jobs
+   * (a backup in progress finishes), close the database, exit 0.
+   */
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('info', 'shutdown.start', { signal, inFlight: services.lifecycle.requestsInFlight });
+    const drained = services.lifecycle.drain(DRAIN_TIMEOUT_MS);
+    server.close();
+    server.closeIdleConnections();
+    const { timedOut, left } = await drained;
+    if (timedOut) logger.log('warn', 'shutdown.timeout', { requestsLeft: left });
     stopPurge();
-    void feeds.runner.stop();
-    server.close(() => void services.close().then(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 5000).unref();
+    server.closeAllConnections();
+    try {
+      await services.close();
+      logger.log('info', 'shutdown.done', {});
+      process.exit(0);
+    } catch (err) {
+      logger.log('error', 'shutdown.failed', { error: err instanceof Error ? err.message : String(err) });
+      process.exit(1);
+    }
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Services } from '../services.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { healthRoutes } from '../health/routes.ts';
+import { errorLog, requestLog } from '../health/logging.ts';
 import { replicationRoutes, type ReplicationRouteOptions } from '../replication/routes.ts';
 import { attachmentRoutes } from '../attachments/routes.ts';
 import { demoRoutes } from '../cli/demo-server-owned.ts';
@@ -31,9 +32,10 @@ export interface AppOptions {
 
 /** Builds the Express app from its dependencies; starting it is start.ts's job. */
 export function createApp(services: Services, opts: AppOptions = {}): Express {
-  const log = opts.log ?? ((msg, err) => console.error(msg, err));
+  const log = opts.log ?? errorLog(services.logger);
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(services.logger), services.lifecycle.middleware);
   // X-Forwarded-For is believed only as configured: none by default (the socket address is the client),
   // else exactly TRUST_PROXY_HOPS hops, or only from the TRUST_PROXY addresses. req.ip is what limits,
   // lockouts and the audit log use (limits/rate-limit.ts clientIp).
