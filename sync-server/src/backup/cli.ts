@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/config.ts';
+import { loadSecrets } from '../config/local-secrets.ts';
 import { openServices, type Services } from '../services.ts';
+import { keepKeys } from './keys.ts';
 import { restoreBackup as restoreLegacy } from './backup.ts';
 import { listBackups } from './files.ts';
 import { backupKeys, BackupError, createBackup, restoreBackup, verifyBackup } from './sql-backup.ts';
@@ -120,10 +122,21 @@ async function restoreCommand(file: string, args: readonly string[]): Promise<nu
   });
 }
 
+/** Before a key rotation: the keys the server holds now, kept (encrypted) beside the backups that need them. */
+async function keepKeysCommand(args: readonly string[]): Promise<number> {
+  const config = loadConfig(process.env);
+  const secrets = loadSecrets(config);
+  const dir = backupDir(config, args);
+  const ids = await keepKeys(dir, [secrets.encryptionKey, ...secrets.previousEncryptionKeys], secrets.backupPassphrase);
+  console.error(`kept encryption keys ${ids.join(', ')} in ${join(dir, 'keys')} for the backups made with them`);
+  return 0;
+}
+
 export async function runBackupCli(argv: readonly string[]): Promise<number> {
   const [cmd, ...args] = argv;
   try {
     if (cmd === 'backup') return await backupCommand(args);
+    if (cmd === 'keep-keys') return await keepKeysCommand(args);
     if (cmd === 'restore') {
       if (args.includes('--list')) return listCommand(args);
       const verify = option(args, '--verify');

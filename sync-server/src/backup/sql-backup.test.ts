@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES } from '@mymidas/shared/schema';
 import { AttachmentStore } from '../attachments/store.ts';
 import { FieldCipher, parseKey } from '../crypto/field-cipher.ts';
+import { envelopeCensus } from '../crypto/rotate-keys.ts';
 import { ReplicationService } from '../replication/service.ts';
+import { readDocs } from '../store/documents.ts';
 import type { Sql } from '../store/database.ts';
 import { createUser, openTestDatabase, testBackends, type TestDatabase } from '../testing/harness.ts';
 import { checksumPath, manifestPath, readManifest, sha256File, writeChecksum, writeManifest } from './files.ts';
@@ -139,14 +141,40 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
         admin(`DROP DATABASE IF EXISTS ${name}`);
         rmSync(work, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 300_000);
   }
+
+  it('after a key rotation an older backup still restores: the retired key is found beside the backups and the rows re-sealed under the new key', async () => {
+    const newKey = randomBytes(32).toString('hex');
+    const rotated = new FieldCipher(parseKey(newKey));
+    const target = await openTestDatabase(backend);
+    try {
+      // The server now holds only the new key; the backup's key is in <dir>/keys, written when the backup was made.
+      const res = await restoreBackup(target.db, file, { passphrase: PASSPHRASE, keys: { current: newKey, previous: [] }, keysFrom: dir });
+      expect(res.resealed).toBeGreaterThan(600);
+      expect(await envelopeCensus(target.db)).toEqual({ [rotated.current.idHex]: expect.any(Number) });
+      const docs = await target.db.withUser(userId, (sql) => readDocs(sql, rotated, 'transactions'));
+      const original = await source.db.withUser(userId, (sql) => readDocs(sql, cipher, 'transactions'));
+      expect(docs.map((d) => d.doc)).toEqual(original.map((d) => d.doc));
+      expect((await new AttachmentStore({ db: target.db, cipher: rotated }).get(userId, [...blobs.keys()][0]!))!.bytes).toEqual([...blobs.values()][0]);
+      // Without the kept key, the restore names the key it needs and changes nothing.
+      const bare = await openTestDatabase(backend);
+      try {
+        await expect(restoreBackup(bare.db, file, { passphrase: PASSPHRASE, keys: { current: newKey, previous: [] } })).rejects.toThrow(new RegExp(`sealed with encryption key ${cipher.current.idHex}.*Nothing was restored`));
+        expect((await bare.db.asOwner((sql) => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users'))).rows[0]!.n).toBe(0);
+      } finally {
+        await bare.dispose();
+      }
+    } finally {
+      await target.dispose();
+    }
+  }, 600_000);
 
   it('verifies a backup in a scratch database and records it in the manifest', async () => {
     const m = await verifyBackup(file, PASSPHRASE);
     expect(m.verified).toMatchObject({ ok: true });
     expect(readManifest(file)!.verified).toMatchObject({ ok: true });
-  }, 120_000);
+  }, 600_000);
 
   describe('a bad file or passphrase is refused with a clear message and nothing is touched', () => {
     let target: TestDatabase;
@@ -161,7 +189,7 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
     beforeAll(async () => {
       target = await openTestDatabase(backend);
       other = await createUser(target.db, 'someone-else@example.test');
-    });
+    }, 300_000);
     afterAll(() => target?.dispose());
     const untouched = async () => {
       const users = await target.db.asOwner((sql) => sql.query<{ id: string }>('SELECT id FROM users'));
@@ -191,7 +219,7 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
       await expect(restoreBackup(target.db, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(BackupError);
       await expect(restoreBackup(target.db, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(/damaged|checksum|Nothing was restored/);
       await untouched();
-    });
+    }, 300_000);
 
     it('flipped byte against its recorded checksum', async () => {
       const f = copyOf('19990101_000002');
@@ -208,7 +236,7 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
       writeManifest(f, { ...m, tables: { ...m.tables, transactions: m.tables.transactions! + 1 } });
       await expect(restoreBackup(target.db, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(/row counts do not match the manifest \(transactions: manifest \d+, restored \d+\)/);
       await untouched();
-    });
+    }, 300_000);
 
     it('a database with data is refused without --force', async () => {
       await expect(restoreBackup(target.db, file, { passphrase: PASSPHRASE })).rejects.toThrow(/not empty .*--force/);
@@ -218,6 +246,6 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
     it('with --force the database is replaced as a whole', async () => {
       await restoreBackup(target.db, file, { passphrase: PASSPHRASE, force: true });
       expect(await target.db.asOwner(everyRow)).toEqual(before);
-    }, 120_000);
+    }, 300_000);
   });
 });
