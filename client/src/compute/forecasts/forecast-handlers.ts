@@ -154,7 +154,7 @@ export function createForecastHandlers(snapshot: SnapshotReader, invest: InvestS
 
   async function run(request: ForecastRunRequest, onProgress: ((p: ForecastProgress) => unknown) | undefined): Promise<ForecastsResult> {
     if (!inputs) throw new ForecastInputsMissingError('the forecast inputs have not been set (forecastSetInputs) in this worker');
-    const pushed = inputs;
+    const given = inputs;
     running?.controller.abort(new ForecastCancelledError('a newer forecast run replaced this one'));
     const controller = new AbortController();
     const mine = { jobId: request.jobId, controller };
@@ -174,13 +174,15 @@ export function createForecastHandlers(snapshot: SnapshotReader, invest: InvestS
     try {
       report('preparing', 0, 'Reading the history');
       const s = snapshot.current();
+      const investInputs = invest.inputs?.(given.baseCurrency) ?? null;
+      // Rates into the base currency: the page's, else the investment store's FX quotes (the same series).
+      const pushed: ForecastInputs = given.fx.length === 0 && investInputs && investInputs.fx.length > 0 ? { ...given, fx: investInputs.fx } : given;
       const spending = spendingInputs(s, pushed);
-      const investInputs = invest.inputs?.(pushed.baseCurrency) ?? null;
       const worth = netWorthInputs(s, pushed, investInputs);
       const portfolio = portfolioInputs(investInputs, pushed.today);
       const accounts = cashFlowAccounts(pushed, worth.balances);
       const engineInputs = {
-        version: 1, today: pushed.today, baseCurrency: pushed.baseCurrency, rules: pushed.rules,
+        version: 1, today: pushed.today, baseCurrency: pushed.baseCurrency, rules: pushed.rules, fx: pushed.fx,
         spending: spending.series.map((c) => ({ id: c.categoryId, name: c.name, daily: c.daily.map((p) => p.value), from: c.daily[0]?.date ?? null })),
         shares: [...spending.accountShares].map(([id, m]) => [id, [...m]]), worth: worth.history, contributions: worth.contributions, accounts,
         portfolio,

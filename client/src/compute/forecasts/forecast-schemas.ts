@@ -45,7 +45,7 @@ export const forecastInputsSchema = z.object({
   monthStartDay: z.number().int().min(1).max(28),
   accounts: z.array(forecastAccountSchema).max(2000),
   categories: z.array(forecastCategorySchema).max(5000),
-  /** Rates into the base currency of each foreign currency in use. */
+  /** Rates into the base currency of each foreign currency in use; empty: the investment store's FX series are used. */
   fx: z.array(fxSeriesSchema).max(200),
   rules: z.array(recurringRuleSchema).max(5000),
 });
