@@ -158,21 +158,41 @@ function dailyFigures(inputs: InvestInputs, from: number, to: number): Daily {
   return { values, moneyIn, dividends };
 }
 
-/** The engine's money-weighted return (returns.ts figures) from `from` to `end`: its flows, its annualising rule. */
-function mwrrTo(daily: Daily, from: number, end: number): number | null {
-  const flows: { date: string; amount: number }[] = [];
-  const startValue = daily.values[0]!;
-  if (startValue !== 0) flows.push({ date: dateOfDay(from), amount: -startValue });
-  for (let d = from; d <= end; d++) {
-    const i = d - from + 1;
-    const net = daily.moneyIn[i]! - daily.dividends[i]!;
-    if (net !== 0) flows.push({ date: dateOfDay(d), amount: -net });
+/**
+ * The engine's money-weighted return (returns.ts figures) from `from` to each point: its flows (the start value in
+ * on `from`, each day's net money in, the end value out), its annualising rule. The daily flows are made once and
+ * each point takes those up to its end.
+ */
+class Mwrr {
+  private readonly flows: { date: string; amount: number }[] = [];
+  /** Day of each flow in `flows` (the start value's first). */
+  private readonly days: number[] = [];
+
+  constructor(private readonly daily: Daily, private readonly from: number, to: number) {
+    const startValue = daily.values[0]!;
+    if (startValue !== 0) this.push(from, -startValue);
+    for (let d = from; d <= to; d++) {
+      const i = d - from + 1;
+      const net = daily.moneyIn[i]! - daily.dividends[i]!;
+      if (net !== 0) this.push(d, -net);
+    }
   }
-  const endValue = daily.values[end - from + 1]!;
-  if (endValue !== 0) flows.push({ date: dateOfDay(end), amount: endValue });
-  const rate = xirr(flows);
-  if (rate === null) return null;
-  return end - from + 1 >= ANNUALISE_MIN_DAYS ? rate : Math.pow(1 + rate, (end - from) / 365) - 1;
+
+  private push(day: number, amount: number): void {
+    this.flows.push({ date: dateOfDay(day), amount });
+    this.days.push(day);
+  }
+
+  to(end: number): number | null {
+    let n = 0;
+    while (n < this.days.length && this.days[n]! <= end) n++;
+    const flows = this.flows.slice(0, n);
+    const endValue = this.daily.values[end - this.from + 1]!;
+    if (endValue !== 0) flows.push({ date: dateOfDay(end), amount: endValue });
+    const rate = xirr(flows);
+    if (rate === null) return null;
+    return end - this.from + 1 >= ANNUALISE_MIN_DAYS ? rate : Math.pow(1 + rate, (end - this.from) / 365) - 1;
+  }
 }
 
 export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request: InvestmentPerformanceRequest, invest: InvestInputs | null): InvestmentPerformanceResult {
@@ -201,6 +221,7 @@ export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request
   }
   const benchStart = benchmark ? closeAt(benchmark.dates, benchmark.closes, range.fromDay - 1) : null;
   const daily = dailyFigures(scoped, range.fromDay, range.toDay);
+  const mwrr = new Mwrr(daily, range.fromDay, range.toDay);
   const points: InvestmentPerformancePoint[] = [];
   let cumulative = 0;
   const toDate = new Linker();
@@ -223,7 +244,7 @@ export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request
     points.push({
       start: dateOfDay(startDay), end: dateOfDay(endDay), value: daily.values[endDay - range.fromDay + 1]!, contributions: exact(contributions, 'contributions'),
       cumulativeContributions: exact(cumulative, 'contributions'), dividends: exact(dividends, 'dividends'),
-      twrr: part.twrr(), twrrToDate: toDate.twrr(), mwrrToDate: mwrrTo(daily, range.fromDay, endDay),
+      twrr: part.twrr(), twrrToDate: toDate.twrr(), mwrrToDate: mwrr.to(endDay),
       benchmarkToDate: benchStart && benchEnd ? benchEnd.div(benchStart).minus(1).toNumber() : null,
     });
   }
