@@ -27,7 +27,7 @@ describe('pull checkpoint codec', () => {
     expect(() => parseCheckpoint('accounts', UUID)).toThrow(CheckpointError);
     expect(() => parseCheckpoint('accounts', `1234567890123456:${UUID}`)).toThrow(CheckpointError);
     expect(() => parseCheckpoint('quotes', '3:')).toThrow(CheckpointError);
-    expect(() => parseCheckpoint('quotes', `3:${'x'.repeat(81)}`)).toThrow(CheckpointError);
+    expect(() => parseCheckpoint('quotes', `3:${'x'.repeat(101)}`)).toThrow(CheckpointError);
     expect(() => parseCheckpoint('quotes', 42)).toThrow(CheckpointError);
   });
 
