@@ -45,13 +45,14 @@ export function netWorthChart(r: NetWorthResult, p: ThemePalette, opts: { slider
   return {
     ...base(r.baseCurrency),
     grid: { left: 8, right: 16, top: 40, bottom: opts.slider ? 64 : 8, containLabel: true },
-    xAxis: { type: 'category', data: dates, boundaryGap: false, axisLabel: { hideOverlap: true } },
+    // No hideOverlap here: it lays out every label again on each step of a slider drag; the automatic interval suffices.
+    xAxis: { type: 'category', data: dates, boundaryGap: false },
     yAxis: { type: 'value', axisLabel: { formatter: axisMoney(r.baseCurrency) } },
     dataZoom: opts.slider
       ? [
           // Opens on the latest 40 % of the range; drag the window or its handles to move through time.
-          { type: 'slider', xAxisIndex: 0, left: 60, right: 40, bottom: 12, height: 28, start: 60, end: 100, realtime: true, throttle: 0, showDataShadow: true, labelFormatter: (_: number, v: string) => v },
-          { type: 'inside', xAxisIndex: 0, start: 60, end: 100, throttle: 0 },
+          { type: 'slider', xAxisIndex: 0, left: 60, right: 40, bottom: 12, height: 28, start: 60, end: 100, realtime: true, throttle: 16, showDataShadow: true, labelFormatter: (_: number, v: string) => v },
+          { type: 'inside', xAxisIndex: 0, start: 60, end: 100, throttle: 16 },
         ]
       : [],
     series: [
@@ -100,8 +101,10 @@ export function waterfallAxis(bars: readonly WaterfallBar[]): { min: number; max
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const span = Math.max(hi - lo, Math.abs(hi) * 0.01, 100);
-  const min = lo - span * 0.25;
-  const max = hi + span * 0.15;
+  // Round outwards to a step of the span's order, so the axis's end labels are round figures.
+  const step = 10 ** Math.floor(Math.log10(span / 2));
+  const min = Math.floor((lo - span * 0.25) / step) * step;
+  const max = Math.ceil((hi + span * 0.15) / step) * step;
   if (min <= 0 || lo - span * 1.5 <= 0) return { min: Math.min(0, min), max: Math.max(0, max), fromZero: true };
   return { min, max, fromZero: false };
 }
@@ -171,7 +174,7 @@ export function breakdownChart(r: CategoryBreakdownResult, p: ThemePalette, slic
       data: slices.map((s) => ({ name: s.name, value: s.value, key: s.key })),
       avoidLabelOverlap: true,
       minShowLabelAngle: 6,
-      label: { color: p.text, formatter: '{b} {d}%', overflow: 'truncate', width: 130 },
+      label: { color: p.text, formatter: '{b} {d}%', overflow: 'truncate', width: 170 },
       labelLine: { lineStyle: { color: p.muted }, length: 10, length2: 8 },
       labelLayout: { hideOverlap: true },
       itemStyle: { borderColor: p.surface, borderWidth: 2 },

@@ -101,7 +101,8 @@ export function filterWords(report: ReportId, state: ReportQueryState, rangeText
     }
     const v = state.options[key] ?? spec.fallback;
     if (v === undefined) continue;
-    out.push(`${spec.label}: ${choices[key]?.find((c) => c.value === v)?.label.replace(/^(– )+/, '') ?? v}`);
+    const word = choices[key]?.find((c) => c.value === v)?.label.replace(/^(– )+/, '') ?? (key === 'window' ? `${v} months` : v[0]!.toUpperCase() + v.slice(1));
+    out.push(`${spec.label}: ${word}`);
   }
   if (state.original) out.push('Original currencies shown beside the base currency');
   return out;
