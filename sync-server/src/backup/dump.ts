@@ -196,14 +196,20 @@ function quoteLiteral(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-async function countRows(sql: Sql): Promise<{ tables: Record<string, number>; migrations: string[] }> {
+/** Rows in every table of the public schema (names qualified: a restore runs with an empty search_path). */
+export async function countTables(sql: Sql): Promise<Record<string, number>> {
   const rels = await sql.query<{ name: string; qname: string }>(
-    `SELECT c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
+    `SELECT c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qname FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
   );
-  const tables: Record<string, number> = {};
-  for (const r of rels.rows) tables[r.name] = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.qname}`)).rows[0]!.n;
-  const migrations = (await sql.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name')).rows.map((r) => r.name);
+  const out: Record<string, number> = {};
+  for (const r of rels.rows) out[r.name] = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.qname}`)).rows[0]!.n;
+  return out;
+}
+
+async function countRows(sql: Sql): Promise<{ tables: Record<string, number>; migrations: string[] }> {
+  const tables = await countTables(sql);
+  const migrations = (await sql.query<{ name: string }>('SELECT name FROM public.schema_migrations ORDER BY name')).rows.map((r) => r.name);
   return { tables, migrations };
 }
 

@@ -8,10 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { FieldCipher, parseKey, type FieldKey } from '../crypto/field-cipher.ts';
 import { rotateKeys } from '../crypto/rotate-keys.ts';
-import type { Sql } from '../store/database.ts';
 import { loadMigrations, migrate, type MigratableDatabase } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
-import { writeDump, type DumpSource } from './dump.ts';
+import { countTables, writeDump, type DumpSource } from './dump.ts';
 import { checksumPath, manifestPath, newBackupPath, readChecksum, readManifest, sha256File, writeChecksum, writeManifest, type Manifest } from './files.ts';
 import { keepKeys, keptKey } from './keys.ts';
 import { decryptStream, encryptStream } from './pgp.ts';
@@ -152,16 +151,6 @@ function localised(statement: string): string {
   return statement;
 }
 
-async function countTables(sql: Sql): Promise<Record<string, number>> {
-  const rels = await sql.query<{ name: string; qname: string }>(
-    `SELECT c.relname AS name, format('%I.%I', n.nspname, c.relname) AS qname FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`,
-  );
-  const out: Record<string, number> = {};
-  for (const r of rels.rows) out[r.name] = (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.qname}`)).rows[0]!.n;
-  return out;
-}
-
 function compareCounts(expected: Record<string, number>, actual: Record<string, number>): string[] {
   const names = new Set([...Object.keys(expected), ...Object.keys(actual)]);
   const problems: string[] = [];
@@ -243,7 +232,7 @@ export async function restoreBackup(db: MigratableDatabase, file: string, opts: 
     const problems = compareCounts(manifest.tables, restored);
     if (problems.length) throw new BackupError(`the restored row counts do not match the manifest (${problems.join('; ')}). Nothing was restored.`);
     return restored;
-  });
+  }).finally(() => content.destroy());
   if (opts.migrate !== false) await migrate(db);
   let resealed = 0;
   if (retired.length) {
