@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../lib/suite.ts';
+import { backupSuites } from './backup.ts';
 import { budgetsHistory, budgetsPage } from './budgets.ts';
 import { firstSync, firstSyncHousehold } from './first-sync.ts';
 import { forecastMonteCarlo, forecastProphet } from './forecast.ts';
@@ -44,4 +45,5 @@ export const SUITES: readonly BenchSuite<unknown>[] = [
   ...reportSuites,
   forecastProphet,
   forecastMonteCarlo,
+  ...backupSuites,
 ];

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackup } from '../../sync-server/src/backup/sql-backup.ts';
+import type { Database } from '../../sync-server/src/store/database.ts';
+import { PgliteDatabase } from '../../sync-server/src/store/pglite-database.ts';
+import { PostgresDatabase, runtimeUrlFrom } from '../../sync-server/src/store/postgres-database.ts';
+
+/**
+ * One sample of the backup suites, in its own process so its peak memory is the backup's alone:
+ *   node --import tsx bench/suites/backup-child.ts <pglite dir | postgres owner URL> <key hex> backup|open
+ * `open` opens the database and counts the transactions (the baseline); `backup` then writes a full backup.
+ * Prints {"maxRssMB":…, "ms":…, "bytes":…} — this process's peak resident set (getrusage), MB. On
+ * PostgreSQL pg_dump is a process of its own and is not counted.
+ */
+const [where, key, mode] = process.argv.slice(2);
+if (!where || !key || (mode !== 'backup' && mode !== 'open')) throw new Error('usage: backup-child.ts <pglite dir | postgres URL> <key hex> backup|open');
+const postgres = /^postgres(ql)?:/.test(where);
+const db: Database = postgres ? PostgresDatabase.open({ ownerUrl: where, appUrl: runtimeUrlFrom(where, process.env.TEST_DB_APP_PASSWORD) }) : await PgliteDatabase.open(where);
+const started = performance.now();
+let bytes = 0;
+const n = (await db.asOwner((sql) => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM transactions'))).rows[0]!.n;
+if (mode === 'backup') {
+  const out = mkdtempSync(join(tmpdir(), 'mymidas-bench-backup-'));
+  try {
+    const { manifest } = await createBackup({ db, ...(postgres ? { ownerUrl: where } : {}) }, { dir: out, passphrase: 'bench backup passphrase', keys: { current: key, previous: [] }, appVersion: 'bench' });
+    if (manifest.tables.transactions !== n) throw new Error(`backup counted ${manifest.tables.transactions} transactions, the database holds ${n}`);
+    bytes = manifest.bytes;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+const ms = performance.now() - started;
+await db.close();
+console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, ms, bytes, transactions: n }));
