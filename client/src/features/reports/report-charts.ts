@@ -35,6 +35,13 @@ const base = (currency: string) => ({
   grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
 });
 
+/** An option with its zoom windows (dataZoom start and end, in percent) set to `zoom`, if one was chosen. */
+export function withZoom(option: ChartOption, zoom: { start: number; end: number } | null): ChartOption {
+  const zooms = (option as { dataZoom?: unknown }).dataZoom;
+  if (zoom === null || !Array.isArray(zooms) || zooms.length === 0) return option;
+  return { ...option, dataZoom: zooms.map((z: object) => ({ ...z, start: zoom.start, end: zoom.end })) };
+}
+
 export function netWorthChart(r: NetWorthResult, p: ThemePalette, opts: { slider: boolean }): ChartOption {
   const dates = r.points.map((x) => x.date);
   const sampling = r.points.length > 800 ? 'lttb' : undefined;

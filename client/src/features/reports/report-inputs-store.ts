@@ -51,6 +51,8 @@ export const useReportInputsStore = defineStore('report-inputs', () => {
   let watchedSeries = new Set<string>();
   let fxKey = '';
   let fxStale = false;
+  let lastKey = '';
+  let lastFx: FxSeries[] | null = null;
 
   const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
   const base = computed(() => ledger.baseCurrency);
@@ -144,7 +146,13 @@ export const useReportInputsStore = defineStore('report-inputs', () => {
         tagged: tagged.value,
         ...(ledger.settings?.timezone ? { timezone: ledger.settings.timezone } : {}),
       };
+      // The same inputs again (a collection re-emitted unchanged): nothing to push, nothing to ask again.
+      const { fx: _fx, ...small } = inputs;
+      const key = JSON.stringify(small);
+      if (pushedTo.value === session && key === lastKey && rates === lastFx) return;
       await session.worker.api.reportSetInputs(JSON.parse(JSON.stringify(inputs)) as typeof inputs);
+      lastKey = key;
+      lastFx = rates;
       if (compute.session !== session) return;
       pushedTo.value = session;
       error.value = null;

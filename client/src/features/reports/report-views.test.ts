@@ -92,3 +92,14 @@ describe('report tables and charts', () => {
     expect((netWorthChart(r, THEMES.arctic.palette, { slider: false }) as { dataZoom: unknown[] }).dataZoom).toEqual([]);
   });
 });
+
+describe('the zoom window kept across answers', () => {
+  it('puts the chosen window into every zoom of a new option, and leaves options without zoom alone', async () => {
+    const { withZoom } = await import('./report-charts.ts');
+    const option = { dataZoom: [{ type: 'slider', start: 60, end: 100 }, { type: 'inside', start: 60, end: 100 }], series: [] };
+    expect(withZoom(option, { start: 10, end: 30 })).toEqual({ dataZoom: [{ type: 'slider', start: 10, end: 30 }, { type: 'inside', start: 10, end: 30 }], series: [] });
+    expect(withZoom(option, null)).toBe(option);
+    const plain = { series: [] };
+    expect(withZoom(plain, { start: 1, end: 2 })).toBe(plain);
+  });
+});
