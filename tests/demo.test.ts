@@ -115,8 +115,8 @@ describe.each(testBackends())('npm run demo on %s', (backend) => {
       expect(pulled.length, name).toBe(expected[name].length);
       // The server stores the generator's quotes under ids that name their owner (quote ids are one key for all users).
       const generatedId = (id: string) => (name === 'quotes' ? id.replace(/@[0-9a-f]{32}$/, '') : id);
-      if (name === 'quotes') expect(pulled.every((d) => /@[0-9a-f]{32}$/.test(d.id))).toBe(true);
-      const byId = new Map(pulled.map((d) => [generatedId(d.id), d]));
+      if (name === 'quotes') expect(pulled.every((d) => /@[0-9a-f]{32}$/.test(String(d.id)))).toBe(true);
+      const byId = new Map(pulled.map((d) => [generatedId(String(d.id)), d]));
       for (const doc of expected[name]) expect(byId.get(doc.id), `${name} ${doc.id}`).toEqual({ ...doc, id: byId.get(doc.id)?.id, _deleted: false });
     }
   });
