@@ -150,7 +150,7 @@ describe('ForecastsPage', () => {
 
     expect(page.get('[data-testid="forecast-net-worth-method"]').text()).toContain('Off by 4 % on average over the last 3 stretches of 90 months');
     expect(page.findAll('[data-testid="forecast-net-worth-table"] tbody tr').map((r) => r.attributes('data-scenario'))).toEqual(['conservative', 'base', 'optimistic']);
-    expect(page.get('[data-testid="forecast-net-worth-table"]').text()).toContain('optimistic assumption');
+    expect(page.get('[data-testid="forecast-net-worth-assumes"]').text()).toContain('Optimistic assumesoptimistic assumption');
 
     expect(page.get('[data-testid="forecast-monte-carlo-method"]').text()).toContain('the median was off by 7.3 % on average 6 months later; what happened fell between P10 and P90 in 5 of 6.');
     const risk = page.get('[data-testid="forecast-risk"]').text().replace(/\s+/g, ' ');

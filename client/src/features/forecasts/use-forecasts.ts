@@ -117,6 +117,10 @@ export function useForecasts() {
         await api.forecastOpenCache(`${db.value.name}-forecasts`, deviceDataKey(db.value));
         cacheOpenedFor = session;
       }
+      // The invest area builds its engine inputs (holdings for net worth and the Monte Carlo) for the accounts
+      // pushed to it; the same list, in the same order, as the investment screens push (invest-data.ts).
+      const investAccounts = pushed.accounts.map((a) => ({ id: a.id, type: a.type, currency: a.currency })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      await api.investSetAccounts({ accounts: investAccounts, baseCurrency: pushed.baseCurrency });
       await api.forecastSetInputs(pushed);
       const answer = await api.forecastRun({ jobId: mine, refresh }, proxy((p: ForecastProgress) => {
         if (jobId === mine) progress.value = p;
