@@ -21,7 +21,7 @@ export function bandSeries(name: string, lower: readonly number[], upper: readon
     { name: `${name} lower`, type: 'line', stack, stackStrategy: 'all', data: lower, symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
     {
       name, type: 'line', stack, stackStrategy: 'all', data: upper.map((u, i) => u - lower[i]!), symbol: 'none', lineStyle: { opacity: 0 },
-      areaStyle: { color: colour, opacity }, silent: true, tooltip: { show: false },
+      areaStyle: { color: colour, opacity }, itemStyle: { color: colour, opacity: Math.min(1, opacity * 2.5) }, silent: true, tooltip: { show: false },
     },
   ];
 }
