@@ -4,7 +4,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import type { Database, Sql } from '../store/database.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
-import { linesOf } from './sql-script.ts';
 
 /**
  * Writes a plain-SQL dump of the whole database (schema and data) to `emit`, one piece at a time.
@@ -55,6 +54,8 @@ $mymidas$;
 `;
 
 const FORCE_RLS = /^ALTER TABLE ONLY \S+ FORCE ROW LEVEL SECURITY;$/;
+/** A line Portable.line may change or drop (multiline: anywhere in a piece of the dump). */
+const TOUCHED = /^(SET transaction_timeout|\\(un)?restrict|ALTER TABLE ONLY \S+ FORCE ROW LEVEL SECURITY;|CREATE POLICY \S+_owner ON)/m;
 const OWNER_POLICY = /^(CREATE POLICY \S+_owner ON \S+) TO \S+ (USING \(true\) WITH CHECK \(true\);)$/;
 
 /**
@@ -239,21 +240,23 @@ async function dumpPostgres(db: Database, ownerUrl: string, emit: Emit): Promise
     });
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
     await spawned;
+    // Most of pg_dump's output is INSERTs, which the portability filter never changes: whole chunks without
+    // a line it would touch pass through as they are (cut at their last newline), the rest line by line.
     const portable = new Portable();
-    let pendingOut: string[] = [];
-    let pendingSize = 0;
-    for await (const line of linesOf(child.stdout)) {
-      const kept = portable.line(line);
-      if (kept === null) continue;
-      pendingOut.push(kept);
-      pendingSize += kept.length;
-      if (pendingSize > 256 * 1024) {
-        await emit(pendingOut.join('\n') + '\n');
-        pendingOut = [];
-        pendingSize = 0;
+    let rest = '';
+    for await (const raw of child.stdout as AsyncIterable<Buffer>) {
+      const text = rest + raw.toString('utf8');
+      const cut = text.lastIndexOf('\n');
+      if (cut < 0) {
+        rest = text;
+        continue;
       }
+      rest = text.slice(cut + 1);
+      const whole = text.slice(0, cut + 1);
+      if (!TOUCHED.test(whole)) await emit(whole);
+      else await emitPortable(whole.slice(0, -1), portable, emit);
     }
-    if (pendingOut.length) await emit(pendingOut.join('\n') + '\n');
+    if (rest) await emitPortable(rest, portable, emit);
     await emit(portable.end());
     const [code, signal] = await exited;
     if (code !== 0) throw new DumpError(`pg_dump failed (${signal ?? `exit ${code}`}): ${stderr.trim().replaceAll(password || '\u0000', '***')}`);
