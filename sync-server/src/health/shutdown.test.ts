@@ -73,19 +73,22 @@ describe('SIGTERM on a real server process', () => {
 
     const reg = await post(port, '/api/v1/auth/register', { email: EMAIL, password: PASSWORD });
     expect(reg.status, reg.body).toBe(201);
-    token = (JSON.parse(reg.body) as { accessToken: string }).accessToken;
+    const login = await post(port, '/api/v1/auth/login', { email: EMAIL, password: PASSWORD });
+    expect(login.status, login.body).toBe(200);
+    token = (JSON.parse(login.body) as { accessToken: string }).accessToken;
 
     // An open change stream, read as it arrives.
-    const stream = await fetch(`http://127.0.0.1:${port}/api/v1/replication/stream`, { headers: { authorization: `Bearer ${token}` } });
-    const reader = stream.body!.getReader();
-    const streamDone = (async () => {
-      for (;;) {
-        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-        if (done) return;
-        streamText += Buffer.from(value!).toString('utf8');
-      }
-    })();
-    while (!streamText.includes('RESYNC')) await new Promise((r) => setTimeout(r, 50));
+    const streamDone = new Promise<void>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port, path: '/api/v1/replication/stream', headers: { authorization: `Bearer ${token}` } }, (res) => {
+        if (res.statusCode !== 200) streamText += `HTTP ${res.statusCode} `;
+        res.setEncoding('utf8').on('data', (d: string) => (streamText += d));
+        res.on('end', resolve);
+        res.on('close', resolve);
+        res.on('error', resolve);
+      }).on('error', reject).end();
+    });
+    for (let i = 0; i < 600 && !streamText.includes('RESYNC'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(streamText, 'the change stream never said RESYNC').toContain('RESYNC');
 
     const docs = collectHousehold({ seed: 'sigterm', transactions: 1300, years: 1, referenceDate: '2026-10-31', quotes: false }).transactions.slice(0, 1000);
     expect(docs).toHaveLength(1000);
