@@ -250,7 +250,11 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
     }), { timeout: 180_000, interval: 500 }).toBe(true);
     const points = (await screenTable(page, 'net-worth')).length - 1;
     const canvas = page.getByTestId('report-chart').locator('canvas').first();
+    // The whole chart in the viewport: the mouse cannot reach a slider below the fold.
+    await page.getByTestId('report-chart').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.waitForTimeout(300);
     const box = (await canvas.boundingBox())!;
+    expect(box.y + box.height, 'the chart fits the viewport').toBeLessThanOrEqual(VIEWPORTS.desktop.height);
     // The slider: 60 px from the chart's left, 40 px from its right, 12 px above its bottom, 28 px high; its window
     // opens on the last 40 % of the range. Grab the window's middle and drag it most of the way left and back.
     const y = box.y + box.height - 12 - 14;

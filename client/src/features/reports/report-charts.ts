@@ -181,7 +181,8 @@ export function breakdownChart(r: CategoryBreakdownResult, p: ThemePalette, slic
       data: slices.map((s) => ({ name: s.name, value: s.value, key: s.key })),
       avoidLabelOverlap: true,
       minShowLabelAngle: 6,
-      label: { color: p.text, formatter: '{b} {d}%', overflow: 'truncate', width: 170 },
+      // Labels run to the chart's edges and are cut to the room there (a phone's chart is narrow).
+      label: { color: p.text, formatter: '{b} {d}%', alignTo: 'edge', edgeDistance: 6, overflow: 'truncate' },
       labelLine: { lineStyle: { color: p.muted }, length: 10, length2: 8 },
       labelLayout: { hideOverlap: true },
       itemStyle: { borderColor: p.surface, borderWidth: 2 },
