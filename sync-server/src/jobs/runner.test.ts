@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Database, QueryResult, Sql } from '../store/database.ts';
+import type { Database, QueryResult, Sql, SqlValue } from '../store/database.ts';
 import { SCHEDULES } from './feed-jobs.ts';
 import { JobRunner, type JobDefinition, type JobName } from './runner.ts';
 
@@ -19,7 +19,7 @@ class GrantingDb implements Database {
   }
   async close(): Promise<void> {}
   readonly #sql: Sql = {
-    query: async <R,>(text: string, params: readonly unknown[] = []): Promise<QueryResult<R>> => {
+    query: async <R,>(text: string, params: readonly SqlValue[] = []): Promise<QueryResult<R>> => {
       if (text.includes('next_run_at')) this.nextRuns.set(String(params[0]), params[1] as Date | null);
       return { rows: [{ job: params[0] } as R], rowCount: 1 };
     },
@@ -75,7 +75,7 @@ describe('the feed jobs\' timetable (fake timers)', () => {
     // The lease is held by the first run until it finishes.
     const realAsOwner = db.asOwner.bind(db);
     db.asOwner = async <T,>(fn: (sql: Sql) => Promise<T>) => realAsOwner(async (sql) => fn({
-      query: async <R,>(text: string, params?: readonly unknown[]) => {
+      query: async <R,>(text: string, params?: readonly SqlValue[]) => {
         if (text.startsWith('UPDATE feed_jobs SET lease_holder = $2')) {
           if (leased) return { rows: [], rowCount: 0 } as QueryResult<R>;
           leased = true;
