@@ -7,8 +7,7 @@ import { envelopeCensus, rotateKeys } from '../crypto/rotate-keys.ts';
 import { newKeyFrom, refuseKeyInArgv } from '../crypto/rotate-keys-cli.ts';
 import { openServices } from '../services.ts';
 import { verifyAuditChain } from '../audit/audit.ts';
-import { createBackup, restoreBackup } from '../backup/backup.ts';
-import { mkdirSync } from 'node:fs';
+import { runBackupCli } from '../backup/cli.ts';
 import { unlockAccount } from '../auth/unlock.ts';
 import { feedsCommand } from '../feeds/cli.ts';
 
@@ -17,7 +16,7 @@ import { feedsCommand } from '../feeds/cli.ts';
  *   gen-secrets [--env-file .env]  write JWT keys to secrets/ and print/append fresh passwords and keys
  *   rotate-keys [--new-key-file F] re-seal every PII field under a new key (resumable; see docs/operations.md)
  *   key-census                     how many envelopes each key id still seals
- *   backup [--dir D] / restore F   encrypted backup (BACKUP_PASSPHRASE) and all-or-nothing restore
+ *   backup [--dir D] [--no-verify] / restore --list | --verify F | F [--force]   as scripts/backup.sh and restore.sh
  *   verify-audit                   recompute the audit log's hash chain; exit 3 if it was tampered with
  *   unlock EMAIL [--ip ADDR]       lift the account's sign-in lockout (and that IP's); exit 4 if no such account
  *   feeds run JOB | feeds status   run a feed job once now (prices, fx, backfill, net-worth), or print the feeds' status
@@ -124,30 +123,9 @@ async function verifyAudit(): Promise<void> {
   }
 }
 
-async function backup(): Promise<void> {
-  const config = loadConfig(process.env);
-  const services = await openServices(config);
-  try {
-    const dir = arg('--dir') ?? join(config.dataDir, 'backups');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, `mymidas-${new Date().toISOString().replace(/[:.]/g, '-')}.mmb`);
-    writeFileSync(file, await createBackup(services.db, services.secrets.backupPassphrase), { mode: 0o600, flag: 'wx' });
-    console.log(file);
-  } finally {
-    await services.close();
-  }
-}
-
-async function restore(): Promise<void> {
-  const path = process.argv[3];
-  if (!path) throw new Error('usage: restore <file.mmb> (into a fresh, empty instance)');
-  const services = await openServices(loadConfig(process.env));
-  try {
-    const { rows } = await restoreBackup(services.db, readFileSync(path), services.secrets.backupPassphrase);
-    console.log(`restored ${rows} rows from ${path}`);
-  } finally {
-    await services.close();
-  }
+/** `backup …` and `restore …`: the same commands as scripts/backup.sh and scripts/restore.sh (backup/cli.ts). */
+async function backupOrRestore(): Promise<void> {
+  process.exitCode = await runBackupCli(process.argv.slice(2));
 }
 
 async function unlock(): Promise<void> {
@@ -169,8 +147,8 @@ async function unlock(): Promise<void> {
 
 const commands: Record<string, () => Promise<void>> = {
   unlock,
-  backup,
-  restore, feeds: () => feedsCommand(process.argv.slice(3)), 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
+  backup: backupOrRestore,
+  restore: backupOrRestore, feeds: () => feedsCommand(process.argv.slice(3)), 'gen-secrets': genSecrets, 'rotate-keys': rotate, 'key-census': census, 'verify-audit': verifyAudit };
 const cmd = process.argv[2];
 const run = cmd ? commands[cmd] : undefined;
 if (!run) {
