@@ -3,7 +3,6 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import type { Subscription } from 'rxjs';
 import type { BudgetInputs, FxSeries, ScheduledAmount } from '@mymidas/shared/budget';
 import { addDays, todayIn } from '@mymidas/shared/date';
-import { dailyQuotes } from '@mymidas/shared/quotes';
 import type { Budget, Category, Quote, QuoteDoc, RecurringRule, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
 import type { ComputeSession } from '../../compute/compute-session.ts';
@@ -59,13 +58,14 @@ export async function readFxQuotes(db: ReplicaDatabase, currencies: readonly str
   return out;
 }
 
-/** Rates kept between gathers: the quotes read, and the series made of them. */
+/**
+ * Rates kept between gathers: only the series made of the quotes read (dates and rates), never the quotes
+ * themselves — ten years of two FX series are thousands of day objects the page would hold for nothing, since
+ * any change to a series' year documents reads those few documents again.
+ */
 interface FxCache {
   readonly key: string;
-  readonly base: string;
-  readonly from: string;
-  readonly quotes: Map<string, Map<string, Quote>>;
-  series: FxSeries[];
+  readonly series: FxSeries[];
 }
 
 export const useBudgetInputsStore = defineStore('budget-inputs', () => {
@@ -94,7 +94,6 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
   let subscriptions: Subscription[] = [];
   let fxCache: FxCache | null = null;
   /** FX quotes of our series that arrived since the last gather (merged into the cache), or a removal (read again). */
-  let arrivedQuotes: Quote[] = [];
   let rereadFx = false;
   let watchedSeries = new Set<string>();
   let lastParts: readonly unknown[] | null = null;
@@ -115,7 +114,6 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     rules.value = null;
     accountCurrencies.value = null;
     fxCache = null;
-    arrivedQuotes = [];
     lastParts = null;
   }
 
@@ -136,18 +134,17 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       open.accounts.find().$.subscribe((docs) => {
         accountCurrencies.value = [...new Set(docs.map((d) => d.currency))].sort();
       }),
-      // New FX quotes (the server's daily feed, a sync pull): the ones of our series are merged at the next gather.
+      // New FX quotes (the server's daily feed, a sync pull): a series of ours is read again at the next gather.
       open.quotes.eventBulks$.subscribe((bulk) => {
         let relevant = false;
         for (const e of bulk.events) {
-          // A year document of a series, or its latest price (not a day: passed over). A new year's days are
-          // merged; a year rewritten (a day added, replaced or gone) or deleted makes the series be read again
-          // (a few year documents, db/quotes-read.ts).
+          // A year document of a series, or its latest price (not a day: passed over). A year added, rewritten
+          // (a day added, replaced or gone) or deleted makes the series be read again (a few year documents,
+          // db/quotes-read.ts).
           const doc = (e.documentData ?? e.previousDocumentData) as QuoteDoc | undefined;
           if (doc?.kind !== 'fx' || !watchedSeries.has(doc.series) || doc.period === 'latest') continue;
           relevant = true;
-          if (e.operation === 'INSERT') arrivedQuotes.push(...dailyQuotes(doc));
-          else rereadFx = true;
+          rereadFx = true;
         }
         if (relevant) schedule();
       }),
@@ -201,31 +198,16 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     { immediate: true },
   );
 
-  /** The FX series for the inputs: read when the currencies or the window change, else the cache with arrived quotes merged. */
+  /** The FX series for the inputs: read when the currencies, the window or a series' documents change, else the cache. */
   async function fxInputs(open: ReplicaDatabase, base: string, currencies: readonly string[], from: string): Promise<FxSeries[]> {
     const key = `${base}|${currencies.join(',')}|${from}`;
-    const arrived = arrivedQuotes;
-    arrivedQuotes = [];
     if (fxCache?.key !== key || rereadFx) {
       rereadFx = false;
       watchedSeries = new Set(currencies.flatMap((c) => Object.values(fxSeriesNames(c, base))));
       const quotes = await readFxQuotes(open, currencies, base, from);
-      fxCache = { key, base, from, quotes, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), { from, inverses })) };
-      return fxCache.series;
+      fxCache = { key, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), { from, inverses })) };
     }
-    if (arrived.length === 0) return fxCache.series;
-    const cache = fxCache;
-    const touched = new Set<string>();
-    for (const q of arrived) {
-      const currency = q.series.startsWith(`${cache.base}/`) ? q.series.slice(4) : q.series.slice(0, 3);
-      const list = cache.quotes.get(currency);
-      if (!list) continue;
-      list.set(q.id, q);
-      touched.add(currency);
-    }
-    // A new array when anything moved, so the inputs are pushed again.
-    cache.series = cache.series.map((s) => (touched.has(s.currency) ? fxSeriesFromQuotes(s.currency, cache.base, cache.quotes.get(s.currency)!.values(), { from: cache.from, inverses }) : s));
-    return cache.series;
+    return fxCache.series;
   }
 
   async function gather(): Promise<void> {
