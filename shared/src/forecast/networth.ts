@@ -8,8 +8,10 @@ import type { ForecastPoint, NetWorthInput, NetWorthProjection, ScenarioPath } f
  * Net worth projection (docs/forecasts.md). Net worth is split into what was put in (the cumulative
  * monthly contributions, income − spending) and everything else (market growth, interest, revaluations):
  *   growth_t = netWorth_t − Σ_{k≤t} contribution_k.
- * The growth part is forecast by ETS (MSTL with a yearly season from three years of history, a
- * non-seasonal ETS before that) with its calibrated bands; the contributions follow their own trend (a
+ * The growth part is forecast by the best model that beats seasonal naive on the backtest (`auto`: ETS/MSTL,
+ * ARIMA or Prophet; a yearly season from three years of history) with its calibrated bands — and when none
+ * beats it, the net worth as a whole is forecast the same way and the scenarios move it by their
+ * contributions' difference from the trend; the contributions follow their own trend (a
  * least-squares line through the last 24 months, followed for 12 months and then held level).
  * Three scenarios, each saying what it assumes:
  * - conservative: contributions at the lower quartile of the last 24 months, growth at the low edge of the 80 % band;
@@ -70,7 +72,17 @@ export async function projectNetWorth(input: NetWorthInput): Promise<NetWorthPro
   });
   const seasonLength = n >= 36 ? 12 : 1;
   if (n < seasonLength + 3) throw new ForecastInputError(`the net worth projection needs at least ${seasonLength + 3} months of history; there are ${n}`);
-  const { result } = await forecastDetailed(growth, { frequency: 'month', horizon: months, method: 'ets', seasonLength });
+  const growthFit = (await forecastDetailed(growth, { frequency: 'month', horizon: months, method: 'auto', seasonLength })).result;
+  // When no model forecasts the growth part better than repeating last year (the recorded contributions do not
+  // explain the net worth: flows the ledger cannot see), the net worth is forecast as a whole instead, its
+  // trend standing in for the contributions; the scenarios then move it by their contributions' difference
+  // from the trend.
+  let direct: typeof growthFit | null = null;
+  if (growthFit.method === 'seasonal-naive') {
+    const whole = (await forecastDetailed(history.dates.map((date, i) => ({ date, value: history.values[i]! })), { frequency: 'month', horizon: months, method: 'auto', seasonLength })).result;
+    if (whole.method !== 'seasonal-naive') direct = whole;
+  }
+  const result = direct ?? growthFit;
 
   const recent = Array.from(contributions.slice(Math.max(0, n - CONTRIBUTION_WINDOW)));
   const { level, slope } = trend(recent);
@@ -80,12 +92,15 @@ export async function projectNetWorth(input: NetWorthInput): Promise<NetWorthPro
   const money = (v: number) => formatMoney(Math.round(v), input.currency);
   const span = `the last ${recent.length} month${recent.length === 1 ? '' : 's'}`;
 
+  // What is added to the model's value h months ahead: all contributions (growth model), or only the
+  // scenario's difference from the contribution trend (whole net worth model, whose trend holds them).
+  const addedBy = (contribution: (h: number) => number) => {
+    let added = direct ? 0 : cumulative;
+    return result.points.map((_, i) => (added += contribution(i + 1) - (direct ? baseAt(i + 1) : 0)));
+  };
   const path = (contribution: (h: number) => number, growthAt: (p: ForecastPoint) => number) => {
-    let added = cumulative;
-    return result.points.map((p, i) => {
-      added += contribution(i + 1);
-      return { date: p.date, value: Math.round(growthAt(p) + added) };
-    });
+    const added = addedBy(contribution);
+    return result.points.map((p, i) => ({ date: p.date, value: Math.round(growthAt(p) + added[i]!) }));
   };
   const at = (values: readonly { date: string; value: number }[]) => [1, 3, 5].filter((y) => y * 12 <= months).map((years) => ({ years, ...values[years * 12 - 1]! }));
   const scenario = (name: ScenarioPath['name'], assumes: string, monthly: number, contribution: (h: number) => number, growthAt: (p: ForecastPoint) => number): ScenarioPath => {
@@ -97,12 +112,14 @@ export async function projectNetWorth(input: NetWorthInput): Promise<NetWorthPro
     : `${money(level)} a month, changing by ${money(slope)} a month for a year as over ${span} and then level`;
   const scenarios: NetWorthProjection['scenarios'] = [
     scenario('conservative', `You put in ${money(low)} a month (a lower-quartile month of ${span}), and investments and other assets grow as slowly as the low edge of the 80 % band: about a 1-in-10 poor outcome for them.`, low, () => low, (p) => p.lower80),
-    scenario('base', `You put in ${trendWords}, and investments and other assets follow the ${result.method.toUpperCase()} forecast of their own history.`, baseAt(1), baseAt, (p) => p.mean),
+    scenario('base', direct
+      ? `You put in ${trendWords}, and net worth follows the ${result.method.toUpperCase()} forecast of its own history (what you put in did not explain its past moves well enough to forecast the rest apart).`
+      : `You put in ${trendWords}, and investments and other assets follow the ${result.method.toUpperCase()} forecast of their own history.`, baseAt(1), baseAt, (p) => p.mean),
     scenario('optimistic', `You put in ${money(high)} a month (an upper-quartile month of ${span}), and investments and other assets grow as fast as the high edge of the 80 % band: about a 1-in-10 good outcome for them.`, high, () => high, (p) => p.upper80),
   ];
-  let added = cumulative;
+  const baseAdded = addedBy(baseAt);
   const fan: ForecastPoint[] = result.points.map((p, i) => {
-    added += baseAt(i + 1);
+    const added = baseAdded[i]!;
     return {
       date: p.date,
       mean: Math.round(p.mean + added),
