@@ -3,6 +3,7 @@ import type { Services } from '../services.ts';
 import { AppError } from '../http/errors.ts';
 import { loadMigrations } from '../store/migrate.ts';
 import { collectSections } from './sections.ts';
+import { feedHealth } from '../feeds/status.ts';
 import { requireUser } from '../auth/require-user.ts';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -47,7 +48,7 @@ function backupSection(services: Services): Record<string, unknown> {
 
 /**
  * GET /health — liveness: the process answers and reaches its database; sections add what is degraded
- * (transport, backups, and any other area's: sections.ts). 503 only when the database is unreachable.
+ * (transport, backups, market feeds, and any other area's: sections.ts). 503 only when the database is unreachable.
  * GET /ready — readiness: database, Redis when configured, every migration applied, not shutting down;
  * 503 otherwise. The last backup's age is reported (not a reason to take the server out of service).
  * GET /backups/status — the backups as the settings page shows them (signed in).
@@ -59,7 +60,8 @@ export function healthRoutes(services: Services): Router {
       const started = performance.now();
       await services.db.withUser(null, (sql) => sql.query('SELECT 1'));
       const database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
-      const { degraded, sections } = await collectSections(req, { transport: transportOf, backup: () => backupSection(services) });
+      // A feed job that has not succeeded for a day is reported as degraded (docs/feeds.md).
+      const { degraded, sections } = await collectSections(req, { transport: transportOf, backup: () => backupSection(services), feeds: () => feedHealth(services.db) });
       res.json({
         status: degraded ? 'degraded' : 'ok',
         version: services.version,

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 /**
  * /api/v1/health is built from named sections, so each area adds its own without editing the others:
  * `registerHealthSection('feeds', (req) => ({ degraded: true, ... }))`. A section that reports
- * `degraded: true` makes the overall status "degraded" (still HTTP 200: the process is alive); one that
+ * `degraded: true` (or `status: "degraded"`) makes the overall status "degraded" (still HTTP 200: the process is alive); one that
  * throws is shown as { error } and degrades the status too.
  */
 export type HealthSection = (req: Request) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -26,7 +26,7 @@ export async function collectSections(req: Request, local: Readonly<Record<strin
       try {
         const value = await section(req);
         out[name] = value;
-        if (value.degraded === true) degraded = true;
+        if (value.degraded === true || value.status === 'degraded') degraded = true;
       } catch (err) {
         out[name] = { degraded: true, error: err instanceof Error ? err.message : String(err) };
         degraded = true;
