@@ -30,7 +30,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function post(port: number, path: string, body: unknown, token?: string, onSent?: () => void): Promise<{ status: number; body: string }> {
+/**
+ * POST whose body goes in two halves: `onHalf` runs once the first half is on the wire, and the rest follows
+ * `pauseMs` later — so a signal sent from `onHalf` reaches a server that has the request in hand (counted in
+ * flight) and is idle waiting for the rest, whatever the machine's speed.
+ */
+function post(port: number, path: string, body: unknown, token?: string, onHalf?: () => void, pauseMs = 0): Promise<{ status: number; body: string }> {
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
@@ -40,7 +45,11 @@ function post(port: number, path: string, body: unknown, token?: string, onSent?
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(data, () => onSent?.());
+    const half = Math.floor(data.length / 2);
+    req.write(data.subarray(0, half), () => {
+      onHalf?.();
+      setTimeout(() => req.end(data.subarray(half)), pauseMs);
+    });
   });
 }
 
@@ -94,10 +103,9 @@ describe('SIGTERM on a real server process', () => {
     expect(docs).toHaveLength(1000);
     docs[0]!.merchant = MERCHANT;
     const rows = docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }));
-    // SIGTERM once the whole body has been sent: the push is then being written.
-    push = await post(port, '/api/v1/replication/transactions/push', rows, token, () => {
-      setTimeout(() => child.kill('SIGTERM'), 30);
-    }).catch((err: Error) => err);
+    // SIGTERM half-way through the push's body: the request is in flight, and the server must let it finish.
+    // (Sent after the whole body, the signal could wait until the write was done: PGlite works on the event loop.)
+    push = await post(port, '/api/v1/replication/transactions/push', rows, token, () => child.kill('SIGTERM'), 500).catch((err: Error) => err);
     exitCode = await exited;
     await streamDone;
     const started = output.split('\n').find((l) => l.includes('"shutdown.start"'));
