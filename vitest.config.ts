@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is one worker, which runs every file in turn (the whole suite took 25 min).
+    // Two: a browser file (one at a time, below) or a server file beside the unit tests.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'shared', include: ['shared/src/**/*.test.ts'], environment: 'node' } },
       // The Vue plugin lets component tests (@vue/test-utils, `// @vitest-environment happy-dom`) import .vue files.
