@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
-import { describeViolations, fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
-import { startAppSite, type AppSite } from './lib/app-site.ts';
-import { describeBrowser, launchChromium } from './lib/chromium.ts';
+import { describeViolations, runAxe, VIEWPORTS } from './lib/app-flows.ts';
+import type { AppSite } from './lib/app-site.ts';
+import { describeBrowser } from './lib/chromium.ts';
+import { signInAndSync, startDemoHousehold } from './lib/demo-household.ts';
 import { heldByAccount, nav, submitTrade } from './investments-trade.ts';
 
 /**
@@ -16,7 +16,6 @@ import { heldByAccount, nav, submitTrade } from './investments-trade.ts';
 
 const ARTIFACTS = new URL('./artifacts/investments/', import.meta.url).pathname;
 
-const syncState = (page: Page) => page.locator('.sync[data-state]').getAttribute('data-state');
 
 const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -34,15 +33,7 @@ describeBrowser('issue 21 investments on the demo household (production build, r
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    site = await startAppSite();
-    browser = await launchChromium();
-    const first = await (await browser.newContext()).newPage();
-    await registerThroughUi(first, site.url);
-    await first.context().close();
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-    const report = await loadDemo({ url: site.url, email: OWNER_EMAIL, password: OWNER_PASSWORD, seed: 'e2e-investments', transactions: 6_000, years: 4, referenceDate: today });
-    expect(report.serverOwnedLoaded).toBe(true);
-
+    ({ site, browser } = await startDemoHousehold('e2e-investments'));
   }, 600_000);
 
   afterEach(async (ctx) => {
@@ -56,13 +47,7 @@ describeBrowser('issue 21 investments on the demo household (production build, r
   });
 
   it('signs in through the UI and syncs the household', async () => {
-    context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${site.url}/login`);
-    await fillLogin(page, OWNER_EMAIL, OWNER_PASSWORD);
-    await page.waitForURL(`${site.url}/`, { timeout: 90_000 });
-    await expect.poll(() => syncState(page), { timeout: 540_000, interval: 1_000 }).toBe('synced');
+    ({ context, page } = await signInAndSync(browser, site, pageErrors));
   }, 600_000);
 
   it('the portfolio overview shows a value and its returns once the worker has caught up, axe clean at 1440 and 375', async () => {

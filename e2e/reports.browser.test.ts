@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
-import { describeViolations, fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, runAxe, unlockThroughUi, VIEWPORTS } from './lib/app-flows.ts';
-import { startAppSite, type AppSite } from './lib/app-site.ts';
-import { describeBrowser, launchChromium } from './lib/chromium.ts';
+import { describeViolations, runAxe, unlockThroughUi, VIEWPORTS } from './lib/app-flows.ts';
+import type { AppSite } from './lib/app-site.ts';
+import { describeBrowser } from './lib/chromium.ts';
+import { signInAndSync, startDemoHousehold } from './lib/demo-household.ts';
 import { renderPdfFirstPage } from './reports-pdf.ts';
 
 /**
@@ -20,7 +20,6 @@ import { renderPdfFirstPage } from './reports-pdf.ts';
 const ARTIFACTS = new URL('./artifacts/reports/', import.meta.url).pathname;
 const REPORT_TABS = ['net-worth', 'income-expense', 'cash-flow', 'categories', 'budget-vs-actual', 'investments', 'spending-trends'] as const;
 
-const syncState = (page: Page) => page.locator('.sync[data-state]').getAttribute('data-state');
 
 async function axeClean(page: Page, what: string): Promise<void> {
   const result = await runAxe(page);
@@ -61,14 +60,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    site = await startAppSite();
-    browser = await launchChromium();
-    const first = await (await browser.newContext()).newPage();
-    await registerThroughUi(first, site.url);
-    await first.context().close();
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-    const report = await loadDemo({ url: site.url, email: OWNER_EMAIL, password: OWNER_PASSWORD, seed: 'e2e-reports', transactions: 6_000, years: 4, referenceDate: today });
-    expect(report.serverOwnedLoaded).toBe(true);
+    ({ site, browser } = await startDemoHousehold('e2e-reports'));
   }, 600_000);
 
   afterEach(async (ctx) => {
@@ -82,13 +74,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
   });
 
   it('signs in through the UI and syncs the household', async () => {
-    context = await browser.newContext({ viewport: VIEWPORTS.desktop, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${site.url}/login`);
-    await fillLogin(page, OWNER_EMAIL, OWNER_PASSWORD);
-    await page.waitForURL(`${site.url}/`, { timeout: 90_000 });
-    await expect.poll(() => syncState(page), { timeout: 540_000, interval: 1_000 }).toBe('synced');
+    ({ context, page } = await signInAndSync(browser, site, pageErrors, { acceptDownloads: true }));
   }, 600_000);
 
   it('opens every report with a chart and its table, axe clean at 1440 and 375', async () => {
