@@ -94,6 +94,21 @@ export function plaintextChangeStream<RxDocType>(options: PlaintextChangeStreamO
     return { ...bulk, events };
   }
 
+  /**
+   * A bulk that cannot be opened here (a row sealed under another key: a corrupted or foreign write on the
+   * same database name) is dropped with a warning, like a notice that cannot be read: an error would end
+   * the stream for good, and with it every query of this collection. The rows stay as stored; reading one
+   * still fails loudly (DecryptionError).
+   */
+  async function innerOrDrop(bulk: Bulk): Promise<Bulk | null> {
+    try {
+      return await innerToBulk(bulk);
+    } catch (error) {
+      console.warn(`MyMidas replica: a change to ${collection} could not be decrypted here and is not shown until the next reload.`, error);
+      return null;
+    }
+  }
+
   const stream = merge(instance.changeStream().pipe(map((inner: Bulk) => ({ inner }))), own$).pipe(
     tap(() => pendingEventBulks$.next(pendingEventBulks$.getValue() + 1)),
     // concatMap keeps event order even when a bulk needs an async decryption or read.
@@ -101,7 +116,7 @@ export function plaintextChangeStream<RxDocType>(options: PlaintextChangeStreamO
       try {
         if ('plain' in item) return item.plain;
         if ('notice' in item) return await noticeToBulk(item.notice);
-        return await innerToBulk(item.inner);
+        return await innerOrDrop(item.inner);
       } finally {
         pendingEventBulks$.next(pendingEventBulks$.getValue() - 1);
       }

@@ -145,7 +145,7 @@ describe('lean Dexie storage', () => {
   it('the replica’s transactions table: four IndexedDB records a document (as many as a raw insert with the same schema indexes), no hlc index, and the newest-stamp query still right', async () => {
     const replica = await openNodeReplica({ collections: ['transactions'] });
     try {
-      const { indexes } = await docsStore(replica.indexedDB, `rxdb-dexie-mymidas--${COLLECTIONS.transactions.version}--transactions`);
+      const { indexes } = await docsStore(replica.indexedDB, `rxdb-dexie-${replica.db.name}--${COLLECTIONS.transactions.version}--transactions`);
       expect(indexes).toHaveLength(3);
       expect(indexes.some((i) => i.includes('hlc'))).toBe(false);
       expect(indexes).toContain('[_meta.lwt+id]');
