@@ -35,3 +35,65 @@ export function defineComputeArea<Handlers extends object>(name: string, create:
 export function createComputeContext(): ComputeContext {
   return { snapshot: new SnapshotEngine(), invest: { inputs: null } };
 }
+
+/** A handler as a lazily loaded area answers it: the same arguments, the answer always a promise. */
+export type Answering<Handlers extends object> = {
+  readonly [K in keyof Handlers]: Handlers[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
+/** Every handler name of an area, each `true`: the compiler refuses a list that misses or invents one. */
+export type HandlerNames<Handlers extends object> = { readonly [K in keyof Handlers]-?: true };
+
+/** A lazily loaded area: its handler names from the start, its code (`load`) on the first call of any of them. */
+export interface LazyComputeArea<Handlers extends object> extends ComputeArea<Answering<Handlers>> {
+  readonly handlerNames: readonly (keyof Handlers & string)[];
+  /** Loads the area's code (once; again after a failure) and gives its factory. */
+  load(): Promise<(context: ComputeContext) => Handlers>;
+}
+
+/**
+ * An area whose code the worker loads with `import()` on the first call of one of its handlers, so a worker
+ * that only ever answers the dashboard never holds the code of budgets, investments, reports or forecasts
+ * (their engines, schemas and WASM glue). Its handlers are stubs under the given names until then; calls that
+ * arrive while the code loads wait for it and run in the order they came. A failed load fails those calls and
+ * is tried again by the next one.
+ */
+export function lazyComputeArea<Handlers extends object>(
+  name: string,
+  names: HandlerNames<Handlers>,
+  load: () => Promise<(context: ComputeContext) => Handlers>,
+): LazyComputeArea<Handlers> {
+  const handlerNames = Object.keys(names) as (keyof Handlers & string)[];
+  let factory: Promise<(context: ComputeContext) => Handlers> | null = null;
+  const loadOnce = () => {
+    factory ??= load().catch((error: unknown) => {
+      factory = null;
+      throw error;
+    });
+    return factory;
+  };
+  return {
+    name,
+    handlerNames,
+    load: loadOnce,
+    create(context) {
+      let made: Handlers | null = null;
+      let making: Promise<Handlers> | null = null;
+      const handlers = () =>
+        (making ??= loadOnce()
+          .then((create) => (made = create(context)))
+          .catch((error: unknown) => {
+            making = null;
+            throw error;
+          }));
+      const stubs: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+      for (const handler of handlerNames) {
+        stubs[handler] = async (...args: unknown[]) => {
+          const own = made ?? (await handlers());
+          return (own[handler] as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return stubs as Answering<Handlers>;
+    },
+  };
+}

@@ -141,12 +141,12 @@ describe('budget handlers (compute worker, budgets area)', () => {
     expect(() => handlers.budgetHistory({ periods: 3, date: '2026-06-10', budgetIds: ['not-a-uuid'] })).toThrow(/budgetIds\.0/);
   });
 
-  it('is listed in the worker registry and reads the snapshot area\'s snapshot through the shared context', () => {
+  it('is listed in the worker registry and reads the snapshot area\'s snapshot through the shared context', async () => {
     expect(COMPUTE_AREAS.map((a) => a.name)).toContain('budgets');
     const handlers = createComputeHandlers(createComputeContext());
     for (const name of ['budgetSetInputs', 'budgetPage', 'budgetHistory', 'budgetCurrencies'] as const) expect(typeof handlers[name]).toBe('function');
-    handlers.budgetSetInputs(inputs());
+    await handlers.budgetSetInputs(inputs());
     // Nothing loaded in that fresh worker yet: the same "not ready" as the snapshot's own handlers.
-    expect(() => handlers.budgetPage({ date: '2026-06-10' })).toThrow(SnapshotNotReadyError);
+    await expect(handlers.budgetPage({ date: '2026-06-10' })).rejects.toThrow(SnapshotNotReadyError);
   });
 });

@@ -1,6 +1,5 @@
 import { budgetHistory, budgetPage } from '@mymidas/shared/budget';
 import type { BudgetHistory, BudgetHistoryRequest, BudgetInputs, BudgetPage, BudgetPageRequest } from '@mymidas/shared/budget';
-import { defineComputeArea } from '../compute-area.ts';
 import type { SnapshotReader } from '../compute-area.ts';
 import { parseBudgetHistoryRequest, parseBudgetInputs, parseBudgetPageRequest } from './budget-schemas.ts';
 
@@ -24,8 +23,6 @@ export interface BudgetHandlers {
 export class BudgetInputsMissingError extends Error {
   override readonly name = 'BudgetInputsMissingError';
 }
-
-export const budgetsArea = defineComputeArea('budgets', (context): BudgetHandlers => createBudgetHandlers(context.snapshot));
 
 export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
   let inputs: BudgetInputs | null = null;

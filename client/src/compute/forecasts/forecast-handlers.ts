@@ -4,7 +4,6 @@ import type {
 } from '@mymidas/shared/forecast';
 import { addDays, addMonths } from '@mymidas/shared/date';
 import { expandOptionsFor } from '../../features/recurring/schedule.ts';
-import { defineComputeArea } from '../compute-area.ts';
 import type { InvestShare, SnapshotReader } from '../compute-area.ts';
 import { fingerprintOf, memoryForecastCache, openForecastCache } from './forecast-cache.ts';
 import type { ForecastCache } from './forecast-cache.ts';
@@ -123,8 +122,6 @@ export interface ForecastHandlerOptions {
   readonly yieldToOthers?: () => Promise<void>;
   readonly now?: () => Date;
 }
-
-export const forecastsArea = defineComputeArea('forecasts', (context): ForecastHandlers => createForecastHandlers(context.snapshot, context.invest));
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));

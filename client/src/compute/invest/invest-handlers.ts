@@ -2,7 +2,6 @@ import { capitalGains, holdingsAt, portfolioReport, returnsFor } from '@mymidas/
 import type { CapitalGainsResult, FxSeries, HoldingsResult, InvestAccount, InvestInputs, PriceSeries, ReturnFigures } from '@mymidas/shared/invest';
 import { dayNumber } from '@mymidas/shared/snapshot/days';
 import { fxSeriesFromQuotes } from '../../features/budgets/budget-inputs.ts';
-import { defineComputeArea } from '../compute-area.ts';
 import type { InvestShare } from '../compute-area.ts';
 import { openInvestPersistence } from './invest-persist.ts';
 import type { InvestPersistence } from './invest-persist.ts';
@@ -100,8 +99,6 @@ export interface InvestHandlerOptions {
   /** Where other areas (reports) find this area's engine inputs (compute-area.ts InvestShare). */
   readonly share?: InvestShare;
 }
-
-export const investArea = defineComputeArea('invest', (context): InvestHandlers => createInvestHandlers({ share: context.invest }));
 
 interface FxQuoteLike {
   readonly kind: 'fx';

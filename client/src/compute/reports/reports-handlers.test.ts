@@ -9,7 +9,8 @@ import { createInvestHandlers } from '../invest/invest-handlers.ts';
 import type { InvestPersistence } from '../invest/invest-persist.ts';
 import { InvestStore } from '../invest/invest-store.ts';
 import { COMPUTE_AREAS, createComputeHandlers } from '../registry.ts';
-import { ReportInputsMissingError, createReportHandlers, reportsArea } from './reports-handlers.ts';
+import { ReportInputsMissingError, createReportHandlers } from './reports-handlers.ts';
+import { reportsArea } from './reports-area.ts';
 import { ReportRequestError } from './reports-schemas.ts';
 
 /** The reports area in Node (registry.ts): handlers over a reader holding a snapshot built from documents. */

@@ -4,7 +4,6 @@ import {
 } from '@mymidas/shared/reports';
 import type { ReportHandlers, ReportInputs } from '@mymidas/shared/reports';
 import { todayIn } from '@mymidas/shared/date';
-import { defineComputeArea } from '../compute-area.ts';
 import type { InvestShare, SnapshotReader } from '../compute-area.ts';
 import { SCHEMAS, parseReport } from './reports-schemas.ts';
 
@@ -22,8 +21,6 @@ export type { ReportHandlers };
 export class ReportInputsMissingError extends Error {
   override readonly name = 'ReportInputsMissingError';
 }
-
-export const reportsArea = defineComputeArea('reports', (context): ReportHandlers => createReportHandlers(context.snapshot, context.invest));
 
 export function createReportHandlers(snapshot: SnapshotReader, invest: InvestShare = { inputs: null }): ReportHandlers {
   let pushed: { inputs: ReportInputs; timezone: string | undefined; fixedToday: boolean } | null = null;
