@@ -111,6 +111,12 @@ async function openOnce(context: BrowserContext, site: DashboardSite, timeoutMs:
   }
 }
 
+/** Each scope's median over the rounds (a scope missing from a round counts 0 there). */
+function medianByScope(list: readonly OpenSample[]): Record<string, number> {
+  const scopes = [...new Set(list.flatMap((s) => Object.keys(s.heapByScope)))].sort();
+  return Object.fromEntries(scopes.map((scope) => [scope, Math.round(median(list.map((s) => s.heapByScope[scope] ?? 0)) * 10) / 10]));
+}
+
 export interface OpenAppOptions {
   readonly transactions?: number;
   readonly rounds?: number;
@@ -146,7 +152,10 @@ export async function runOpenAppBench(options: OpenAppOptions = {}): Promise<Ope
       }
     }
     const m = (list: OpenSample[], key: 'openMs' | 'afterUnlockMs' | 'heapMb') => median(list.map((s) => s[key]));
-    for (const which of ['empty', 'full'] as const) log(`open-app: heap by scope (${which}, last round, MB): ${JSON.stringify(samples[which].at(-1)?.heapByScope)}`);
+    for (const which of ['empty', 'full'] as const) {
+      log(`open-app: heap by scope (${which}, median of ${samples[which].length} rounds, MB): ${JSON.stringify(medianByScope(samples[which]))}`);
+      log(`open-app: heap by scope (${which}, each round, MB): ${samples[which].map((s) => JSON.stringify(s.heapByScope)).join(' ')}`);
+    }
     for (const which of ['empty', 'full'] as const) log(`open-app: milestones (${which}, last round, ms from navigation): ${JSON.stringify(samples[which].at(-1)?.phases)}`);
     log(`open-app: navigation → numbers: empty ${m(samples.empty, 'openMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'openMs').toFixed(0)} ms (×${(m(samples.full, 'openMs') / m(samples.empty, 'openMs')).toFixed(2)}, target ≤ ×${OPEN_APP_RATIO_TARGET})`);
     log(`open-app: unlock pressed → numbers: empty ${m(samples.empty, 'afterUnlockMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'afterUnlockMs').toFixed(0)} ms (×${(m(samples.full, 'afterUnlockMs') / m(samples.empty, 'afterUnlockMs')).toFixed(2)})`);
