@@ -2,6 +2,7 @@
 export * from './types.ts';
 export * from './gains.ts';
 export { holdingsAt, AVERAGE_COST_PLACES } from './holdings.ts';
-export { valueSeries, returnsFor, portfolioReport, ANNUALISE_MIN_DAYS } from './returns.ts';
+export { valueSeries, returnsFor, dailyReturns, portfolioReport, ANNUALISE_MIN_DAYS } from './returns.ts';
+export type { DailyFigures } from './returns.ts';
 export { xirr } from './xirr.ts';
 export { InvestInputError } from './prepare.ts';

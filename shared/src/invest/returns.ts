@@ -13,7 +13,7 @@ import type { Scaled } from './scaled.ts';
 import type {
   DateRange, Holding, InvestDataProblem, InvestInputs, PortfolioReport, PriceSeries, ReturnFigures, ReturnScope, ValueSeries,
 } from './types.ts';
-import { xirr } from './xirr.ts';
+import { xirrOfDays } from './xirr.ts';
 
 /**
  * Value series and returns (issue 21, bullet 2), in the base currency.
@@ -27,8 +27,9 @@ import { xirr } from './xirr.ts';
  * Daily value: each holding at the end of each day = units × the latest close on or before the day (before any
  * close: the latest trade price), half-even to the price currency's minor units, then converted at the day's rate
  * (latest on or before, else the earliest) half-even into the base — per holding per day, then summed. The inner
- * loop uses exact integers (scaled.ts `valueMinorFast`, BigInt only when a product passes 2^52; FX by `convertExact`),
- * never decimal.js, and repeats yesterday's figure when units, close and rate are all unchanged.
+ * loop uses exact integers (scaled.ts `valueMinorFast`, BigInt only when a product passes 2^52; FX the same way,
+ * else by `convertExact`), never decimal.js, and repeats yesterday's figure when units, close and rate are all
+ * unchanged.
  *
  * Time-weighted return, linked daily: with V₀ the value at the end of the day before, F the day's net money in
  * (flows in minus flows out, dividends out), and V₁ the value at the end of the day, the day's gain is
@@ -142,6 +143,43 @@ function fxIndexByDay(e: Engine, currency: string): { table: FxTable; index: Int
   return { table, index };
 }
 
+/** Per FX table: each rate's digits as a number (NaN until parsed, −1 beyond safe integers) and 10^exponent shift to the base. */
+interface RateDigits {
+  readonly digits: Float64Array;
+  /** The base currency's decimals minus the table currency's. */
+  readonly exponents: number;
+}
+
+function rateDigits(e: Engine, table: FxTable): RateDigits {
+  let r = e.p.memo.get(`rate-digits:${table.currency}`) as RateDigits | undefined;
+  if (r === undefined) {
+    r = { digits: new Float64Array(table.rates.length).fill(NaN), exponents: e.p.baseExponent - currencyExponent(table.currency) };
+    e.p.memo.set(`rate-digits:${table.currency}`, r);
+  }
+  return r;
+}
+
+/**
+ * A value of `local` (minor units of `currency`, ≥ 0) in the base at the table's rate `at`: convertExact's result.
+ * When the product of the value and the rate's digits stays below 2^52 and the result is a division by a power of
+ * ten, valueMinorFast works the same half-even integers in doubles (no BigInt per day and holding); else convertExact.
+ */
+function toBase(e: Engine, table: FxTable, r: RateDigits, at: number, local: number, currency: string): number {
+  const rate: ParsedRate = parsedRateAt(table, at);
+  let digits = r.digits[at]!;
+  if (Number.isNaN(digits)) {
+    const d = Number(rate.digits);
+    digits = Number.isSafeInteger(d) ? d : -1;
+    r.digits[at] = digits;
+  }
+  const shift = rate.scale - r.exponents;
+  if (local > 0 && digits >= 0 && shift > 0 && shift < 23 && local * digits <= FAST_PRODUCT) return valueMinorFast(local, 0, digits, rate.scale, r.exponents);
+  return convertExact(local, currency, e.p.base, rate);
+}
+
+/** valueMinorFast's exact range (scaled.ts): products up to 2^52. */
+const FAST_PRODUCT = 2 ** 52;
+
 function holdingSeries(e: Engine, h: PreparedHolding): HoldingSeries {
   const { p, dates } = e;
   const n = dates.length;
@@ -168,6 +206,7 @@ function holdingSeries(e: Engine, h: PreparedHolding): HoldingSeries {
   let priceIdx = cache ? lastOnOrBefore(cache.series.dates, dates[0]!) : -1;
   const fxFor = (currency: string) => (currency === p.base ? null : fxIndexByDay(e, currency));
   const priceFx = active ? fxFor(priceCurrency) : null;
+  const priceRates = priceFx ? rateDigits(e, priceFx.table) : null;
 
   // Quantity as numbers for the fast path (NaN when its digits pass safe integers).
   let qDigits = 0;
@@ -204,8 +243,7 @@ function holdingSeries(e: Engine, h: PreparedHolding): HoldingSeries {
       // One message per currency (problems are de-duplicated by message), not one per day.
       e.problems.push({ transactionId: null, kind: 'no-rate', message: `no ${currency}→${p.base} rate before ${fx.table.dates[at]}: values of earlier days use that first rate` });
     }
-    const rate: ParsedRate = parsedRateAt(fx.table, at);
-    return convertExact(local, currency, p.base, rate);
+    return toBase(e, fx.table, fx === priceFx ? priceRates! : rateDigits(e, fx.table), at, local, currency);
   };
 
   let lastPriceIdx = -2;
@@ -308,9 +346,15 @@ function figures(a: Aggregate, e: Engine, range: DateRange): ReturnFigures {
   let linked = false;
   let netFlows = 0;
   let income = 0;
-  const flows: { date: string; amount: number }[] = [];
+  // The MWRR's flows (xirr's, as day numbers): the start value in on `from`, each day's net money in, the end value out.
+  const flowDays = new Float64Array(n + 1);
+  const flowAmounts = new Float64Array(n + 1);
+  let count = 0;
   const startValue = a.values[0]!;
-  if (startValue !== 0) flows.push({ date: range.from, amount: -startValue });
+  if (startValue !== 0) {
+    flowDays[count] = e.fromDay;
+    flowAmounts[count++] = -startValue;
+  }
   for (let k = 1; k < n; k += 1) {
     const dividend = a.dividends[k]!;
     const into = a.moneyIn[k]!;
@@ -323,12 +367,18 @@ function figures(a: Aggregate, e: Engine, range: DateRange): ReturnFigures {
       growth *= 1 + (a.values[k]! - before - net) / capital;
       linked = true;
     }
-    if (net !== 0) flows.push({ date: e.dates[k]!, amount: -net });
+    if (net !== 0) {
+      flowDays[count] = e.fromDay - 1 + k;
+      flowAmounts[count++] = -net;
+    }
   }
   const endValue = a.values[n - 1]!;
-  if (endValue !== 0) flows.push({ date: range.to, amount: endValue });
+  if (endValue !== 0) {
+    flowDays[count] = e.toDay;
+    flowAmounts[count++] = endValue;
+  }
   const twrr = linked ? { cumulative: growth - 1, annualised: annualise(growth - 1, days) } : null;
-  const rate = xirr(flows);
+  const rate = xirrOfDays(flowDays, flowAmounts, count);
   let mwrr: ReturnFigures['mwrr'] = null;
   if (rate !== null) {
     const cumulative = Math.pow(1 + rate, (e.toDay - e.fromDay) / 365) - 1;
@@ -357,6 +407,25 @@ export function valueSeries(inputs: InvestInputs, scope: ReturnScope, range: Dat
 export function returnsFor(inputs: InvestInputs, scope: ReturnScope, range: DateRange): ReturnFigures {
   const { e, a } = scopedSeries(inputs, scope, range);
   return figures(a, e, range);
+}
+
+/** A scope's daily figures over a range, base currency minor units: index 0 is the day before `from`, index k the k-th day of the range. */
+export interface DailyFigures {
+  /** Market value at the end of each day. */
+  readonly values: Float64Array;
+  /** Net money in on each day, dividends excluded, transfers at market value (the module header's rules). */
+  readonly moneyIn: Float64Array;
+  /** Dividends received on each day. */
+  readonly dividends: Float64Array;
+}
+
+/**
+ * `returnsFor` and the daily figures it was worked out from, from one run of the engine: for a caller that cuts the
+ * range into parts (the reports' investment performance) without valuing every holding again.
+ */
+export function dailyReturns(inputs: InvestInputs, scope: ReturnScope, range: DateRange): { readonly daily: DailyFigures; readonly returns: ReturnFigures } {
+  const { e, a } = scopedSeries(inputs, scope, range);
+  return { daily: a, returns: figures(a, e, range) };
 }
 
 /**

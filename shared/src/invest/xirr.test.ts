@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { xirr } from './xirr.ts';
+import { dateOfDay, dayNumber } from '../date/date.ts';
+import { xirr, xirrOfDays } from './xirr.ts';
 
 /**
  * How the expected values were found, independently of the engine's solver:
@@ -103,5 +105,23 @@ describe('xirr', () => {
   it('refuses malformed flows with a clear error', () => {
     expect(() => xirr([{ date: '2024-02-30', amount: -1 }])).toThrow(/date/);
     expect(() => xirr([{ date: '2024-01-01', amount: Number.NaN }])).toThrow(/finite/);
+  });
+
+  it('over day numbers (xirrOfDays) gives xirr\'s rate to the last bit, also over the first flows of a longer list', () => {
+    for (const flows of [MICROSOFT_EXAMPLE, SAVINGS_PLAN, LOSS]) {
+      const days = new Float64Array(flows.length + 5).fill(99_999);
+      const amounts = new Float64Array(flows.length + 5).fill(123);
+      flows.forEach((f, i) => {
+        days[i] = dayNumber(f.date);
+        amounts[i] = f.amount;
+      });
+      expect(Object.is(xirrOfDays(days, amounts, flows.length), xirr(flows))).toBe(true);
+    }
+    const flowArb = fc.record({ day: fc.integer({ min: 17_000, max: 21_000 }), amount: fc.integer({ min: -5_000_000, max: 5_000_000 }).filter((a) => a !== 0) });
+    fc.assert(fc.property(fc.array(flowArb, { minLength: 1, maxLength: 40 }), (list) => {
+      const flows = list.map((f) => ({ date: dateOfDay(f.day), amount: f.amount }));
+      const got = xirrOfDays(list.map((f) => f.day), list.map((f) => f.amount), list.length);
+      expect(Object.is(got, xirr(flows))).toBe(true);
+    }), { numRuns: 300 });
   });
 });

@@ -16,9 +16,6 @@ export function xirr(flows: Array<{ date: string; amount: number }>): number | n
   if (!Array.isArray(flows)) throw new RangeError('xirr: flows must be an array of { date, amount }');
   const days: number[] = [];
   const amounts: number[] = [];
-  let first = Infinity;
-  let hasIn = false;
-  let hasOut = false;
   for (const [i, f] of flows.entries()) {
     if (!f || typeof f.date !== 'string' || !isCalendarDate(f.date)) throw new RangeError(`xirr: flow ${i} needs a date YYYY-MM-DD, got ${JSON.stringify(f?.date)}`);
     if (typeof f.amount !== 'number' || !Number.isFinite(f.amount)) throw new RangeError(`xirr: flow ${i} needs a finite amount, got ${String(f.amount)}`);
@@ -26,32 +23,55 @@ export function xirr(flows: Array<{ date: string; amount: number }>): number | n
     const d = dayNumber(f.date);
     days.push(d);
     amounts.push(f.amount);
+  }
+  return xirrOfDays(days, amounts, days.length);
+}
+
+/**
+ * `xirr` over flows already checked (not checked again): `days[i]` the day number (date.ts `dayNumber`) of flow i
+ * and `amounts[i]` its finite amount, never zero (leave zero amounts out, as `xirr` does), for i < `count`. The same arithmetic as `xirr` (which calls it), so the same rate to the
+ * last bit; for callers that hold their flows as numbers, e.g. a rate to each of many dates over growing prefixes
+ * of one flow list (the reports' investment performance), where parsing dates per call would cost more than the
+ * solve.
+ */
+export function xirrOfDays(days: ArrayLike<number>, amounts: ArrayLike<number>, count: number): number | null {
+  let first = Infinity;
+  let hasIn = false;
+  let hasOut = false;
+  for (let i = 0; i < count; i += 1) {
+    const d = days[i]!;
     if (d < first) first = d;
-    if (f.amount < 0) hasIn = true;
+    if (amounts[i]! < 0) hasIn = true;
     else hasOut = true;
   }
   if (!hasIn || !hasOut) return null;
-  const t = days.map((d) => (d - first) / 365);
-  if (t.every((x) => x === 0)) return null;
+  const t = new Float64Array(count);
+  let spread = false;
+  for (let i = 0; i < count; i += 1) {
+    t[i] = (days[i]! - first) / 365;
+    if (t[i] !== 0) spread = true;
+  }
+  if (!spread) return null;
   const npv = (r: number) => {
     let s = 0;
-    for (let i = 0; i < t.length; i += 1) s += amounts[i]! * Math.pow(1 + r, -t[i]!);
+    for (let i = 0; i < count; i += 1) s += amounts[i]! * Math.pow(1 + r, -t[i]!);
     return s;
   };
-  const scale = amounts.reduce((m, a) => Math.max(m, Math.abs(a)), 0);
+  let scale = 0;
+  for (let i = 0; i < count; i += 1) scale = Math.max(scale, Math.abs(amounts[i]!));
   const isRoot = (r: number) => Number.isFinite(r) && r > -1 && Math.abs(npv(r)) <= scale * 1e-9;
 
-  const newton = solveNewton(t, amounts);
+  const newton = solveNewton(t, amounts, count);
   if (newton !== null && isRoot(newton)) return newton;
   return solveBracketed(npv, 0.1);
 }
 
-function solveNewton(t: readonly number[], a: readonly number[]): number | null {
+function solveNewton(t: Float64Array, a: ArrayLike<number>, count: number): number | null {
   let r = 0.1;
   for (let iter = 0; iter < 100; iter += 1) {
     let f = 0;
     let df = 0;
-    for (let i = 0; i < t.length; i += 1) {
+    for (let i = 0; i < count; i += 1) {
       const v = a[i]! * Math.pow(1 + r, -t[i]!);
       f += v;
       df += (-t[i]! * v) / (1 + r);

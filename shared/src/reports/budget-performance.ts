@@ -2,10 +2,9 @@ import { budgetHistory } from '../budget/engine.ts';
 import { checkPeriodRule, periodStartDay } from '../budget/periods.ts';
 import type { BudgetInputs } from '../budget/types.ts';
 import { Decimal } from '../money/money.ts';
-import { ANNUALISE_MIN_DAYS, returnsFor, valueSeries, xirr } from '../invest/invest.ts';
-import type { InvestDataProblem, InvestInputs } from '../invest/invest.ts';
-import { applyTx, emptyPosition } from '../invest/position.ts';
-import { prepare } from '../invest/prepare.ts';
+import { ANNUALISE_MIN_DAYS, dailyReturns } from '../invest/invest.ts';
+import type { DailyFigures, InvestInputs } from '../invest/invest.ts';
+import { xirrOfDays } from '../invest/xirr.ts';
 import { dateOfDay, dayNumber } from '../date/date.ts';
 import type { Snapshot } from '../snapshot/snapshot.ts';
 import { ReportInputError, buckets, exact, prepareInputs, resolveRange, subtree } from './context.ts';
@@ -18,7 +17,7 @@ import type {
 
 /**
  * Budget vs actual and investment performance (issue 23, reports 5 and 6): both are the engines' own figures —
- * `budgetHistory` of @mymidas/shared/budget and `returnsFor` of @mymidas/shared/invest — cut to the report's
+ * `budgetHistory` of @mymidas/shared/budget and `returnsFor` (`dailyReturns`) of @mymidas/shared/invest — cut to the report's
  * range and filters, so a report never disagrees with the budgets or investments page.
  */
 
@@ -116,82 +115,50 @@ class Linker {
   }
 }
 
-interface Daily {
-  /** Index 0: the end of the day before `from`; index i: day from + i − 1. */
-  readonly values: readonly number[];
-  readonly moneyIn: Float64Array;
-  readonly dividends: Float64Array;
-}
-
-/**
- * The portfolio's value at the end of each day (the engine's valueSeries, from the day before the range) and each
- * day's money in and dividends — the engine's own transaction effects (position.ts applyTx) replayed per holding; a
- * day with a transfer in or out, valued at that day's market value by the engine, is asked of the engine itself.
- * One pass over the range, where asking returnsFor per bucket and per to-date range would replay it 2 × buckets times.
- */
-function dailyFigures(inputs: InvestInputs, from: number, to: number): Daily {
-  const values = valueSeries(inputs, { kind: 'portfolio' }, { from: dateOfDay(from - 1), to: dateOfDay(to) }).values;
-  const n = to - from + 2;
-  const moneyIn = new Float64Array(n);
-  const dividends = new Float64Array(n);
-  const p = prepare(inputs);
-  const transferDays = new Set<number>();
-  const problems: InvestDataProblem[] = [];
-  for (const h of p.holdings) {
-    const state = emptyPosition();
-    for (const tx of h.txs) {
-      if (tx.day > to) break;
-      const effect = applyTx(p, state, tx, problems);
-      if (tx.day < from) continue;
-      const i = tx.day - from + 1;
-      if (effect.transferUnits !== null) transferDays.add(tx.day);
-      moneyIn[i] = moneyIn[i]! + effect.moneyIn;
-      dividends[i] = dividends[i]! + effect.dividend;
-    }
-  }
-  for (const day of transferDays) {
-    const date = dateOfDay(day);
-    const r = returnsFor(inputs, { kind: 'portfolio' }, { from: date, to: date });
-    moneyIn[day - from + 1] = r.netFlows;
-    dividends[day - from + 1] = r.income;
-  }
-  return { values, moneyIn, dividends };
-}
-
 /**
  * The engine's money-weighted return (returns.ts figures) from `from` to each point: its flows (the start value in
- * on `from`, each day's net money in, the end value out), its annualising rule. The daily flows are made once and
- * each point takes those up to its end.
+ * on `from`, each day's net money in, the end value out), its annualising rule, the same rate to the last bit as
+ * `returnsFor` over that range. The flows are collected once, as day numbers and amounts, while the points walk
+ * forwards: each point's flows are the ones before it plus its end value in the next slot.
  */
 class Mwrr {
-  private readonly flows: { date: string; amount: number }[] = [];
-  /** Day of each flow in `flows` (the start value's first). */
-  private readonly days: number[] = [];
+  private readonly days: Float64Array;
+  private readonly amounts: Float64Array;
+  /** Flows taken so far (the start value's first); the slot after them is the current point's end value. */
+  private count = 0;
+  /** The next day whose flow is not yet taken. */
+  private next: number;
 
-  constructor(private readonly daily: Daily, private readonly from: number, to: number) {
+  constructor(private readonly daily: DailyFigures, private readonly from: number, to: number) {
+    this.days = new Float64Array(to - from + 3);
+    this.amounts = new Float64Array(to - from + 3);
+    this.next = from;
     const startValue = daily.values[0]!;
     if (startValue !== 0) this.push(from, -startValue);
-    for (let d = from; d <= to; d++) {
-      const i = d - from + 1;
-      const net = daily.moneyIn[i]! - daily.dividends[i]!;
-      if (net !== 0) this.push(d, -net);
-    }
   }
 
   private push(day: number, amount: number): void {
-    this.flows.push({ date: dateOfDay(day), amount });
-    this.days.push(day);
+    this.days[this.count] = day;
+    this.amounts[this.count++] = amount;
   }
 
+  /** The rate to `end`; ends must ascend from call to call. */
   to(end: number): number | null {
-    let n = 0;
-    while (n < this.days.length && this.days[n]! <= end) n++;
-    const flows = this.flows.slice(0, n);
-    const endValue = this.daily.values[end - this.from + 1]!;
-    if (endValue !== 0) flows.push({ date: dateOfDay(end), amount: endValue });
-    const rate = xirr(flows);
+    const { daily, from } = this;
+    for (; this.next <= end; this.next++) {
+      const i = this.next - from + 1;
+      const net = daily.moneyIn[i]! - daily.dividends[i]!;
+      if (net !== 0) this.push(this.next, -net);
+    }
+    const endValue = daily.values[end - from + 1]!;
+    let n = this.count;
+    if (endValue !== 0) {
+      this.days[n] = end;
+      this.amounts[n++] = endValue;
+    }
+    const rate = xirrOfDays(this.days, this.amounts, n);
     if (rate === null) return null;
-    return end - this.from + 1 >= ANNUALISE_MIN_DAYS ? rate : Math.pow(1 + rate, (end - this.from) / 365) - 1;
+    return end - from + 1 >= ANNUALISE_MIN_DAYS ? rate : Math.pow(1 + rate, (end - from) / 365) - 1;
   }
 }
 
@@ -220,7 +187,8 @@ export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request
     }
   }
   const benchStart = benchmark ? closeAt(benchmark.dates, benchmark.closes, range.fromDay - 1) : null;
-  const daily = dailyFigures(scoped, range.fromDay, range.toDay);
+  // One run of the engine: the daily values and flows the points are cut from, and the whole range's returns.
+  const { daily, returns: whole } = dailyReturns(scoped, scope, { from: range.from, to: range.to });
   const mwrr = new Mwrr(daily, range.fromDay, range.toDay);
   const points: InvestmentPerformancePoint[] = [];
   let cumulative = 0;
@@ -248,7 +216,6 @@ export function investmentPerformance(s: Snapshot, inputs: ReportInputs, request
       benchmarkToDate: benchStart && benchEnd ? benchEnd.div(benchStart).minus(1).toNumber() : null,
     });
   }
-  const whole = returnsFor(scoped, scope, { from: range.from, to: range.to });
   const benchEnd = benchmark ? closeAt(benchmark.dates, benchmark.closes, range.toDay) : null;
   return {
     range: { preset: range.preset, from: range.from, to: range.to }, baseCurrency: p.base, missingRates: [],
