@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackup } from '../../sync-server/src/backup/sql-backup.ts';
 import type { Database } from '../../sync-server/src/store/database.ts';
-import { PgliteDatabase } from '../../sync-server/src/store/pglite-database.ts';
-import { PostgresDatabase, runtimeUrlFrom } from '../../sync-server/src/store/postgres-database.ts';
 
 /**
  * One sample of the backup suites, in its own process so its peak memory is the backup's alone:
@@ -16,7 +14,13 @@ import { PostgresDatabase, runtimeUrlFrom } from '../../sync-server/src/store/po
 const [where, key, mode] = process.argv.slice(2);
 if (!where || !key || (mode !== 'backup' && mode !== 'open')) throw new Error('usage: backup-child.ts <pglite dir | postgres URL> <key hex> backup|open');
 const postgres = /^postgres(ql)?:/.test(where);
-const db: Database = postgres ? PostgresDatabase.open({ ownerUrl: where, appUrl: runtimeUrlFrom(where, process.env.TEST_DB_APP_PASSWORD) }) : await PgliteDatabase.open(where);
+// Only the backend in use is loaded, as scripts/backup.sh does: PGlite's module alone is ~40 MB resident.
+async function open(): Promise<Database> {
+  if (!postgres) return (await import('../../sync-server/src/store/pglite-database.ts')).PgliteDatabase.open(where!);
+  const { PostgresDatabase, runtimeUrlFrom } = await import('../../sync-server/src/store/postgres-database.ts');
+  return PostgresDatabase.open({ ownerUrl: where!, appUrl: runtimeUrlFrom(where!, process.env.TEST_DB_APP_PASSWORD) });
+}
+const db = await open();
 const started = performance.now();
 let bytes = 0;
 const n = (await db.asOwner((sql) => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM transactions'))).rows[0]!.n;

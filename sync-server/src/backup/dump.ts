@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
-import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import type { Database, Sql } from '../store/database.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
 
 /**
  * Writes a plain-SQL dump of the whole database (schema and data) to `emit`, one piece at a time.
@@ -54,8 +52,6 @@ $mymidas$;
 `;
 
 const FORCE_RLS = /^ALTER TABLE ONLY \S+ FORCE ROW LEVEL SECURITY;$/;
-/** A line Portable.line may change or drop (multiline: anywhere in a piece of the dump). */
-const TOUCHED = /^(SET transaction_timeout|\\(un)?restrict|ALTER TABLE ONLY \S+ FORCE ROW LEVEL SECURITY;|CREATE POLICY \S+_owner ON)/m;
 const OWNER_POLICY = /^(CREATE POLICY \S+_owner ON \S+) TO \S+ (USING \(true\) WITH CHECK \(true\);)$/;
 
 /**
@@ -87,10 +83,92 @@ export class Portable {
   }
 }
 
-type Emit = (text: string) => Promise<void>;
+/** How every line Portable.line may change or drop begins; any other line passes unchanged. */
+const TOUCHED_PREFIXES = ['SET transaction_timeout', '\\restrict', '\\unrestrict', 'ALTER TABLE ONLY ', 'CREATE POLICY '].map((p) => Buffer.from(p));
+const LONGEST_PREFIX = Math.max(...TOUCHED_PREFIXES.map((p) => p.length));
+const NL = 0x0a;
+
+/**
+ * Portable over a byte stream: a line that cannot begin like one Portable may touch (every INSERT) passes on
+ * as a slice of the chunk it came in, however long; a line that may is held until its end and given to
+ * Portable.line (such lines are short schema statements). Memory is one chunk plus at most one held line.
+ */
+export class PortableBytes {
+  /** Bytes at the start of a line not yet known to pass (too short to tell, or a line being held). */
+  private held: Buffer | null = null;
+  /** Inside a line already known to pass unchanged. */
+  private passing = false;
+
+  constructor(private readonly portable: Portable) {}
+
+  push(chunk: Buffer): Buffer[] {
+    const buf = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    this.held = null;
+    const out: Buffer[] = [];
+    let run = 0; // start of the bytes passing unchanged, not yet in `out`
+    let i = 0;
+    while (i < buf.length) {
+      const nl = buf.indexOf(NL, i);
+      const end = nl < 0 ? buf.length : nl + 1;
+      if (this.passing) {
+        this.passing = nl < 0;
+        i = end;
+        continue;
+      }
+      const kind = classify(buf.subarray(i, Math.min(end, i + LONGEST_PREFIX)), nl >= 0);
+      if (kind === 'pass') {
+        this.passing = nl < 0;
+        i = end;
+        continue;
+      }
+      if (run < i) out.push(buf.subarray(run, i));
+      if (kind === 'undecided' || nl < 0) {
+        this.held = Buffer.from(buf.subarray(i));
+        return out;
+      }
+      const kept = this.portable.line(buf.toString('utf8', i, nl));
+      if (kept !== null) out.push(Buffer.from(`${kept}\n`));
+      i = run = end;
+    }
+    if (run < buf.length) out.push(run === 0 ? buf : buf.subarray(run));
+    return out;
+  }
+
+  /** The held rest (a last line without a newline) and Portable's deferred lines. */
+  end(): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.held) {
+      const kept = this.portable.line(this.held.toString('utf8'));
+      if (kept !== null) out.push(Buffer.from(kept));
+      this.held = null;
+    }
+    const tail = this.portable.end();
+    if (tail) out.push(Buffer.from(tail));
+    return out;
+  }
+}
+
+/** Whether a line beginning with `head` may be touched; `complete`: the line ends within `head`'s chunk. */
+function classify(head: Buffer, complete: boolean): 'pass' | 'touch' | 'undecided' {
+  let undecided = false;
+  for (const p of TOUCHED_PREFIXES) {
+    const n = Math.min(p.length, head.length);
+    if (head.compare(p, 0, n, 0, n) !== 0) continue;
+    if (head.length >= p.length) return 'touch';
+    if (!complete) undecided = true;
+  }
+  return undecided ? 'undecided' : 'pass';
+}
+
+type Emit = (piece: string | Buffer) => Promise<void>;
 
 export async function writeDump(source: DumpSource, emit: Emit): Promise<DumpInfo> {
-  if (source.db instanceof PgliteDatabase) return source.db.exclusive((pg) => dumpPglite(pg, emit));
+  // PGlite and its pg_dump are loaded only for a PGlite database: on PostgreSQL they would cost the backup
+  // process tens of MB of memory for nothing (bench suite backup-memory-postgres).
+  if (source.db.backend === 'pglite') {
+    const { PgliteDatabase } = await import('../store/pglite-database.ts');
+    if (source.db instanceof PgliteDatabase) return source.db.exclusive((pg) => dumpPglite(pg, emit));
+  }
   if (source.db.backend === 'postgres') {
     if (!source.ownerUrl) throw new DumpError('a PostgreSQL backup needs the owner role URL (DATABASE_URL)');
     return dumpPostgres(source.db, source.ownerUrl, emit);
@@ -111,6 +189,7 @@ const MAX_STATEMENT_CHARS = 1 << 20;
 const MAX_ROWS_PER_INSERT = 500;
 
 async function dumpPglite(pg: PGlite, emit: Emit): Promise<DumpInfo> {
+  const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
   const portable = new Portable();
   await emit(PREAMBLE);
   const schema = async (section: string): Promise<string> => {
@@ -240,23 +319,15 @@ async function dumpPostgres(db: Database, ownerUrl: string, emit: Emit): Promise
     });
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
     await spawned;
-    // Most of pg_dump's output is INSERTs, which the portability filter never changes: whole chunks without
-    // a line it would touch pass through as they are (cut at their last newline), the rest line by line.
+    // pg_dump's bytes go on as they come (Buffers, no text): only the few lines the portability filter may
+    // change are held and rewritten (PortableBytes), so neither a long INSERT line (an attachment's bytes)
+    // nor the rest of the dump is ever decoded or copied here.
     const portable = new Portable();
-    let rest = '';
-    for await (const raw of child.stdout as AsyncIterable<Buffer>) {
-      const text = rest + raw.toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      if (cut < 0) {
-        rest = text;
-        continue;
-      }
-      rest = text.slice(cut + 1);
-      const whole = text.slice(0, cut + 1);
-      if (!TOUCHED.test(whole)) await emit(whole);
-      else await emitPortable(whole.slice(0, -1), portable, emit);
+    const bytes = new PortableBytes(portable);
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      for (const piece of bytes.push(chunk)) await emit(piece);
     }
-    if (rest) await emitPortable(rest, portable, emit);
+    for (const piece of bytes.end()) await emit(piece);
     await emit(portable.end());
     const [code, signal] = await exited;
     if (code !== 0) throw new DumpError(`pg_dump failed (${signal ?? `exit ${code}`}): ${stderr.trim().replaceAll(password || '\u0000', '***')}`);

@@ -7,9 +7,8 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { FieldCipher, parseKey, type FieldKey } from '../crypto/field-cipher.ts';
-import { rotateKeys } from '../crypto/rotate-keys.ts';
 import { loadMigrations, migrate, type MigratableDatabase } from '../store/migrate.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import type { PgliteDatabase } from '../store/pglite-database.ts';
 import { countTables, writeDump, type DumpSource } from './dump.ts';
 import { checksumPath, manifestPath, newBackupPath, readChecksum, readManifest, sha256File, writeChecksum, writeManifest, type Manifest } from './files.ts';
 import { keepKeys, keptKey } from './keys.ts';
@@ -68,9 +67,9 @@ export async function createBackup(source: DumpSource, opts: CreateBackupOptions
     gzip.once('error', reject);
   });
   failed.catch(() => undefined);
-  const emit = async (text: string): Promise<void> => {
-    if (!text) return;
-    if (!sql.write(text)) await Promise.race([once(sql, 'drain'), failed]);
+  const emit = async (piece: string | Buffer): Promise<void> => {
+    if (!piece.length) return;
+    if (!sql.write(piece)) await Promise.race([once(sql, 'drain'), failed]);
   };
   try {
     const info = await writeDump(source, emit);
@@ -237,6 +236,7 @@ export async function restoreBackup(db: MigratableDatabase, file: string, opts: 
   let resealed = 0;
   if (retired.length) {
     const [current, ...previous] = held;
+    const { rotateKeys } = await import('../crypto/rotate-keys.ts');
     resealed = (await rotateKeys(db, new FieldCipher(current!, [...previous, ...retired]))).resealed;
   }
   return { manifest, tables, rows: Object.values(tables).reduce((a, b) => a + b, 0), resealed };
@@ -259,6 +259,8 @@ export async function verifyBackup(file: string, passphrase: string, now = new D
   let scratch: PgliteDatabase | undefined;
   let outcome: Manifest['verified'];
   try {
+    // Loaded here, not at the top: writing a backup of PostgreSQL never needs PGlite (see dump.ts).
+    const { PgliteDatabase } = await import('../store/pglite-database.ts');
     scratch = await PgliteDatabase.open(join(scratchDir, 'db'));
     await restoreBackup(scratch, file, { passphrase, migrate: false });
     outcome = { at: now.toISOString(), ok: true };

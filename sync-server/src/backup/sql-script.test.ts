@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitSql } from './sql-script.ts';
-import { Portable } from './dump.ts';
+import { Portable, PortableBytes } from './dump.ts';
 
 async function split(text: string, chunk = 7): Promise<{ kind: string; text: string }[]> {
   async function* pieces() {
@@ -63,5 +63,39 @@ describe('making pg_dump output portable to PostgreSQL 15 and another owner', ()
     expect(p.line(own)).toBe(own);
     expect(p.line('SET statement_timeout = 0;')).toBe('SET statement_timeout = 0;');
     expect(p.end()).toContain('ALTER TABLE ONLY public.accounts FORCE ROW LEVEL SECURITY;');
+  });
+
+  it('filters the bytes of pg_dump as they stream, wherever the chunks are cut, passing other lines through untouched', () => {
+    const blob = `'\\x${'ab'.repeat(5000)}'`;
+    const dump = [
+      '\\restrict Zx9',
+      'SET transaction_timeout = 0;',
+      'SET statement_timeout = 0;',
+      'CREATE TABLE public.accounts (id text);',
+      'ALTER TABLE ONLY public.accounts FORCE ROW LEVEL SECURITY;',
+      `INSERT INTO public.attachments VALUES ('é', ${blob});`,
+      'SET', // shorter than any prefix it shares a start with
+      'CREATE POLICY accounts_owner ON public.accounts TO postgres USING (true) WITH CHECK (true);',
+      '\\unrestrict Zx9',
+      'SELECT 1;',
+    ].join('\n');
+    const expected = (() => {
+      const p = new Portable();
+      const kept = dump.split('\n').map((l) => p.line(l)).filter((l) => l !== null);
+      return `${kept.join('\n')}${p.end()}`;
+    })();
+    const bytes = Buffer.from(dump);
+    for (const size of [1, 2, 5, 23, 64, 4096, bytes.length]) {
+      const f = new PortableBytes(new Portable());
+      const out: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) out.push(...f.push(bytes.subarray(i, i + size)));
+      out.push(...f.end());
+      expect(Buffer.concat(out).toString('utf8'), `chunks of ${size}`).toBe(expected);
+    }
+    // A long INSERT line passes as slices of its chunks: nothing held, nothing copied.
+    const f = new PortableBytes(new Portable());
+    const chunk = Buffer.from(`INSERT INTO t VALUES (${blob});\nINSERT`);
+    const [piece] = f.push(chunk);
+    expect(piece!.buffer).toBe(chunk.buffer);
   });
 });
