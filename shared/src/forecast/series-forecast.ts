@@ -14,8 +14,14 @@ import type { Backtest, CandidateScore, ForecastMethod, ForecastOptions, Forecas
  * - Choice (auto): the candidate with the lowest MASE that is strictly below seasonal naive's, else
  *   seasonal naive itself. Candidates: ETS/MSTL, seasonal ARIMA and Prophet, each on the values and, for
  *   all-positive series, on their logs.
- * - Bands: the model's own error sd per step times a calibration factor per level: the factor makes the
- *   band cover the backtest errors at that level (never below 1, so a model's own band is never narrowed).
+ * - Bands: the final model's own error sd per step, shaped (never shrinking with the horizon; beyond the
+ *   backtested steps, growing at least like √h and at most like h: see `bandSd`), times a calibration factor
+ *   per level and step. The factor makes the final band cover the backtest errors at that level near that step:
+ *   each origin's error at step j is measured against the final band's sd at step j (`calibrate`; never below
+ *   1, so a model's own band is never narrowed). Measuring it against the sd each origin's own fit claimed
+ *   instead multiplied two things: a quiet stretch before a jump gives a tiny sd and a huge ratio, and that
+ *   ratio then multiplied the final model's sd, which has seen the jump already — bands dozens of times wider
+ *   than any error ever seen.
  */
 
 export const Z80 = 1.2815515655446004;
@@ -32,7 +38,7 @@ const METHODS = new Set<string>(['auto', 'prophet', 'ets', 'arima', 'seasonal-na
 /** What the spending forecast needs beyond the public result: the per-step sd and the backtest's own errors. */
 export interface DetailedForecast {
   readonly result: ForecastResult;
-  /** The model-space sd per step (log space when `result.log`), already calibrated at 95 %/80 % by c95/c80. */
+  /** The model-space sd per step (log space when `result.log`) the bands are built on (`bandSd`), before c80/c95. */
   readonly sd: Float64Array;
   /** Per origin, the model-space errors and sds of the chosen candidate (for window-sum calibration). */
   readonly originErrors: readonly { readonly errors: Float64Array; readonly sd: Float64Array }[];
@@ -44,7 +50,6 @@ interface Candidate {
 }
 
 interface Scored extends CandidateScore {
-  readonly scaled: number[];
   readonly originErrors: { errors: Float64Array; sd: Float64Array }[];
 }
 
@@ -86,7 +91,6 @@ function score(candidate: Candidate, series: CheckedSeries, m: number, cuts: rea
   let maseSum = 0;
   let apeSum = 0;
   let apeCount = 0;
-  const scaled: number[] = [];
   const originErrors: { errors: Float64Array; sd: Float64Array }[] = [];
   try {
     for (const cut of cuts) {
@@ -105,22 +109,100 @@ function score(candidate: Candidate, series: CheckedSeries, m: number, cuts: rea
         }
         const modelError = candidate.log ? Math.log(actual) - f.mean[i]! : e;
         errors[i] = modelError;
-        if (f.sd[i]! > 0) scaled.push(Math.abs(modelError) / f.sd[i]!);
-        else scaled.push(modelError === 0 ? 0 : Infinity);
       }
       originErrors.push({ errors, sd: f.sd });
       maseSum += abs / hb / seasonalScale(y, cut, m);
     }
   } catch (error) {
-    return { method: candidate.method, log: candidate.log, mase: NaN, mape: null, error: (error as Error).message, scaled: [], originErrors: [] };
+    return { method: candidate.method, log: candidate.log, mase: NaN, mape: null, error: (error as Error).message, originErrors: [] };
   }
   return {
     method: candidate.method,
     log: candidate.log,
     mase: maseSum / cuts.length,
     mape: apeCount > 0 ? (100 * apeSum) / apeCount : null,
-    scaled,
     originErrors,
+  };
+}
+
+/**
+ * The sd per step the bands are built on, from the model's own: never shrinking as the horizon grows, and beyond
+ * the `hb` backtested steps (where no error was measured) following the model's growth but kept between a
+ * random walk's, √(h/hb), and proportion to the horizon, h/hb, times the sd at step hb. So a band h steps ahead
+ * is never more than h/hb times as wide as at the backtest's horizon: a model whose error compounds (a trend
+ * fitted on a short history) cannot fan out faster than a straight line, and one that claims no growth at all
+ * (Prophet's constant σ) still widens like a random walk where nothing was tested.
+ */
+export function bandSd(sd: Float64Array, hb: number): Float64Array {
+  const out = new Float64Array(sd.length);
+  let max = 0;
+  for (let i = 0; i < sd.length; i++) {
+    max = Math.max(max, sd[i]!);
+    out[i] = max;
+  }
+  const last = Math.min(hb, sd.length);
+  const base = out[last - 1]!;
+  for (let i = last; i < sd.length; i++) {
+    const ratio = (i + 1) / last;
+    out[i] = Math.min(Math.max(out[i]!, base * Math.sqrt(ratio)), base * ratio);
+  }
+  return out;
+}
+
+/** Half-widths per step at 80 % and 95 %, in model space, and the factors they came to at the backtest's last step. */
+export interface Calibrated {
+  readonly hw80: Float64Array;
+  readonly hw95: Float64Array;
+  readonly c80: number;
+  readonly c95: number;
+}
+
+/**
+ * The bands' half-widths. At each backtested step h the factor is the 80th (95th) percentile of
+ * |backtest error| ÷ the final band's sd, over every origin's steps within a factor of two of h (h/2 … 2h),
+ * divided by z80 (z95) and never below 1; the half-width is z × factor × sd at h. A level shift the model missed
+ * errs by the same amount at every step while the sd grows, so one factor for all steps would size the far
+ * steps by the near ones' ratio and make them far wider than any error seen there. Then: half-widths never
+ * shrink with h, the 95 % one is never narrower than the 80 % one, and beyond the backtest they keep the last
+ * backtested step's half-width in proportion to `sd` (so between √ and linear growth: `bandSd`).
+ */
+export function calibrate(originErrors: readonly { readonly errors: Float64Array }[], sd: Float64Array, hb: number): Calibrated {
+  const n = sd.length;
+  const last = Math.max(1, Math.min(hb, n));
+  const hw80 = new Float64Array(n);
+  const hw95 = new Float64Array(n);
+  let max80 = 0;
+  let max95 = 0;
+  for (let i = 0; i < last; i++) {
+    const step = i + 1;
+    const scaled: number[] = [];
+    for (const { errors } of originErrors) {
+      for (let j = Math.ceil(step / 2); j <= Math.min(errors.length, last, 2 * step); j++) {
+        const e = errors[j - 1]!;
+        const s = sd[j - 1]!;
+        if (s > 0) scaled.push(Math.abs(e) / s);
+        else if (e === 0) scaled.push(0);
+      }
+    }
+    scaled.sort((a, b) => a - b);
+    const c80 = Math.max(1, quantile(scaled, 0.8) / Z80 || 1);
+    const c95 = Math.max(1, quantile(scaled, 0.95) / Z95 || 1);
+    max80 = Math.max(max80, Z80 * c80 * sd[i]!);
+    max95 = Math.max(max95, Z95 * c95 * sd[i]!, max80);
+    hw80[i] = max80;
+    hw95[i] = max95;
+  }
+  const base = sd[last - 1]!;
+  for (let i = last; i < n; i++) {
+    const ratio = base > 0 ? sd[i]! / base : 1;
+    hw80[i] = hw80[last - 1]! * ratio;
+    hw95[i] = hw95[last - 1]! * ratio;
+  }
+  return {
+    hw80,
+    hw95,
+    c80: base > 0 ? hw80[last - 1]! / (Z80 * base) : 1,
+    c95: base > 0 ? hw95[last - 1]! / (Z95 * base) : 1,
   };
 }
 
@@ -134,8 +216,14 @@ function checkOptions(options: ForecastOptions): { horizon: number; method: stri
   return { horizon, method, m, origins };
 }
 
+/** What the other outputs may ask beyond the public options. */
+export interface DetailedOptions {
+  /** Try candidates on the logarithms of all-positive series (default true). Off, bands are in the series' own units. */
+  readonly logCandidates?: boolean;
+}
+
 /** The full forecast with the internals the other outputs reuse. */
-export async function forecastDetailed(points: readonly SeriesPoint[], options: ForecastOptions): Promise<DetailedForecast> {
+export async function forecastDetailed(points: readonly SeriesPoint[], options: ForecastOptions, detailed: DetailedOptions = {}): Promise<DetailedForecast> {
   const { horizon, method, m, origins: wantedOrigins } = checkOptions(options);
   const series = checkSeries(points, options.frequency);
   const y = series.values;
@@ -153,7 +241,7 @@ export async function forecastDetailed(points: readonly SeriesPoint[], options: 
   for (let k = 0; k < origins; k++) cuts.push(n - hb - k * m);
   if (cuts[cuts.length - 1]! < minTrain) throw new ForecastInputError(`the series is too short for ${origins} backtest origins: it has ${n} points`);
 
-  const positive = y.every((v) => v > 0);
+  const positive = detailed.logCandidates !== false && y.every((v) => v > 0);
   const wanted: ForecastMethod[] = method === 'auto' ? ['ets', 'arima', 'prophet'] : [method as ForecastMethod];
   if (wanted.some((w) => w === 'ets' || w === 'prophet') && !isForecastingReady()) {
     throw new ForecastNotInitialisedError('forecast needs the augurs WASM modules for ETS and Prophet: call initForecasting({ prophet, mstl, ets }) first');
@@ -191,27 +279,24 @@ export async function forecastDetailed(points: readonly SeriesPoint[], options: 
 
   const futureDays = futureDates(series, horizon);
   const final = runModel(chosen, y, horizon, series, m, timestamps(series.dates), timestamps(futureDays));
-  const sortedScaled = chosen.scaled.filter(Number.isFinite).sort((a, b) => a - b);
-  const c80 = Math.max(1, quantile(sortedScaled, 0.8) / Z80 || 1);
-  const c95 = Math.max(1, quantile(sortedScaled, 0.95) / Z95 || 1);
   // A model whose own sd is 0 (a perfectly fitted history) takes the backtest's RMS error instead.
   let fallbackSd = 0;
   let count = 0;
   for (const o of chosen.originErrors) for (const e of o.errors) { fallbackSd += e * e; count++; }
   fallbackSd = count > 0 ? Math.sqrt(fallbackSd / count) : 0;
-  const sd = final.sd.map((s) => (s > 0 ? s : fallbackSd));
+  const sd = bandSd(final.sd.map((s) => (s > 0 ? s : fallbackSd)), hb);
+  const { hw80, hw95, c80, c95 } = calibrate(chosen.originErrors, sd, hb);
   const clamp = options.nonNegative ? (v: number) => Math.max(0, v) : (v: number) => v;
   const back = chosen.log ? Math.exp : (v: number) => v;
   const out: ForecastPoint[] = futureDays.map((date, i) => {
     const mu = final.mean[i]!;
-    const s = sd[i]!;
     return {
       date,
       mean: clamp(back(mu)),
-      lower80: clamp(back(mu - Z80 * c80 * s)),
-      upper80: clamp(back(mu + Z80 * c80 * s)),
-      lower95: clamp(back(mu - Z95 * c95 * s)),
-      upper95: clamp(back(mu + Z95 * c95 * s)),
+      lower80: clamp(back(mu - hw80[i]!)),
+      upper80: clamp(back(mu + hw80[i]!)),
+      lower95: clamp(back(mu - hw95[i]!)),
+      upper95: clamp(back(mu + hw95[i]!)),
     };
   });
   const candidatesOut: CandidateScore[] = [floor, ...scored.filter((s) => s !== floor)]
