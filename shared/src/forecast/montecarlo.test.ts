@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, estimateAssets, monteCarlo, sampleMonthlyLogReturns } from './montecarlo.ts';
+import { columnPercentiles, createRandom, estimateAssets, fastExp, monteCarlo, sampleMonthlyLogReturns } from './montecarlo.ts';
 import { addDays } from '../date/date.ts';
 
 /*
@@ -120,6 +120,76 @@ describe('monteCarlo', () => {
     expect(() => monteCarlo({ ...base, assets: [{ weight: 1, mu: 0, sigma: -0.1 }], correlation: [[1]] })).toThrow(/sigma/);
     // Perfect correlation is positive semi-definite and accepted.
     expect(monteCarlo({ ...base, assets: three.slice(0, 2), correlation: [[1, 1], [1, 1]] }).percentiles.p50).toHaveLength(3);
+  });
+});
+
+describe('monteCarlo internals', () => {
+  it('fastExp is within 2 ulp of Math.exp, and is Math.exp beyond ±700', () => {
+    const random = createRandom(17);
+    const bits = new Float64Array(2);
+    const ints = new BigInt64Array(bits.buffer);
+    let worst = 0n;
+    for (let i = 0; i < 200_000; i++) {
+      const x = i % 2 === 0 ? -700 + 1400 * random() : -3 + 4 * random();
+      bits[0] = fastExp(x);
+      bits[1] = Math.exp(x);
+      const ulps = ints[0]! > ints[1]! ? ints[0]! - ints[1]! : ints[1]! - ints[0]!;
+      if (ulps > worst) worst = ulps;
+    }
+    expect(worst).toBeLessThanOrEqual(2n);
+    for (const x of [0, -0, 1, -1, 700, -700, 709, -745, 800, -800, Infinity, -Infinity]) expect(fastExp(x)).toBe(Math.exp(x));
+    expect(fastExp(Number.NaN)).toBeNaN();
+  });
+
+  it('columnPercentiles (quickselect) gives exactly the interpolated percentiles of the sorted column, ties and NaN included', () => {
+    const random = createRandom(99);
+    const qs = [0.1, 0.25, 0.5, 0.75, 0.9];
+    const sortedPercentile = (sorted: Float64Array, q: number) => {
+      const pos = (sorted.length - 1) * q;
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, sorted.length - 1);
+      return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+    };
+    const columns: Float64Array[] = [];
+    for (const size of [1, 2, 3, 4, 5, 7, 10, 11, 16, 17, 31, 100, 1001, 5000]) {
+      columns.push(Float64Array.from({ length: size }, () => random() * 100 - 50)); // distinct
+      columns.push(Float64Array.from({ length: size }, () => Math.floor(random() * 4))); // many ties
+      columns.push(new Float64Array(size).fill(7)); // all equal
+      columns.push(Float64Array.from({ length: size }, (_, i) => size - i)); // descending
+    }
+    columns.push(Float64Array.from([3, Number.NaN, 1, 2, Number.NaN, 5]));
+    for (const column of columns) {
+      const sorted = column.slice().sort();
+      const out = qs.map(() => new Float64Array(1));
+      columnPercentiles(column.slice(), qs, out, 0);
+      qs.forEach((q, k) => expect(out[k]![0]).toBe(sortedPercentile(sorted, q)));
+    }
+  });
+
+  it('counts every path once whatever the number of paths (blocks of pairs, an odd last path)', () => {
+    for (const paths of [1, 2, 3, 15, 16, 17, 33]) {
+      // Zero volatility: every path is the same, so each percentile is the path and the target is reached by all or none.
+      const r = monteCarlo({ seed: 4, paths, months: 2, initial: 100, monthlyContribution: 10, assets: [{ weight: 1, mu: 0.12, sigma: 0 }], correlation: [[1]], target: { value: 111, month: 2 } });
+      const g = Math.exp(0.01);
+      expect(r.percentiles.p10[2]).toBeCloseTo((100 * g + 10) * g + 10, 9);
+      expect(r.probabilityOfTarget).toBe(1);
+      const s = monteCarlo({ seed: 4, paths, months: 12, initial: 100, monthlyContribution: 0, assets: [{ weight: 1, mu: 0.05, sigma: 0.3 }], correlation: [[1]], target: { value: 100, month: 12 } });
+      expect(s.percentiles.p90.every(Number.isFinite)).toBe(true);
+      // Starting at the target, every path has reached it.
+      expect(s.probabilityOfTarget).toBe(1);
+    }
+  });
+
+  it('an asset without weight after the others changes nothing; a negligible weight stays finite', () => {
+    const base = { seed: 12, paths: 1000, months: 24, initial: 1000, monthlyContribution: 20 };
+    const two = [{ weight: 0.6, mu: 0.06, sigma: 0.2 }, { weight: 0.4, mu: 0.02, sigma: 0.05 }];
+    const a = monteCarlo({ ...base, assets: two, correlation: [[1, 0.3], [0.3, 1]] });
+    const b = monteCarlo({ ...base, assets: [...two, { weight: 0, mu: 0.5, sigma: 3 }], correlation: [[1, 0.3, 0.1], [0.3, 1, 0.2], [0.1, 0.2, 1]] });
+    expect(Array.from(b.percentiles.p50)).toEqual(Array.from(a.percentiles.p50));
+    expect(Array.from(b.percentiles.p10)).toEqual(Array.from(a.percentiles.p10));
+    const tiny = monteCarlo({ ...base, assets: [{ weight: 1e-200, mu: 0.05, sigma: 40 }, ...two], correlation: [[1, 0, 0], [0, 1, 0.3], [0, 0.3, 1]] });
+    for (const p of Object.values(tiny.percentiles)) expect(p.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(tiny.percentiles.p50[24]! / a.percentiles.p50[24]! - 1)).toBeLessThan(0.03);
   });
 });
 
