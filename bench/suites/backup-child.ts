@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackup } from '../../sync-server/src/backup/sql-backup.ts';
@@ -8,7 +8,10 @@ import type { Database } from '../../sync-server/src/store/database.ts';
  * One sample of the backup suites, in its own process so its peak memory is the backup's alone:
  *   node --import tsx bench/suites/backup-child.ts <pglite dir | postgres owner URL> <key hex> backup|open
  * `open` opens the database and counts the transactions (the baseline); `backup` then writes a full backup.
- * Prints {"maxRssMB":…, "ms":…, "bytes":…} — this process's peak resident set (getrusage), MB. On
+ * Prints {"maxRssMB":…, "ms":…, "bytes":…} — this process's peak resident set, MB: VmHWM from
+ * /proc/self/status, the high-water mark of this program's own memory since it started. Not getrusage's
+ * maxRSS: Linux carries the PARENT's peak over a fork and exec into it, so a child of a bench runner that
+ * holds 280 MB reports at least 280 MB whatever it does (logged as inheritedMaxRssMB, for comparison). On
  * PostgreSQL pg_dump is a process of its own and is not counted.
  */
 const [where, key, mode] = process.argv.slice(2);
@@ -36,4 +39,6 @@ if (mode === 'backup') {
 }
 const ms = performance.now() - started;
 await db.close();
-console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, ms, bytes, transactions: n }));
+const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+if (!hwm) throw new Error('no VmHWM in /proc/self/status: the backup suites measure peak memory on Linux');
+console.log(JSON.stringify({ maxRssMB: Number(hwm[1]) / 1024, inheritedMaxRssMB: process.resourceUsage().maxRSS / 1024, ms, bytes, transactions: n }));
