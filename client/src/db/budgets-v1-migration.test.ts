@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import type { RxCollection, RxJsonSchema, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
-import { replicateRxCollection } from 'rxdb/plugins/replication';
+import type { RxCollection } from 'rxdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateBudgetV0, type BudgetV0 } from '@mymidas/shared/budget/migrate-v0';
-import { budgetSchemaV0, toRxJsonSchema, type Budget } from '@mymidas/shared/schema';
-import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
+import { budgetSchemaV0, type Budget } from '@mymidas/shared/schema';
 import { openNodeReplica } from '../sync/test-replica.ts';
 import type { Replica } from './database.ts';
+import { FakeServer, previousRxSchema, replicateOnce, wire, type Wire } from './migration-test-kit.ts';
 
 /**
  * Issue 20: budgets schema version 0 → 1 on a device. A replica the previous version made — version-0 budgets,
@@ -16,36 +14,8 @@ import type { Replica } from './database.ts';
  * postgres/migrations/009_budgets_v1.sql (the same conversion) without a conflict.
  */
 
-type Wire = Record<string, unknown> & { id: string; _deleted: boolean };
-type Checkpoint = { seq: number };
-
-/** The budgets RxDB schema of the previous version, as that version derived it from its zod model. */
-function version0Schema(): RxJsonSchema<unknown> {
-  const json = z.toJSONSchema(budgetSchemaV0, { target: 'draft-7', io: 'input', unrepresentable: 'throw' }) as { properties: Record<string, unknown>; required: string[] };
-  return {
-    ...toRxJsonSchema('budgets'),
-    version: 0,
-    properties: json.properties,
-    required: json.required,
-    indexes: [['month', 'categoryId']],
-    encrypted: [],
-    keyCompression: true,
-  } as unknown as RxJsonSchema<unknown>;
-}
-
-/**
- * A stand-in for the sync server's budgets endpoints, by the same rules (sync-server/src/replication/service.ts):
- * pull by a sequence stamped on every write; a push is written when its assumed master state equals the
- * master, and is a conflict otherwise (also when it names no base for a document the master has).
- */
-class FakeServer {
-  readonly rows = new Map<string, { doc: Wire; seq: number }>();
-  seq = 0;
-  conflicts = 0;
-  put(doc: Wire): void {
-    this.rows.set(doc.id, { doc, seq: ++this.seq });
-  }
-  /** What 009_budgets_v1.sql does: every version-0 document rewritten by migrateBudgetV0, its seq moved on. */
+/** The budgets server after 009_budgets_v1.sql: every version-0 document rewritten by migrateBudgetV0, its seq moved on. */
+class BudgetsServer extends FakeServer {
   migrate(): void {
     for (const { doc } of [...this.rows.values()]) {
       if (!('month' in doc)) continue;
@@ -53,53 +23,11 @@ class FakeServer {
       this.put({ ...migrateBudgetV0(v0 as BudgetV0), _deleted });
     }
   }
-  docs(): Wire[] {
-    return [...this.rows.values()].map((r) => r.doc).sort((a, b) => a.id.localeCompare(b.id));
-  }
-  pull(checkpoint: Checkpoint | undefined, limit: number): { documents: Wire[]; checkpoint: Checkpoint | undefined } {
-    const after = checkpoint?.seq ?? 0;
-    const page = [...this.rows.values()].filter((r) => r.seq > after).sort((a, b) => a.seq - b.seq).slice(0, limit);
-    return { documents: page.map((r) => r.doc), checkpoint: page.length > 0 ? { seq: page.at(-1)!.seq } : checkpoint };
-  }
-  push(rows: readonly RxReplicationWriteToMasterRow<Wire>[]): Wire[] {
-    const conflicts: Wire[] = [];
-    for (const row of rows) {
-      const next = wire(row.newDocumentState);
-      const master = this.rows.get(next.id)?.doc;
-      if (master && jsonEqual(master, next)) continue;
-      if (master && (!row.assumedMasterState || !jsonEqual(master, wire(row.assumedMasterState)))) {
-        conflicts.push(master);
-        this.conflicts++;
-        continue;
-      }
-      this.put(next);
-    }
-    return conflicts;
-  }
 }
 
-function wire(doc: object): Wire {
-  const out = stripMeta(doc as Record<string, unknown>);
-  delete out._attachments;
-  return out as Wire;
-}
-
+const version0Schema = () => previousRxSchema('budgets', budgetSchemaV0, 0, [['month', 'categoryId']]);
 /** One run of the device's replication of budgets against the fake server: pull everything new, push every local change. */
-async function syncOnce(collection: RxCollection, server: FakeServer): Promise<void> {
-  const replication = replicateRxCollection<Wire, Checkpoint>({
-    replicationIdentifier: 'budgets-v1-migration-test',
-    collection: collection as unknown as RxCollection<Wire>,
-    live: false,
-    waitForLeadership: false,
-    pull: { batchSize: 2, handler: async (checkpoint, batchSize) => server.pull(checkpoint, batchSize) as { documents: WithDeleted<Wire>[]; checkpoint: Checkpoint } },
-    push: { batchSize: 2, handler: async (rows) => server.push(rows) as WithDeleted<Wire>[] },
-  });
-  const errors: unknown[] = [];
-  replication.error$.subscribe((e) => errors.push(e));
-  await replication.awaitInitialReplication();
-  await replication.cancel();
-  expect(errors).toEqual([]);
-}
+const syncOnce = (collection: RxCollection, server: FakeServer) => replicateOnce(collection, server, { identifier: 'budgets-v1-migration-test', batchSize: 2, push: true });
 
 /**
  * Every budget the replica stores under the test's ids, deleted ones too, as the wire carries them. Read by id:
@@ -131,7 +59,7 @@ describe('a replica holding version-0 budgets opens with version 1', () => {
   });
 
   it('converts every budget, the deleted ones and the replication state included, and its unsent edit reaches a migrated server without a conflict', async () => {
-    const server = new FakeServer();
+    const server = new BudgetsServer();
     const onServer = [v0(1), v0(2, { month: '2028-02' }), v0(3, { month: '2026-12', amount: -250 }), v0(4, { month: '2025-01' })];
     for (const doc of onServer) server.put({ ...doc, _deleted: false });
 
@@ -178,7 +106,7 @@ describe('a replica holding version-0 budgets opens with version 1', () => {
   });
 
   it('leaves as they are the documents the previous version pulled already converted from a migrated server', async () => {
-    const server = new FakeServer();
+    const server = new BudgetsServer();
     for (const doc of [v0(1), v0(2)]) server.put({ ...doc, _deleted: false });
     const old = await openNodeReplica({ name: 'upgrading', collections: [] });
     await old.db.addCollections({ budgets: { schema: version0Schema() } });

@@ -1,12 +1,10 @@
-import { z } from 'zod';
-import type { RxCollection, RxJsonSchema, WithDeleted } from 'rxdb';
+import type { RxCollection } from 'rxdb';
 import { getAllCollectionDocuments } from 'rxdb';
-import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { afterEach, describe, expect, it } from 'vitest';
 import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
-import { quoteSchemaV0, toRxJsonSchema, type Quote } from '@mymidas/shared/schema';
-import { stripMeta } from '@mymidas/shared/sync';
+import { quoteSchemaV0, type Quote } from '@mymidas/shared/schema';
 import { openNodeReplica } from '../sync/test-replica.ts';
+import { FakeServer, previousRxSchema, replicateOnce, wire, type Wire } from './migration-test-kit.ts';
 
 /**
  * Issue 22, item 6: quotes schema version 0 → 1 on a device. A replica the previous version made — its
@@ -16,76 +14,18 @@ import { openNodeReplica } from '../sync/test-replica.ts';
  * them), so it ends with exactly what the server holds and none of the day documents.
  */
 
-type Wire = Record<string, unknown> & { id: string; _deleted: boolean };
-type Checkpoint = { seq: number };
-
-/** The quotes RxDB schema of the previous version, as that version derived it from its zod model. */
-function version0Schema(): RxJsonSchema<unknown> {
-  const json = z.toJSONSchema(quoteSchemaV0, { target: 'draft-7', io: 'input', unrepresentable: 'throw' }) as { properties: Record<string, unknown>; required: string[] };
-  return {
-    ...toRxJsonSchema('quotes'),
-    version: 0,
-    properties: json.properties,
-    required: json.required,
-    indexes: [['series', 'date']],
-    encrypted: [],
-    keyCompression: true,
-  } as unknown as RxJsonSchema<unknown>;
-}
-
-/** A pull-only stand-in for the server's quotes endpoint: every write takes the next seq. */
-class FakeServer {
-  readonly rows = new Map<string, { doc: Wire; seq: number }>();
-  seq = 0;
-  put(doc: Wire): void {
-    this.rows.set(doc.id, { doc, seq: ++this.seq });
-  }
-  /** What 011_quotes_v1.sql does: year documents inserted (new seqs), the day rows deleted outright. */
+/** The quotes server after 011_quotes_v1.sql: year documents inserted (new seqs), the day rows deleted outright. */
+class QuotesServer extends FakeServer {
   migrate(): void {
     const days = [...this.rows.values()].map((r) => r.doc).filter((d) => 'date' in d);
     for (const d of days) this.rows.delete(d.id);
     for (const doc of docsFromDailyQuotes(days.map(({ _deleted, ...q }) => q as unknown as Quote))) this.put({ ...doc, _deleted: false });
   }
-  docs(): Wire[] {
-    return [...this.rows.values()].map((r) => r.doc).sort((a, b) => a.id.localeCompare(b.id));
-  }
-  pull(checkpoint: Checkpoint | undefined, limit: number): { documents: Wire[]; checkpoint: Checkpoint | undefined } {
-    const after = checkpoint?.seq ?? 0;
-    const page = [...this.rows.values()].filter((r) => r.seq > after).sort((a, b) => a.seq - b.seq).slice(0, limit);
-    return { documents: page.map((r) => r.doc), checkpoint: page.length > 0 ? { seq: page.at(-1)!.seq } : checkpoint };
-  }
 }
 
+const version0Schema = () => previousRxSchema('quotes', quoteSchemaV0, 0, [['series', 'date']]);
 /** One pull-only run of the device's replication of quotes, under one identifier as the engine keeps it. */
-async function pullOnce(collection: RxCollection, server: FakeServer): Promise<number> {
-  let pulled = 0;
-  const replication = replicateRxCollection<Wire, Checkpoint>({
-    replicationIdentifier: 'mymidas-sync:test:quotes',
-    collection: collection as unknown as RxCollection<Wire>,
-    live: false,
-    waitForLeadership: false,
-    pull: {
-      batchSize: 3,
-      handler: async (checkpoint, batchSize) => {
-        const page = server.pull(checkpoint, batchSize);
-        pulled += page.documents.length;
-        return page as { documents: WithDeleted<Wire>[]; checkpoint: Checkpoint };
-      },
-    },
-  });
-  const errors: unknown[] = [];
-  replication.error$.subscribe((e) => errors.push(e));
-  await replication.awaitInitialReplication();
-  await replication.cancel();
-  expect(errors).toEqual([]);
-  return pulled;
-}
-
-const wire = (doc: object): Wire => {
-  const out = stripMeta(doc as Record<string, unknown>);
-  delete out._attachments;
-  return out as Wire;
-};
+const pullOnce = (collection: RxCollection, server: FakeServer) => replicateOnce(collection, server, { identifier: 'mymidas-sync:test:quotes', batchSize: 3, push: false });
 
 function day(kind: 'price' | 'fx', series: string, date: string, close: string): Wire {
   return {
@@ -102,7 +42,7 @@ describe('a replica holding version-0 quotes opens with version 1', () => {
 
   for (const pulledAfterServerMigrated of [false, true]) {
     it(`drops the day documents and their replication state, then pulls the year documents from the start${pulledAfterServerMigrated ? ' (the previous app had already pulled some of them)' : ''}`, async () => {
-      const server = new FakeServer();
+      const server = new QuotesServer();
       for (const date of ['2025-12-30', '2025-12-31', '2026-01-02', '2026-01-05']) {
         server.put(day('price', 'VWRL.L', date, `${date.slice(8)}.5`));
         server.put(day('fx', 'GBP/USD', date, '1.27'));
