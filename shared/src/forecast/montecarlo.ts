@@ -20,7 +20,7 @@ import type { EstimatedAssets, MonteCarloInput, MonteCarloResult, PriceSeries } 
  * - percentiles per month-end by quickselect over that month's column of path values.
  * Speed (5,000 paths × 60 months × 40 assets; docs/forecasts.md): the pairs go eight at a time, so each
  * entry of L is loaded once for eight paths' sums; e^x is computed inline (fastExp) rather than by a call;
- * the ziggurat costs about a third of the polar method per normal.
+ * the ziggurat takes well under half the polar method's time per normal.
  */
 
 export { createNormalFiller, createRandom } from './montecarlo-random.ts';
