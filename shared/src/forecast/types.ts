@@ -108,7 +108,8 @@ export interface ForecastResult {
   readonly backtest: Backtest;
   /**
    * Factors the model's own band half-widths were multiplied by so that they cover the backtest errors
-   * (1 when the model's own bands were already wide enough).
+   * (1 when the model's own bands were already wide enough). Calibrated per step; these are the factors at
+   * the backtest's last step (series-forecast.ts, "band calibration").
    */
   readonly bandCalibration: { readonly c80: number; readonly c95: number };
   /** Why the requested/preferred method was not used (e.g. "Prophet needs 2 seasons of history"), else null. */

@@ -141,7 +141,7 @@ describe('ForecastsPage', () => {
     await flushPromises();
     const spending = page.get('[data-testid="forecast-spending-method"]').text();
     expect(spending).toContain('Prophet (a trend with weekly and yearly patterns)');
-    expect(spending).toContain('Off by 12 % on average over the last 3 stretches of 90 days it was not shown; its errors were 0.8 times those of repeating the same weekday last week.');
+    expect(spending).toContain('Off by 12 % on average over the last 3 stretches of 90 days it was not shown; its errors were 0.8 times the usual change from the same weekday a week before in the history.');
     expect(page.findAll('[data-testid="forecast-spending-table"] tbody tr')).toHaveLength(2);
     expect(page.get('[data-testid="forecast-spending-table"] tbody tr').text()).toContain('£300.00 £270.00 – £330.00');
     // Another category: its own method; a backtest without a MAPE (no day with spending held back) still says how it was tested.

@@ -17,12 +17,14 @@ function span(steps: number, unit: 'day' | 'month'): string {
 }
 
 /**
- * "Off by 12 % on average over the last 3 stretches of 90 days it was not shown; about 0.8 times the error of
- * repeating the last week". MAPE leaves out days with nothing spent; without any, the scaled error alone.
+ * "Off by 12 % on average over the last 3 stretches of 90 days it was not shown; its errors were 0.8 times the
+ * usual change from the same weekday a week before". The scaled error (MASE) divides by the history's own mean
+ * change from one season to the next, not by the errors a seasonal-naive forecast made over the same stretches,
+ * and the sentence says so. MAPE leaves out days with nothing spent; without any, the scaled error alone.
  */
 export function backtestWords(b: Backtest, unit: 'day' | 'month', seasonWords: string): string {
   const held = `${b.origins === 1 ? 'the last stretch' : `the last ${b.origins} stretches`} of ${span(b.horizon, unit)} it was not shown`;
-  const scaled = Number.isFinite(b.mase) ? `; its errors were ${round(b.mase)} times those of ${seasonWords}` : '';
+  const scaled = Number.isFinite(b.mase) ? `; its errors were ${round(b.mase)} times the usual change ${seasonWords} in the history` : '';
   if (b.mape === null) return `Tested on ${held}${scaled}.`;
   return `Off by ${round(b.mape)} % on average over ${held}${scaled}.`;
 }
