@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/config.ts';
-import { loadSecrets } from '../config/local-secrets.ts';
-import { openServices, type Services } from '../services.ts';
+import { loadSecrets, type Secrets } from '../config/local-secrets.ts';
+import type { MigratableDatabase } from '../store/migrate.ts';
+import type { Services } from '../services.ts';
 import { keepKeys } from './keys.ts';
-import { restoreBackup as restoreLegacy } from './backup.ts';
 import { listBackups } from './files.ts';
 import { backupKeys, BackupError, createBackup, restoreBackup, verifyBackup } from './sql-backup.ts';
 
@@ -31,11 +31,8 @@ export function backupDir(config: Config, args: readonly string[] = []): string 
   return resolve(option(args, '--dir') ?? process.env.BACKUP_DIR ?? join(config.dataDir, 'backups'));
 }
 
-function sourceOf(services: Services) {
-  return { db: services.db, ...(services.config.databaseUrl ? { ownerUrl: services.config.databaseUrl } : {}) };
-}
-
 async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  const { openServices } = await import('../services.ts');
   const services = await openServices(loadConfig(process.env));
   try {
     return await fn(services);
@@ -50,20 +47,53 @@ function size(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
 
+/**
+ * The database a backup reads, prepared as the server prepares it at start (migrations applied, PII left in
+ * clear by an older version sealed) but without the rest of the server: a backup process loads the one
+ * storage backend in use, no Redis, no routes, no jobs (PGlite's module alone is ~40 MB resident).
+ */
+async function withBackupDatabase<T>(fn: (db: MigratableDatabase, config: Config, secrets: Secrets) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const secrets = loadSecrets(config);
+  let db: MigratableDatabase;
+  if (config.databaseUrl) {
+    const { PostgresDatabase, runtimeUrlFrom } = await import('../store/postgres-database.ts');
+    db = PostgresDatabase.open({ ownerUrl: config.databaseUrl, appUrl: runtimeUrlFrom(config.databaseUrl, config.dbAppPassword) });
+  } else {
+    const { PgliteDatabase } = await import('../store/pglite-database.ts');
+    db = await PgliteDatabase.open(join(config.dataDir, 'pglite'));
+  }
+  try {
+    const [{ migrate }, { sealClearFields }, { FieldCipher, parseKey }] = await Promise.all([
+      import('../store/migrate.ts'), import('../store/seal-clear-fields.ts'), import('../crypto/field-cipher.ts'),
+    ]);
+    await migrate(db, config.databaseUrl && config.dbAppPassword ? { appPassword: config.dbAppPassword } : {});
+    await sealClearFields(db, new FieldCipher(parseKey(secrets.encryptionKey), secrets.previousEncryptionKeys.map(parseKey)));
+    return await fn(db, config, secrets);
+  } finally {
+    await db.close();
+  }
+}
+
+function appVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 async function backupCommand(args: readonly string[]): Promise<number> {
-  return withServices(async (services) => {
-    const dir = backupDir(services.config, args);
-    const { file, manifest } = await createBackup(sourceOf(services), {
-      dir, passphrase: services.secrets.backupPassphrase, keys: backupKeys(services.secrets), appVersion: services.version,
+  const { file, passphrase } = await withBackupDatabase(async (db, config, secrets) => {
+    const { file, manifest } = await createBackup({ db, ...(config.databaseUrl ? { ownerUrl: config.databaseUrl } : {}) }, {
+      dir: backupDir(config, args), passphrase: secrets.backupPassphrase, keys: backupKeys(secrets), appVersion: appVersion(),
     });
     console.log(file);
     console.error(`${manifest.rows} rows in ${Object.keys(manifest.tables).length} tables, ${size(manifest.bytes)}`);
-    if (!args.includes('--no-verify')) {
-      await verifyBackup(file, services.secrets.backupPassphrase);
-      console.error('verified: restored into a scratch database, row counts match the manifest');
-    }
-    return 0;
+    return { file, passphrase: secrets.backupPassphrase };
   });
+  // After the database is closed: the check restores into a scratch PGlite of its own.
+  if (!args.includes('--no-verify')) {
+    await verifyBackup(file, passphrase);
+    console.error('verified: restored into a scratch database, row counts match the manifest');
+  }
+  return 0;
 }
 
 function listCommand(args: readonly string[]): number {
@@ -106,6 +136,7 @@ async function verifyCommand(file: string): Promise<number> {
 async function restoreCommand(file: string, args: readonly string[]): Promise<number> {
   return withServices(async (services) => {
     if (file.endsWith('.mmb')) {
+      const { restoreBackup: restoreLegacy } = await import('./backup.ts');
       const { rows } = await restoreLegacy(services.db, readFileSync(file), services.secrets.backupPassphrase);
       console.log(`restored ${rows} rows from ${file} (the older .mmb format)`);
       return 0;
