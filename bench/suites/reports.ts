@@ -1,6 +1,7 @@
 import { defineSuite } from '../lib/suite.ts';
 import type { BenchSuite } from '../lib/suite.ts';
 import { sharedWorkload, WORKER_HANDLER_SUITE } from '../lib/worker-handler-suite.ts';
+import { reportsNetWorthDrag } from './reports-drag.ts';
 
 /**
  * Reports (issue 23, bullet 4): each report over the whole history of the demo household (100,000 transactions over
@@ -15,6 +16,7 @@ import { sharedWorkload, WORKER_HANDLER_SUITE } from '../lib/worker-handler-suit
  * - `reports-budget-vs-actual`: every budget's periods over the ten years;
  * - `reports-investment-performance`: the portfolio by month (value, contributions, TWRR, MWRR to each month end);
  * - `reports-spending-trends`: the largest group by month with its 3-month average and year on year.
+ * And `reports-net-worth-drag` (reports-drag.ts): the net worth chart's time slider dragged in Chromium, no dropped frame.
  * Baseline of each, same run: a bare pass over the typed arrays of the rows every report reads (all of them),
  * summing the amount column of the non-transfer rows — the floor any answer over those rows pays.
  *
@@ -51,7 +53,7 @@ const REPORTS: readonly { readonly name: string; readonly report: ReportName; re
   { name: 'reports-spending-trends', report: 'spendingTrends', what: 'the largest group by month, 3-month average, year on year' },
 ];
 
-export const reportSuites: readonly BenchSuite<ReportsBench>[] = REPORTS.map(({ name, report, what }, i) => defineSuite<ReportsBench>({
+const handlerSuites: readonly BenchSuite<ReportsBench>[] = REPORTS.map(({ name, report, what }, i) => defineSuite<ReportsBench>({
   ...WORKER_HANDLER_SUITE,
   name,
   description: `${what}, through the compute worker's reports handlers (issue 23)`,
@@ -61,3 +63,6 @@ export const reportSuites: readonly BenchSuite<ReportsBench>[] = REPORTS.map(({ 
   baseline: (_ctx, b) => b.bare(),
   ...(i === REPORTS.length - 1 ? { teardown: () => workload.reset() } : {}),
 }));
+
+/** The eight handler suites, then the net worth slider drag in Chromium (`reports-net-worth-drag`, reports-drag.ts). */
+export const reportSuites: readonly BenchSuite<unknown>[] = [...handlerSuites, reportsNetWorthDrag] as readonly BenchSuite<unknown>[];

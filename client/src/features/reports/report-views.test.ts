@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CashFlowResult, CategoryBreakdownResult, NetWorthResult } from '@mymidas/shared/reports';
 import { THEMES } from '../../themes/themes.ts';
-import { breakdownSlices, netWorthChart, waterfallAxis, waterfallBars } from './report-charts.ts';
+import { DRAG_THROTTLE_MS, breakdownSlices, netWorthChart, waterfallAxis, waterfallBars } from './report-charts.ts';
 import { cellText } from './report-table.ts';
 import { breakdownTables, cashFlowTables, netWorthTables, periodText } from './report-tables.ts';
 import type { NameBook } from './report-tables.ts';
@@ -85,9 +85,12 @@ describe('report tables and charts', () => {
   it('draws net worth with a slider on screen and without one on paper, never animated', () => {
     const r = { ...head, range: { preset: 'all-time' as const, from: '2026-01-01', to: '2026-01-03' }, granularity: 'day' as const, investmentsIncluded: true, accounts: [], holdings: [],
       points: ['2026-01-01', '2026-01-02', '2026-01-03'].map((date, i) => ({ date, assets: 100 + i, liabilities: -10, net: 90 + i, investments: 0 })) };
-    const screen = netWorthChart(r, THEMES.obsidian.palette, { slider: true }) as { animation: boolean; dataZoom: { type: string }[]; series: { data: number[] }[] };
+    const screen = netWorthChart(r, THEMES.obsidian.palette, { slider: true }) as { animation: boolean; dataZoom: { type: string; throttle: number }[]; series: { data: number[] }[] };
     expect(screen.animation).toBe(false);
     expect(screen.dataZoom.map((z) => z.type)).toEqual(['slider', 'inside']);
+    // A drag redraws the chart at most 20 times a second, whichever zoom moves it.
+    expect(screen.dataZoom.map((z) => z.throttle)).toEqual([DRAG_THROTTLE_MS, DRAG_THROTTLE_MS]);
+    expect(DRAG_THROTTLE_MS).toBe(50);
     expect(screen.series[2]!.data).toEqual([90, 91, 92]);
     expect((netWorthChart(r, THEMES.arctic.palette, { slider: false }) as { dataZoom: unknown[] }).dataZoom).toEqual([]);
   });
