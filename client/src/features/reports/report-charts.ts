@@ -64,7 +64,8 @@ export function netWorthChart(r: NetWorthResult, p: ThemePalette, opts: { slider
           // The chart follows a drag at most every DRAG_THROTTLE_MS (the slider's handles every frame): each update
           // lays out and draws ten years of daily points again (5–8 ms of main thread on a two-core machine), so every
           // frame redrawn left no room to spare, and a loaded machine dropped frames (bench: reports-net-worth-drag).
-          { type: 'slider', xAxisIndex: 0, left: 60, right: 40, bottom: 12, height: 28, start: 60, end: 100, realtime: true, throttle: DRAG_THROTTLE_MS, showDataShadow: true, labelFormatter: (_: number, v: string) => v },
+          // The slider draws on its own canvas (zlevel 1): a frame that only moves its handles repaints that alone.
+          { type: 'slider', xAxisIndex: 0, left: 60, right: 40, bottom: 12, height: 28, start: 60, end: 100, realtime: true, throttle: DRAG_THROTTLE_MS, zlevel: 1, showDataShadow: true, labelFormatter: (_: number, v: string) => v },
           { type: 'inside', xAxisIndex: 0, start: 60, end: 100, throttle: DRAG_THROTTLE_MS },
         ]
       : [],

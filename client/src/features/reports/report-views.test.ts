@@ -85,12 +85,14 @@ describe('report tables and charts', () => {
   it('draws net worth with a slider on screen and without one on paper, never animated', () => {
     const r = { ...head, range: { preset: 'all-time' as const, from: '2026-01-01', to: '2026-01-03' }, granularity: 'day' as const, investmentsIncluded: true, accounts: [], holdings: [],
       points: ['2026-01-01', '2026-01-02', '2026-01-03'].map((date, i) => ({ date, assets: 100 + i, liabilities: -10, net: 90 + i, investments: 0 })) };
-    const screen = netWorthChart(r, THEMES.obsidian.palette, { slider: true }) as { animation: boolean; dataZoom: { type: string; throttle: number }[]; series: { data: number[] }[] };
+    const screen = netWorthChart(r, THEMES.obsidian.palette, { slider: true }) as { animation: boolean; dataZoom: { type: string; throttle: number; zlevel?: number }[]; series: { data: number[] }[] };
     expect(screen.animation).toBe(false);
     expect(screen.dataZoom.map((z) => z.type)).toEqual(['slider', 'inside']);
     // A drag redraws the chart at most 20 times a second, whichever zoom moves it.
     expect(screen.dataZoom.map((z) => z.throttle)).toEqual([DRAG_THROTTLE_MS, DRAG_THROTTLE_MS]);
     expect(DRAG_THROTTLE_MS).toBe(50);
+    // The slider on a canvas of its own, so moving its handles does not repaint the series.
+    expect(screen.dataZoom.map((z) => z.zlevel)).toEqual([1, undefined]);
     expect(screen.series[2]!.data).toEqual([90, 91, 92]);
     expect((netWorthChart(r, THEMES.arctic.palette, { slider: false }) as { dataZoom: unknown[] }).dataZoom).toEqual([]);
   });
