@@ -22,10 +22,12 @@ export async function encryptStream(plain: Readable, passphrase: string): Promis
 }
 
 /**
- * Decrypts a stream. The plaintext flows before the modification-detection code at the end is checked
- * (so memory stays flat); a damaged or truncated file then fails with an error at the end of the stream.
- * Callers check the file's SHA-256 first and restore inside one transaction, so such an error leaves
- * nothing behind. A wrong passphrase fails at once.
+ * Decrypts a stream. The plaintext flows before the modification-detection code (MDC) at the end is checked,
+ * so memory stays flat (without allowUnauthenticatedStream openpgp holds the whole plaintext until the end);
+ * a damaged or truncated message then fails with an error at the end of the stream. A wrong passphrase fails
+ * at once. NEVER act on this output before the stream has ended without error: the restore reads a backup
+ * through it twice, first to nowhere (authenticating the whole message), and only then — from a private
+ * copy of the same bytes — into the database (sql-backup.ts, authenticatedCopy).
  */
 export async function decryptStream(cipher: Readable, passphrase: string): Promise<Readable> {
   const message = await openpgp.readMessage({ binaryMessage: Readable.toWeb(cipher) as unknown as NodeReadableStream<Uint8Array> });

@@ -217,7 +217,18 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
       writeChecksum(f, sha);
       writeManifest(f, { ...readManifest(f)!, sha256: sha });
       await expect(restoreBackup(target.db, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(BackupError);
-      await expect(restoreBackup(target.db, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(/damaged|checksum|Nothing was restored/);
+      // Refused before the database is used at all: no statement of the altered plaintext runs, not even
+      // inside a transaction that would be rolled back.
+      let used = 0;
+      const watched = new Proxy(target.db, {
+        get(t, p) {
+          if (p === 'asOwner' || p === 'withUser' || p === 'exec') used++;
+          const v: unknown = Reflect.get(t, p, t);
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        },
+      });
+      await expect(restoreBackup(watched, f, { passphrase: PASSPHRASE, force: true })).rejects.toThrow(/the file is damaged \(.*\)\. Nothing was restored/);
+      expect(used).toBe(0);
       await untouched();
     }, 300_000);
 

@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { FieldCipher, parseKey, type FieldKey } from '../crypto/field-cipher.ts';
 import { loadMigrations, migrate, type MigratableDatabase } from '../store/migrate.ts';
 import type { PgliteDatabase } from '../store/pglite-database.ts';
 import { countTables, writeDump, type DumpSource } from './dump.ts';
-import { checksumPath, manifestPath, newBackupPath, readChecksum, readManifest, sha256File, writeChecksum, writeManifest, type Manifest } from './files.ts';
+import { checksumPath, manifestPath, newBackupPath, readChecksum, readManifest, writeChecksum, writeManifest, type Manifest } from './files.ts';
 import { keepKeys, keptKey } from './keys.ts';
 import { decryptStream, encryptStream } from './pgp.ts';
 import { splitSql } from './sql-script.ts';
@@ -104,21 +104,47 @@ export async function createBackup(source: DumpSource, opts: CreateBackupOptions
   }
 }
 
-/** Checks the file against its sidecar and manifest before anything reads its content. */
-async function checkFile(file: string): Promise<Manifest> {
+/** The backup's manifest and the SHA-256 its sidecar names, before anything reads the backup itself. */
+function checkSidecars(file: string): { manifest: Manifest; sha256: string } {
   const manifest = readManifest(file);
   if (!manifest) throw new BackupError(`no manifest for ${basename(file)}: expected ${basename(manifestPath(file))} beside it (copy the three files of a backup together)`);
   const expected = readChecksum(file);
   if (!expected) throw new BackupError(`no checksum for ${basename(file)}: expected ${basename(checksumPath(file))} beside it`);
-  let actual: string;
+  if (manifest.sha256 !== expected) throw new BackupError(`${basename(file)}: the manifest and the .sha256 file name different checksums. Nothing was restored.`);
+  return { manifest, sha256: expected };
+}
+
+/**
+ * Authenticates the whole backup before any of its content is used, without holding it in memory:
+ * 1. the file is copied into a private folder (0700; the copy 0600) while its SHA-256 is checked;
+ * 2. the copy is decrypted and gunzipped to nowhere: the OpenPGP integrity check (MDC) at the end of the
+ *    message, the passphrase and the gzip trailer are all checked here.
+ * The restore then streams the same copy, which only this process can write: every statement it runs comes
+ * from ciphertext already authenticated, so a file altered without the passphrase is refused before the
+ * database is touched at all (not merely rolled back). Costs a second decryption and the file's size on disk.
+ */
+async function authenticatedCopy(file: string, sha256: string, passphrase: string, scratch: string): Promise<string> {
+  const copy = join(scratch, basename(file));
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
   try {
-    actual = await sha256File(file);
+    await pipeline(createReadStream(file), hashing, createWriteStream(copy, { mode: 0o600, flags: 'wx' }));
   } catch (err) {
     throw new BackupError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  if (actual !== expected) throw new BackupError(`${basename(file)} does not match its SHA-256 checksum: the file is damaged or truncated. Nothing was restored.`);
-  if (manifest.sha256 !== expected) throw new BackupError(`${basename(file)}: the manifest and the .sha256 file name different checksums. Nothing was restored.`);
-  return manifest;
+  if (hash.digest('hex') !== sha256) throw new BackupError(`${basename(file)} does not match its SHA-256 checksum: the file is damaged or truncated. Nothing was restored.`);
+  const discard = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  try {
+    await pipeline(await decryptStream(createReadStream(copy), passphrase), createGunzip(), discard);
+  } catch (err) {
+    throw decryptFailure(err);
+  }
+  return copy;
 }
 
 async function openContent(file: string, passphrase: string): Promise<Readable> {
@@ -177,14 +203,25 @@ export interface RestoreResult {
 }
 
 /**
- * Restores a backup into `db`, in ONE owner transaction: the file is checked against its checksum first,
- * then decrypted and executed statement by statement as it streams, and the restored row counts are
- * compared with the manifest before the commit. A wrong passphrase, a damaged file or a count that does
- * not match rolls everything back. Without `force` the database must hold no rows (a new or freshly
+ * Restores a backup into `db`, in ONE owner transaction: the file is checked against its checksum and
+ * authenticated as a whole first (authenticatedCopy), then decrypted and executed statement by statement
+ * as it streams, and the restored row counts are compared with the manifest before the commit. A wrong
+ * passphrase or a damaged file is refused before the database is touched; a count that does not match
+ * rolls everything back. Without `force` the database must hold no rows (a new or freshly
  * started instance); with it the current schema is dropped and replaced inside the same transaction.
  */
 export async function restoreBackup(db: MigratableDatabase, file: string, opts: RestoreOptions): Promise<RestoreResult> {
-  const manifest = await checkFile(file);
+  const { manifest, sha256 } = checkSidecars(file);
+  const scratch = mkdtempSync(join(tmpdir(), 'mymidas-restore-'));
+  try {
+    const copy = await authenticatedCopy(file, sha256, opts.passphrase, scratch);
+    return await restoreAuthenticated(db, copy, manifest, opts);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function restoreAuthenticated(db: MigratableDatabase, file: string, manifest: Manifest, opts: RestoreOptions): Promise<RestoreResult> {
   const known = new Set((await loadMigrations()).map((m) => m.name));
   const newer = manifest.schema.migrations.filter((m) => !known.has(m));
   if (newer.length) throw new BackupError(`the backup was made by a newer version of MyMidas (migrations ${newer.join(', ')}): upgrade first. Nothing was restored.`);
