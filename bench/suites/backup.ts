@@ -37,7 +37,7 @@ function sample(s: State, mode: 'backup' | 'open', log: (line: string) => void):
   const out = execFileSync(process.execPath, ['--import', tsx, child, s.where, s.key, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as { maxRssMB: number; inheritedMaxRssMB: number; ms: number; bytes: number; transactions: number };
   log(
-    `backup ${mode}: peak ${r.maxRssMB.toFixed(1)} MB (getrusage, with the runner's peak it inherits: ${r.inheritedMaxRssMB.toFixed(1)}), ` +
+    `backup ${mode}: peak ${r.maxRssMB.toFixed(1)} MB (VmHWM; getrusage's maxRSS, the runner's peak included: ${r.inheritedMaxRssMB.toFixed(1)}), ` +
       `${(r.ms / 1000).toFixed(1)} s, ${r.transactions} transactions${r.bytes ? `, file ${(r.bytes / 1024 ** 2).toFixed(1)} MB` : ''}`,
   );
   return r.maxRssMB;
