@@ -3,10 +3,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../sync-server/src/cli/demo-load.ts';
 import { ReplayServer } from '../sync-server/src/feeds/testing/replay-server.ts';
-import { describeViolations, fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
+import { describeViolations, fillLogin, nav, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
-import { nav } from './investments-trade.ts';
 
 /**
  * Issue 22 in the production build against a real server whose providers are the replay server: Settings ›

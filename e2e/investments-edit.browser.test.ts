@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeViolations, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
+import { describeViolations, nav, registerThroughUi, runAxe, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
-import { heldByAccount, nav } from './investments-trade.ts';
+import { heldByAccount } from './investments-trade.ts';
 
 /**
  * Issue 21's last gaps, in Chromium on the production build against the real server: a broker CSV in a layout no

@@ -2,17 +2,6 @@ import type { Locator, Page } from 'playwright-core';
 
 /** Steps through the "Add trade" editor (client/src/features/investments/InvestmentTransactionEditor.vue), and the app's navigation. */
 
-/** In-app navigation through the main navigation (the "More" menu on a phone): no page load, the replica stays unlocked. */
-export async function nav(page: Page, label: string): Promise<void> {
-  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
-  if (await link.first().isVisible()) await link.first().click();
-  else {
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('link', { name: label, exact: true }).first().click();
-  }
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
-
 export interface TradeInput {
   readonly kind: 'Buy' | 'Sell';
   /** The account's name as the form lists it. */

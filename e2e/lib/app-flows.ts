@@ -73,3 +73,14 @@ export async function runAxe(page: Page): Promise<{ violations: AxeViolation[]; 
 export function describeViolations(violations: readonly AxeViolation[]): string {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `   ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
 }
+
+/** Goes to a page by its navigation link (under "More" on a phone) and waits for its heading. */
+export async function nav(page: Page, label: string): Promise<void> {
+  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
+  if (await link.first().isVisible()) await link.first().click();
+  else {
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('link', { name: label, exact: true }).first().click();
+  }
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}

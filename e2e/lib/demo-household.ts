@@ -1,5 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../../sync-server/src/cli/demo-load.ts';
 import { fillLogin, OWNER_EMAIL, OWNER_PASSWORD, registerThroughUi, VIEWPORTS } from './app-flows.ts';
 import { startAppSite, type AppSite } from './app-site.ts';
@@ -35,4 +36,55 @@ export async function signInAndSync(browser: Browser, site: AppSite, errors: str
   await page.waitForURL(`${site.url}/`, { timeout: 90_000 });
   await expect.poll(() => syncState(page), { timeout: 540_000, interval: 1_000 }).toBe('synced');
   return { context, page };
+}
+
+export interface DemoHouseholdSession {
+  /** The signed-in page: set by the session's first test, "signs in through the UI and syncs the household". */
+  readonly page: Page;
+  readonly site: AppSite;
+  /** Errors thrown on the page since sign-in. */
+  readonly pageErrors: string[];
+}
+
+/**
+ * The lifecycle of a screen test on the demo household, registered in the calling `describe`: the app and the
+ * household (`seed`) started before all, a failed test's page saved under `artifacts`, everything closed after
+ * all, and a first test that signs in through the UI until synced. Later tests read `session.page`.
+ */
+export function demoHouseholdSession(seed: string, artifacts: string, contextOptions: BrowserContextOptions = {}): DemoHouseholdSession {
+  const pageErrors: string[] = [];
+  let site: AppSite | undefined;
+  let browser: Browser | undefined;
+  let signedIn: { context: BrowserContext; page: Page } | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    ({ site, browser } = await startDemoHousehold(seed));
+  }, 600_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await signedIn?.page.screenshot({ path: `${artifacts}failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await signedIn?.context.close();
+    await browser?.close();
+    await site?.close();
+  });
+
+  it('signs in through the UI and syncs the household', async () => {
+    signedIn = await signInAndSync(browser!, site!, pageErrors, contextOptions);
+  }, 600_000);
+
+  return {
+    get page() {
+      if (!signedIn) throw new Error('Not signed in: the session\'s sign-in test has not passed.');
+      return signedIn.page;
+    },
+    get site() {
+      if (!site) throw new Error('The demo household has not started.');
+      return site;
+    },
+    pageErrors,
+  };
 }
