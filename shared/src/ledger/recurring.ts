@@ -63,8 +63,73 @@ function checkRule(rule: RecurringRule | RecurringRuleDraft): void {
   }
 }
 
-/** Parses the rule's RRULE text with its startDate as DTSTART; refuses time-of-day and zone parts. */
-function compile(rule: RecurringRule | RecurringRuleDraft) {
+const DAY_MS = 86_400_000;
+
+/**
+ * What the rule's occurrences on or after `from` are when `rrule` starts at a later period than DTSTART, or
+ * null when that cannot be said for sure. `rrule` walks every period from DTSTART, building each year's masks,
+ * so a ten-year-old monthly bill cost thousands of allocations on every unlock just to find today's
+ * occurrence. Its periods are years, months, weeks (from WKST) or days, counted from DTSTART's own period in
+ * steps of INTERVAL; from the start of any such later period it makes exactly the same dates, once the
+ * defaults it takes from DTSTART (BYMONTH and BYMONTHDAY for yearly, BYMONTHDAY for monthly, BYDAY for weekly)
+ * are given explicitly. COUNT (counted from DTSTART) and the rarer BYWEEKNO, BYYEARDAY and BYEASTER keep DTSTART.
+ */
+function laterStart(options: Partial<RRuleOptions>, dtstart: Date, from: Date): { readonly dtstart: Date; readonly defaults: Partial<RRuleOptions> } | null {
+  const present = (v: unknown) => v !== undefined && v !== null;
+  if (present(options.count) || present(options.byweekno) || present(options.byyearday) || present(options.byeaster)) return null;
+  const interval = options.interval ?? 1;
+  const y0 = dtstart.getUTCFullYear();
+  const m0 = dtstart.getUTCMonth();
+  const d0 = dtstart.getUTCDate();
+  const day0 = Math.round(dtstart.getTime() / DAY_MS);
+  const fromDay = Math.round(from.getTime() / DAY_MS);
+  // rrule takes its defaults from DTSTART only when none of these is given (parseoptions.js).
+  const hasDayParts = present(options.bymonthday) || present(options.byweekday);
+  let anchor: Date;
+  let defaults: Partial<RRuleOptions> = {};
+  switch (options.freq) {
+    case Frequency.YEARLY: {
+      const k = Math.floor((from.getUTCFullYear() - y0) / interval);
+      if (k < 1) return null;
+      anchor = new Date(Date.UTC(y0 + k * interval, 0, 1));
+      if (!hasDayParts) defaults = { bymonth: present(options.bymonth) ? options.bymonth! : m0 + 1, bymonthday: d0 };
+      break;
+    }
+    case Frequency.MONTHLY: {
+      const k = Math.floor((from.getUTCFullYear() * 12 + from.getUTCMonth() - (y0 * 12 + m0)) / interval);
+      if (k < 1) return null;
+      const month = y0 * 12 + m0 + k * interval;
+      anchor = new Date(Date.UTC(Math.floor(month / 12), month % 12, 1));
+      if (!hasDayParts) defaults = { bymonthday: d0 };
+      break;
+    }
+    case Frequency.WEEKLY: {
+      const wkst = options.wkst === undefined || options.wkst === null ? 0 : typeof options.wkst === 'number' ? options.wkst : options.wkst.weekday;
+      const weekday0 = (dtstart.getUTCDay() + 6) % 7; // rrule's numbering: Monday 0 … Sunday 6
+      const week0 = day0 - ((weekday0 - wkst + 7) % 7);
+      const k = Math.floor(Math.floor((fromDay - week0) / 7) / interval);
+      if (k < 1) return null;
+      anchor = new Date((week0 + k * interval * 7) * DAY_MS);
+      if (!hasDayParts) defaults = { byweekday: [weekday0] };
+      break;
+    }
+    case Frequency.DAILY: {
+      const k = Math.floor((fromDay - day0) / interval);
+      if (k < 1) return null;
+      anchor = new Date((day0 + k * interval) * DAY_MS);
+      break;
+    }
+    default:
+      return null;
+  }
+  return { dtstart: anchor, defaults };
+}
+
+/**
+ * Parses the rule's RRULE text with its startDate as DTSTART; refuses time-of-day and zone parts. With `from`,
+ * the rule may start at a later period that makes the same occurrences from `from` on (laterStart).
+ */
+function compile(rule: RecurringRule | RecurringRuleDraft, from?: string) {
   checkRule(rule);
   const text = ruleText(rule.rrule);
   if (/(^|;)(DTSTART|TZID)[=:]/i.test(text) || /\n/.test(text)) {
@@ -90,8 +155,10 @@ function compile(rule: RecurringRule | RecurringRuleDraft) {
   const end = rule.endDate === null ? null : dateToUtc(rule.endDate);
   const textUntil = options.until ?? null;
   const until = end && textUntil ? (end < textUntil ? end : textUntil) : (end ?? textUntil);
+  const dtstart = dateToUtc(rule.startDate);
+  const later = from === undefined ? null : laterStart(options, dtstart, dateToUtc(from));
   try {
-    return new RRule({ ...options, dtstart: dateToUtc(rule.startDate), until });
+    return later ? new RRule({ ...options, ...later.defaults, dtstart: later.dtstart, until }) : new RRule({ ...options, dtstart, until });
   } catch (e) {
     throw new RecurringRuleError(`Cannot build the rule "${rule.rrule}": ${(e as Error).message}`);
   }
@@ -123,11 +190,11 @@ export function occurrencesBetween(
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_OCCURRENCES) {
     throw new RecurringRuleError(`limit must be a whole number from 0 to ${MAX_OCCURRENCES}`);
   }
-  const compiled = compile(rule);
   const adjust = options.workingDays;
   // A roll can move a date across the range edge, so look a little wider and filter after rolling.
   const scanFrom = adjust ? addDays(from, -ROLL_MARGIN_DAYS) : from;
   const scanTo = adjust ? addDays(to, ROLL_MARGIN_DAYS) : to;
+  const compiled = compile(rule, scanFrom);
   const skipped = new Set(rule.skippedDates);
   const out: Occurrence[] = [];
   if (limit === 0) return out;
