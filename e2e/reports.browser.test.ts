@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { describeViolations, runAxe, unlockThroughUi, VIEWPORTS } from './lib/app-flows.ts';
-import type { AppSite } from './lib/app-site.ts';
 import { describeBrowser } from './lib/chromium.ts';
-import { signInAndSync, startDemoHousehold } from './lib/demo-household.ts';
+import { demoHouseholdSession } from './lib/demo-household.ts';
 import { renderPdfFirstPage } from './reports-pdf.ts';
 
 /**
@@ -53,139 +52,116 @@ function screenValue(text: string): string | number {
 }
 
 describeBrowser('issue 23 reports on the demo household (production build, real server)', () => {
-  let site: AppSite;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ({ site, browser } = await startDemoHousehold('e2e-reports'));
-  }, 600_000);
-
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await page?.screenshot({ path: `${ARTIFACTS}failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => undefined);
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await site?.close();
-  });
-
-  it('signs in through the UI and syncs the household', async () => {
-    ({ context, page } = await signInAndSync(browser, site, pageErrors, { acceptDownloads: true }));
-  }, 600_000);
+  const session = demoHouseholdSession('e2e-reports', ARTIFACTS, { acceptDownloads: true });
 
   it('opens every report with a chart and its table, axe clean at 1440 and 375', async () => {
-    await page.getByRole('navigation').getByRole('link', { name: 'Reports', exact: true }).first().click();
-    await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
+    await session.page.getByRole('navigation').getByRole('link', { name: 'Reports', exact: true }).first().click();
+    await session.page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
     for (const id of REPORT_TABS) {
-      await page.setViewportSize(VIEWPORTS.desktop);
-      await page.locator(`[data-testid="report-tab"][data-report="${id}"]`).click();
-      await page.waitForURL(new RegExp(`/reports/${id}(\\?|$)`));
-      await reportReady(page);
+      await session.page.setViewportSize(VIEWPORTS.desktop);
+      await session.page.locator(`[data-testid="report-tab"][data-report="${id}"]`).click();
+      await session.page.waitForURL(new RegExp(`/reports/${id}(\\?|$)`));
+      await reportReady(session.page);
       if (id === 'net-worth' || id === 'investments') {
         // Holdings are valued once the worker's investment store has caught up; the report then asks again.
-        await expect.poll(() => page.getByTestId('report-invest-note').count(), { timeout: 240_000, interval: 1_000 }).toBe(0);
-        await reportReady(page);
+        await expect.poll(() => session.page.getByTestId('report-invest-note').count(), { timeout: 240_000, interval: 1_000 }).toBe(0);
+        await reportReady(session.page);
       }
-      await expect.poll(() => page.getByTestId('report-table').count()).toBeGreaterThan(0);
-      expect(await page.getByTestId('report-table').first().locator('tbody tr').count(), `${id}: rows`).toBeGreaterThan(0);
-      const chart = page.getByTestId('report-chart');
+      await expect.poll(() => session.page.getByTestId('report-table').count()).toBeGreaterThan(0);
+      expect(await session.page.getByTestId('report-table').first().locator('tbody tr').count(), `${id}: rows`).toBeGreaterThan(0);
+      const chart = session.page.getByTestId('report-chart');
       expect(await chart.getAttribute('aria-label'), `${id}: chart label`).toMatch(/chart/);
       const box = await chart.locator('canvas').first().boundingBox();
       expect(box?.height ?? 0, `${id}: chart drawn`).toBeGreaterThan(150);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: `${ARTIFACTS}${id}-desktop.png`, fullPage: true });
-      await axeClean(page, `${id}, 1440`);
-      await page.setViewportSize(VIEWPORTS.phone);
-      await page.waitForTimeout(500);
-      await axeClean(page, `${id}, 375`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${id}: no sideways page scroll at 375`).toBeLessThanOrEqual(VIEWPORTS.phone.width);
-      await page.screenshot({ path: `${ARTIFACTS}${id}-phone.png`, fullPage: true });
+      await session.page.waitForTimeout(300);
+      await session.page.screenshot({ path: `${ARTIFACTS}${id}-desktop.png`, fullPage: true });
+      await axeClean(session.page, `${id}, 1440`);
+      await session.page.setViewportSize(VIEWPORTS.phone);
+      await session.page.waitForTimeout(500);
+      await axeClean(session.page, `${id}, 375`);
+      expect(await session.page.evaluate(() => document.documentElement.scrollWidth), `${id}: no sideways page scroll at 375`).toBeLessThanOrEqual(VIEWPORTS.phone.width);
+      await session.page.screenshot({ path: `${ARTIFACTS}${id}-phone.png`, fullPage: true });
     }
-    await page.setViewportSize(VIEWPORTS.desktop);
+    await session.page.setViewportSize(VIEWPORTS.desktop);
   }, 1_200_000);
 
   it('keeps the filters in the address: a preset, a grouping and an account survive a reload', async () => {
-    await page.locator('[data-testid="report-tab"][data-report="income-expense"]').click();
-    await reportReady(page);
-    await page.getByTestId('report-range').selectOption('last-6-months');
-    await page.waitForURL(/range=last-6-months/);
-    await page.getByTestId('report-opt-by').selectOption('quarter');
-    await page.waitForURL(/by=quarter/);
-    const accounts = page.getByTestId('report-pick-accounts');
+    await session.page.locator('[data-testid="report-tab"][data-report="income-expense"]').click();
+    await reportReady(session.page);
+    await session.page.getByTestId('report-range').selectOption('last-6-months');
+    await session.page.waitForURL(/range=last-6-months/);
+    await session.page.getByTestId('report-opt-by').selectOption('quarter');
+    await session.page.waitForURL(/by=quarter/);
+    const accounts = session.page.getByTestId('report-pick-accounts');
     await accounts.locator('summary').click();
     const firstAccount = accounts.locator('input[type="checkbox"]').first();
     const accountId = await firstAccount.getAttribute('value');
     await firstAccount.check();
-    await page.waitForURL(new RegExp(`account=${accountId}`));
+    await session.page.waitForURL(new RegExp(`account=${accountId}`));
     await accounts.locator('summary').click();
-    await reportReady(page);
-    const before = await screenTable(page, 'income-expense');
-    const address = page.url();
+    await reportReady(session.page);
+    const before = await screenTable(session.page, 'income-expense');
+    const address = session.page.url();
 
-    await page.reload();
-    await unlockThroughUi(page);
-    await page.waitForURL(address, { timeout: 90_000 });
-    await reportReady(page);
-    expect(page.url()).toBe(address);
-    expect(await page.getByTestId('report-range').inputValue()).toBe('last-6-months');
-    expect(await page.getByTestId('report-opt-by').inputValue()).toBe('quarter');
-    expect(await page.getByTestId('report-pick-accounts').locator('summary').innerText()).not.toMatch(/all$/);
-    expect(await screenTable(page, 'income-expense')).toEqual(before);
-    await page.screenshot({ path: `${ARTIFACTS}filters-after-reload-desktop.png`, fullPage: true });
+    await session.page.reload();
+    await unlockThroughUi(session.page);
+    await session.page.waitForURL(address, { timeout: 90_000 });
+    await reportReady(session.page);
+    expect(session.page.url()).toBe(address);
+    expect(await session.page.getByTestId('report-range').inputValue()).toBe('last-6-months');
+    expect(await session.page.getByTestId('report-opt-by').inputValue()).toBe('quarter');
+    expect(await session.page.getByTestId('report-pick-accounts').locator('summary').innerText()).not.toMatch(/all$/);
+    expect(await screenTable(session.page, 'income-expense')).toEqual(before);
+    await session.page.screenshot({ path: `${ARTIFACTS}filters-after-reload-desktop.png`, fullPage: true });
   }, 300_000);
 
   it('drills down from the pie to a group, then to a category’s transactions', async () => {
-    await open(page, site.url, '/reports/categories?range=last-12-months');
-    await reportReady(page);
+    await open(session.page, session.site.url, '/reports/categories?range=last-12-months');
+    await reportReady(session.page);
     const pick = async () => {
-      const canvas = page.getByTestId('report-chart').locator('canvas').first();
+      const canvas = session.page.getByTestId('report-chart').locator('canvas').first();
       const box = (await canvas.boundingBox())!;
       // The largest slice starts at twelve o'clock and runs clockwise: a point just past the top, mid-ring.
       const r = (Math.min(box.width, box.height) / 2) * 0.54;
       const a = (8 * Math.PI) / 180;
-      await page.mouse.click(box.x + box.width * 0.5 + r * Math.sin(a), box.y + box.height * 0.52 - r * Math.cos(a));
+      await session.page.mouse.click(box.x + box.width * 0.5 + r * Math.sin(a), box.y + box.height * 0.52 - r * Math.cos(a));
     };
-    const firstGroup = (await screenTable(page, 'groups'))[1]![0]!;
+    const firstGroup = (await screenTable(session.page, 'groups'))[1]![0]!;
     await pick();
-    await page.waitForURL(/group=/);
-    await reportReady(page);
-    expect(await page.getByTestId('report-crumbs').innerText()).toContain(firstGroup);
-    expect(await page.locator('[data-table="categories"] tbody tr').count()).toBeGreaterThan(0);
-    const firstCategory = (await screenTable(page, 'categories'))[1]![0]!;
+    await session.page.waitForURL(/group=/);
+    await reportReady(session.page);
+    expect(await session.page.getByTestId('report-crumbs').innerText()).toContain(firstGroup);
+    expect(await session.page.locator('[data-table="categories"] tbody tr').count()).toBeGreaterThan(0);
+    const firstCategory = (await screenTable(session.page, 'categories'))[1]![0]!;
     await pick();
-    await page.waitForURL(/cat=/);
-    await reportReady(page);
-    const rows = page.locator('[data-table="transactions"] tbody tr');
+    await session.page.waitForURL(/cat=/);
+    await reportReady(session.page);
+    const rows = session.page.locator('[data-table="transactions"] tbody tr');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(0);
-    expect(await page.getByTestId('report-crumbs').innerText()).toContain(firstCategory);
+    expect(await session.page.getByTestId('report-crumbs').innerText()).toContain(firstCategory);
     // Each row is of that category, with a payee read from the replica.
-    const table = await screenTable(page, 'transactions');
+    const table = await screenTable(session.page, 'transactions');
     const categoryColumn = table[0]!.indexOf('Category');
     for (const row of table.slice(1)) expect(row[categoryColumn]).toBe(firstCategory);
     expect(table[1]![1]).not.toBe('…');
-    await page.screenshot({ path: `${ARTIFACTS}drilldown-desktop.png`, fullPage: true });
-    await axeClean(page, 'drill-down, 1440');
+    await session.page.screenshot({ path: `${ARTIFACTS}drilldown-desktop.png`, fullPage: true });
+    await axeClean(session.page, 'drill-down, 1440');
     // Back goes up a level.
-    await page.goBack();
-    await page.waitForURL((u) => !u.search.includes('cat='));
-    await reportReady(page);
-    expect(await page.locator('[data-table="categories"]').count()).toBe(1);
+    await session.page.goBack();
+    await session.page.waitForURL((u) => !u.search.includes('cat='));
+    await reportReady(session.page);
+    expect(await session.page.locator('[data-table="categories"]').count()).toBe(1);
   }, 300_000);
 
   it('exports a table to CSV that parses back (papaparse) to the table on screen', async () => {
-    await open(page, site.url, '/reports/categories?range=last-12-months');
-    await reportReady(page);
-    const table = page.locator('[data-table="groups"]');
-    const [download] = await Promise.all([page.waitForEvent('download'), table.getByTestId('report-csv').click()]);
+    await open(session.page, session.site.url, '/reports/categories?range=last-12-months');
+    await reportReady(session.page);
+    const table = session.page.locator('[data-table="groups"]');
+    const [download] = await Promise.all([session.page.waitForEvent('download'), table.getByTestId('report-csv').click()]);
     expect(download.suggestedFilename()).toBe('categories-groups.csv');
     const parsed = Papa.parse<string[]>(readFileSync(await download.path(), 'utf8'), { skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    const screen = await screenTable(page, 'groups');
+    const screen = await screenTable(session.page, 'groups');
     expect(parsed.data[0]).toEqual(screen[0]);
     expect(parsed.data.length).toBe(screen.length);
     for (let r = 1; r < screen.length; r += 1) {
@@ -196,15 +172,15 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
   }, 180_000);
 
   it('exports the report to an A4 PDF whose first page renders and whose text holds the table’s values', async () => {
-    await open(page, site.url, '/reports/income-expense?range=last-12-months');
-    await reportReady(page);
-    const screen = await screenTable(page, 'income-expense');
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByTestId('report-pdf').click()]);
+    await open(session.page, session.site.url, '/reports/income-expense?range=last-12-months');
+    await reportReady(session.page);
+    const screen = await screenTable(session.page, 'income-expense');
+    const [download] = await Promise.all([session.page.waitForEvent('download', { timeout: 120_000 }), session.page.getByTestId('report-pdf').click()]);
     expect(download.suggestedFilename()).toBe('income-vs-expense.pdf');
-    await expect.poll(async () => page.getByTestId('report-status').innerText()).toContain('income-vs-expense.pdf downloaded.');
+    await expect.poll(async () => session.page.getByTestId('report-status').innerText()).toContain('income-vs-expense.pdf downloaded.');
     const bytes = readFileSync(await download.path());
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const pdf = await renderPdfFirstPage(browser, bytes, `${ARTIFACTS}pdf-page-1.png`);
+    const pdf = await renderPdfFirstPage(session.browser, bytes, `${ARTIFACTS}pdf-page-1.png`);
     expect(Math.round(pdf.width)).toBe(893);
     expect(Math.round(pdf.height)).toBe(1263);
     const text = pdf.text.replace(/\s+/g, ' ');
@@ -212,34 +188,34 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
     expect(text).toMatch(/Exported \d{1,2} \w{3} \d{4}, \d\d:\d\d /);
     expect(text).toContain('Dates: Last 12 months');
     for (const row of screen) for (const cell of row) expect(text, `PDF text has “${cell}”`).toContain(cell.replace(/\s+/g, ' '));
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   }, 300_000);
 
   it('drags the net worth slider: the longest gap between frames is measured and printed', async () => {
-    await page.setViewportSize(VIEWPORTS.desktop);
-    await open(page, site.url, '/reports/net-worth?by=day');
-    await reportReady(page);
+    await session.page.setViewportSize(VIEWPORTS.desktop);
+    await open(session.page, session.site.url, '/reports/net-worth?by=day');
+    await reportReady(session.page);
     // After a page load the app catches up (the investment feed pages its prices through the main thread): the
     // drag is measured once the page has been quiet — no task over 50 ms — for two seconds.
-    await expect.poll(() => page.getByTestId('report-invest-note').count(), { timeout: 240_000, interval: 1_000 }).toBe(0);
-    await reportReady(page);
-    await page.evaluate(() => {
+    await expect.poll(() => session.page.getByTestId('report-invest-note').count(), { timeout: 240_000, interval: 1_000 }).toBe(0);
+    await reportReady(session.page);
+    await session.page.evaluate(() => {
       const w = window as unknown as { longTasks: { at: number; ms: number }[] };
       w.longTasks = [];
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.longTasks.push({ at: e.startTime + e.duration, ms: e.duration });
       }).observe({ type: 'longtask' });
     });
-    await expect.poll(() => page.evaluate(() => {
+    await expect.poll(() => session.page.evaluate(() => {
       const w = window as unknown as { longTasks: { at: number }[] };
       const last = w.longTasks[w.longTasks.length - 1]?.at ?? 0;
       return performance.now() - last > 2_000;
     }), { timeout: 180_000, interval: 500 }).toBe(true);
-    const points = (await screenTable(page, 'net-worth')).length - 1;
-    const canvas = page.getByTestId('report-chart').locator('canvas').first();
+    const points = (await screenTable(session.page, 'net-worth')).length - 1;
+    const canvas = session.page.getByTestId('report-chart').locator('canvas').first();
     // The whole chart in the viewport: the mouse cannot reach a slider below the fold.
-    await page.getByTestId('report-chart').evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await page.waitForTimeout(300);
+    await session.page.getByTestId('report-chart').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await session.page.waitForTimeout(300);
     const box = (await canvas.boundingBox())!;
     expect(box.y + box.height, 'the chart fits the viewport').toBeLessThanOrEqual(VIEWPORTS.desktop.height);
     // The slider: 60 px from the chart's left, 40 px from its right, 12 px above its bottom, 28 px high; its window
@@ -247,7 +223,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
     const y = box.y + box.height - 12 - 14;
     const left = box.x + 60;
     const width = box.width - 100;
-    const startFrames = () => page.evaluate(() => {
+    const startFrames = () => session.page.evaluate(() => {
       const w = window as unknown as { frameGaps: number[]; framesOn: boolean; longTasks: unknown[] };
       w.frameGaps = [];
       w.framesOn = true;
@@ -260,7 +236,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
       };
       requestAnimationFrame(tick);
     });
-    const stopFrames = () => page.evaluate(() => {
+    const stopFrames = () => session.page.evaluate(() => {
       const w = window as unknown as { frameGaps: number[]; framesOn: boolean; longTasks: { ms: number }[] };
       w.framesOn = false;
       return { gaps: w.frameGaps.slice(1), longTasks: w.longTasks.map((t) => t.ms) };
@@ -278,23 +254,23 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
     };
     // The same page, idle, for as long: what this machine gives a page that does nothing.
     await startFrames();
-    await page.waitForTimeout(3_000);
+    await session.page.waitForTimeout(3_000);
     const idle = await stopFrames();
-    const before = await page.screenshot({ clip: box });
+    const before = await session.page.screenshot({ clip: box });
     await startFrames();
     const steps: number[] = [];
     const step = async (x: number) => {
       const t = performance.now();
-      await page.mouse.move(x, y);
+      await session.page.mouse.move(x, y);
       steps.push(performance.now() - t);
     };
-    await page.mouse.move(left + width * 0.8, y);
-    await page.mouse.down();
+    await session.page.mouse.move(left + width * 0.8, y);
+    await session.page.mouse.down();
     for (let k = 1; k <= 60; k += 1) await step(left + width * (0.8 - (0.5 * k) / 60));
     for (let k = 1; k <= 30; k += 1) await step(left + width * (0.3 + (0.2 * k) / 30));
-    await page.mouse.up();
+    await session.page.mouse.up();
     const drag = await stopFrames();
-    const moved = await page.screenshot({ clip: box });
+    const moved = await session.page.screenshot({ clip: box });
     const gaps = drag.gaps;
     expect(moved.equals(before), 'the chart moved with the slider').toBe(false);
     const d = describeGaps(gaps);
@@ -310,7 +286,7 @@ describeBrowser('issue 23 reports on the demo household (production build, real 
     );
     expect(gaps.length).toBeGreaterThan(10);
     // The drag asked the worker nothing: no "Updating…" status appeared.
-    expect(await page.getByTestId('report-status').innerText()).not.toContain('Updating');
-    await page.screenshot({ path: `${ARTIFACTS}net-worth-dragged-desktop.png` });
+    expect(await session.page.getByTestId('report-status').innerText()).not.toContain('Updating');
+    await session.page.screenshot({ path: `${ARTIFACTS}net-worth-dragged-desktop.png` });
   }, 600_000);
 });

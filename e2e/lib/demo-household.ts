@@ -42,6 +42,7 @@ export interface DemoHouseholdSession {
   /** The signed-in page: set by the session's first test, "signs in through the UI and syncs the household". */
   readonly page: Page;
   readonly site: AppSite;
+  readonly browser: Browser;
   /** Errors thrown on the page since sign-in. */
   readonly pageErrors: string[];
 }
@@ -84,6 +85,10 @@ export function demoHouseholdSession(seed: string, artifacts: string, contextOpt
     get site() {
       if (!site) throw new Error('The demo household has not started.');
       return site;
+    },
+    get browser() {
+      if (!browser) throw new Error('The demo household has not started.');
+      return browser;
     },
     pageErrors,
   };
