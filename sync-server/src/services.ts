@@ -6,7 +6,6 @@ import { FieldCipher, parseKey } from './crypto/field-cipher.ts';
 import type { Database } from './store/database.ts';
 import { migrate, type MigratableDatabase } from './store/migrate.ts';
 import { sealClearFields } from './store/seal-clear-fields.ts';
-import { PgliteDatabase } from './store/pglite-database.ts';
 import { PostgresDatabase, runtimeUrlFrom } from './store/postgres-database.ts';
 import { tokenKeys, type TokenKeys } from './auth/tokens.ts';
 import { Redis } from 'ioredis';
@@ -49,6 +48,8 @@ export async function openDatabase(config: Config): Promise<MigratableDatabase> 
   if (config.databaseUrl) {
     return PostgresDatabase.open({ ownerUrl: config.databaseUrl, appUrl: runtimeUrlFrom(config.databaseUrl, config.dbAppPassword) });
   }
+  // Loaded only here: a PostgreSQL deployment never loads PGlite (its module alone is ~40 MB resident).
+  const { PgliteDatabase } = await import('./store/pglite-database.ts');
   return PgliteDatabase.open(join(config.dataDir, 'pglite'));
 }
 
