@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTION_NAMES } from '@mymidas/shared/schema';
 import { AttachmentStore } from '../attachments/store.ts';
@@ -174,6 +174,35 @@ describe.each(testBackends())('SQL backups on %s', (backend) => {
     const m = await verifyBackup(file, PASSPHRASE);
     expect(m.verified).toMatchObject({ ok: true });
     expect(readManifest(file)!.verified).toMatchObject({ ok: true });
+    // The scratch database started from an empty-database snapshot, cached beside the backups for the next one.
+    expect(readdirSync(join(dir, 'cache')).filter((n) => /^pglite-.+-empty\.tar\.gz$/.test(n))).toHaveLength(1);
+  }, 600_000);
+
+  it('a verification from the cached snapshot still compares the row counts with the manifest', async () => {
+    const f = join(dir, '19990101_000010.sql.gz.gpg');
+    copyFileSync(file, f);
+    copyFileSync(checksumPath(file), checksumPath(f));
+    const m = readManifest(file)!;
+    writeManifest(f, { ...m, file: basename(f), tables: { ...m.tables, transactions: m.tables.transactions! + 1 } });
+    await expect(verifyBackup(f, PASSPHRASE)).rejects.toThrow(/verification of 19990101_000010\.sql\.gz\.gpg failed: .*row counts do not match the manifest \(transactions: manifest \d+, restored \d+\)/);
+    expect(readManifest(f)!.verified).toMatchObject({ ok: false });
+    rmSync(f);
+    rmSync(checksumPath(f));
+    rmSync(manifestPath(f));
+  }, 600_000);
+
+  it('a damaged cached snapshot does not fail a verification: it is removed and the scratch database made with initdb', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'mymidas-verify-cache-'));
+    try {
+      const { pgliteVersion } = await import('../store/pglite-database.ts');
+      const snapshot = join(cache, `pglite-${pgliteVersion()}-empty.tar.gz`);
+      writeFileSync(snapshot, 'not a tarball');
+      const m = await verifyBackup(file, PASSPHRASE, new Date(), { cacheDir: cache });
+      expect(m.verified).toMatchObject({ ok: true });
+      expect(existsSync(snapshot)).toBe(false);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   }, 600_000);
 
   describe('a bad file or passphrase is refused with a clear message and nothing is touched', () => {
