@@ -5,7 +5,8 @@ import type { DumpSource } from './dump.ts';
 import { listBackups } from './files.ts';
 import { applyRetention, isGood } from './retention.ts';
 import type { BackupSettings } from './settings.ts';
-import { createBackup, verifyBackup, type BackupKeys } from './sql-backup.ts';
+import { createBackup, type BackupKeys } from './sql-backup.ts';
+import { verifyInChild } from './verify-child.ts';
 import { parseKey } from '../crypto/field-cipher.ts';
 
 /** What the last run did, kept in `<backups>/status.json` so a restart still knows of a failure. */
@@ -135,7 +136,9 @@ export class BackupJob {
     let file: string | undefined;
     try {
       ({ file } = await createBackup(this.opts.source, { dir: settings.dir, passphrase, keys, appVersion: this.opts.appVersion, now: at }));
-      await verifyBackup(file, passphrase, this.now());
+      // In a child process: the scratch database's memory is the child's, not the server's (verify-child.ts).
+      const verified = await verifyInChild(file, passphrase, this.now());
+      this.opts.log('backup.verified', { file: basename(file), verifyPeakMB: Math.round(verified.peakMB) });
       const own = [keys.current, ...keys.previous].map((k) => parseKey(k).idHex);
       const { removed } = applyRetention(settings.dir, this.now(), settings.retentionDays, own);
       record = { at: at.toISOString(), ok: true, file: basename(file), verified: true, removed };
