@@ -128,7 +128,9 @@ function passphrase(config: Config): string {
 }
 
 async function verifyCommand(file: string): Promise<number> {
-  const m = await verifyBackup(resolve(file), passphrase(loadConfig(process.env)));
+  const config = loadConfig(process.env);
+  // The scratch database's empty-database snapshot is cached with the server's backups, wherever FILE is.
+  const m = await verifyBackup(resolve(file), passphrase(config), new Date(), { cacheDir: join(backupDir(config), 'cache') });
   console.log(`${file}: verified — checksum, decryption and a restore into a scratch database; ${m.rows} rows match the manifest`);
   return 0;
 }
