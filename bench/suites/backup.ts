@@ -22,6 +22,10 @@ import { defineSuite, type BenchContext } from '../lib/suite.ts';
  * - backup-memory-pglite: embedded PGlite lives inside the process (its WASM Postgres alone peaks at a few
  *   hundred MB just opening the household), so what is measured there is what the backup ADDS to that:
  *   backup peak − baseline peak. Target: under 200 MB. The absolute peaks are logged.
+ * Its setup also logs the peak of the verification that follows a backup (a restore into a scratch PGlite,
+ * each in its own child too), not a target: the scratch database made by initdb (as before its snapshot,
+ * forced by a cache folder that cannot be created), started from a snapshot built on the spot (the first
+ * verification after an install or a PGlite upgrade), and from the cached snapshot (every later one).
  */
 interface State {
   where: string;
@@ -33,8 +37,24 @@ const child = fileURLToPath(new URL('./backup-child.ts', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url));
 const PG_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
 
+function run(args: string[]): string {
+  return execFileSync(process.execPath, ['--import', tsx, child, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+}
+
+/** The verification's peaks (VmHWM of the child doing it): scratch database by initdb, snapshot built, snapshot cached. */
+function verifyPeaks(s: State, dir: string, log: (line: string) => void): void {
+  const keep = join(dir, 'backups');
+  const file = run([s.where, s.key, 'backup', keep]).trim().split('\n').at(-2)!;
+  const cache = join(dir, 'cache');
+  for (const [label, cacheDir] of [['scratch database by initdb', '/dev/null/cache'], ['snapshot built first', cache], ['snapshot cached', cache]] as const) {
+    const r = JSON.parse(run([file, cacheDir, 'verify']).trim().split('\n').at(-1)!) as { maxRssMB: number; ms: number; transactions: number };
+    log(`backup verify (${label}): peak ${r.maxRssMB.toFixed(1)} MB (VmHWM), ${(r.ms / 1000).toFixed(1)} s, ${r.transactions} transactions`);
+  }
+  rmSync(keep, { recursive: true, force: true });
+}
+
 function sample(s: State, mode: 'backup' | 'open', log: (line: string) => void): number {
-  const out = execFileSync(process.execPath, ['--import', tsx, child, s.where, s.key, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = run([s.where, s.key, mode]);
   const r = JSON.parse(out.trim().split('\n').at(-1)!) as { maxRssMB: number; inheritedMaxRssMB: number; ms: number; bytes: number; transactions: number };
   log(
     `backup ${mode}: peak ${r.maxRssMB.toFixed(1)} MB (VmHWM; getrusage's maxRSS, the runner's peak included: ${r.inheritedMaxRssMB.toFixed(1)}), ` +
@@ -78,6 +98,7 @@ export const backupMemoryPglite = defineSuite<State & { baselineMB: number }>({
     }
     const state = { where: join(dir, 'pglite'), key, baselineMB: 0, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
     state.baselineMB = sample(state, 'open', ctx.log);
+    verifyPeaks(state, dir, ctx.log);
     return state;
   },
   // The value is the memory the backup adds; the baseline column shows the open database's own peak.
