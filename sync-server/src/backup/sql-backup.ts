@@ -319,13 +319,15 @@ export async function verifyBackup(file: string, passphrase: string, now = new D
 async function openScratch(scratchDir: string, cacheDir: string): Promise<PgliteDatabase> {
   // Loaded here, not at the top: writing a backup of PostgreSQL never needs PGlite (see dump.ts).
   const { PgliteDatabase, emptySnapshot } = await import('../store/pglite-database.ts');
+  // A restore into a scratch database gains little from PGlite's 128MB of shared buffers, which cost their size.
+  const sharedBuffers = '16MB';
   let snapshot: string | undefined;
   try {
     snapshot = await emptySnapshot(cacheDir);
-    return await PgliteDatabase.open(join(scratchDir, 'db'), { from: snapshot });
+    return await PgliteDatabase.open(join(scratchDir, 'db'), { from: snapshot, sharedBuffers });
   } catch {
     if (snapshot) rmSync(snapshot, { force: true });
-    return PgliteDatabase.open(join(scratchDir, 'initdb'));
+    return PgliteDatabase.open(join(scratchDir, 'initdb'), { sharedBuffers });
   }
 }
 

@@ -21,8 +21,10 @@ export class PgliteDatabase implements Database {
    * Opens (or creates) the database in `dataDir`, in memory without one. `from`: an empty-database snapshot
    * (emptySnapshot()) a NEW data dir starts from instead of running initdb — initdb is the costly part of
    * creating a PGlite database (a second WASM instance; ~870 MB peak against ~435 MB from a snapshot).
+   * `sharedBuffers`: PostgreSQL's shared_buffers (PGlite's default 128MB), smaller for a short-lived scratch
+   * database, whose buffers are WASM memory the process keeps until it exits.
    */
-  static async open(dataDir?: string, opts: { from?: string } = {}): Promise<PgliteDatabase> {
+  static async open(dataDir?: string, opts: { from?: string; sharedBuffers?: string } = {}): Promise<PgliteDatabase> {
     let lockFile: string | undefined;
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -33,6 +35,7 @@ export class PgliteDatabase implements Database {
       const db = await PGlite.create(dataDir, {
         parsers: { [types.INT8]: (v: string) => Number(v) },
         ...(opts.from ? { loadDataDir: new Blob([readFileSync(opts.from)]) } : {}),
+        ...(opts.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers}`] } : {}),
       });
       return new PgliteDatabase(db, lockFile);
     } catch (err) {

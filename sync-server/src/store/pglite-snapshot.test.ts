@@ -9,15 +9,16 @@ describe('scratch PGlite databases from an empty-database snapshot', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mymidas-pglite-snapshot-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a new data dir starts from the tarball it is given, not from initdb', async () => {
+  it('a new data dir starts from the tarball it is given, not from initdb, with the shared buffers asked for', async () => {
     const pg = await PGlite.create();
     await pg.exec('CREATE TABLE marker (x int); INSERT INTO marker VALUES (42)');
     const tarball = join(dir, 'marked.tar.gz');
     writeFileSync(tarball, Buffer.from(await (await pg.dumpDataDir('gzip')).arrayBuffer()));
     await pg.close();
-    const db = await PgliteDatabase.open(join(dir, 'from-marked'), { from: tarball });
+    const db = await PgliteDatabase.open(join(dir, 'from-marked'), { from: tarball, sharedBuffers: '16MB' });
     try {
       expect((await db.asOwner((sql) => sql.query<{ x: number }>('SELECT x FROM marker'))).rows).toEqual([{ x: 42 }]);
+      expect((await db.asOwner((sql) => sql.query<{ shared_buffers: string }>('SHOW shared_buffers'))).rows).toEqual([{ shared_buffers: '16MB' }]);
     } finally {
       await db.close();
     }
