@@ -105,25 +105,30 @@ export function fxSeriesFromQuotes(
 ): FxSeries {
   const { direct, inverse } = fxSeriesNames(currency, base);
   const inverses = options.inverses ?? new Map<string, string>();
-  const byDate = new Map<string, { rate: string; direct: boolean }>();
+  const byDate = new Map<string, { close: string; direct: boolean }>();
   for (const q of quotes) {
     if (q.kind !== 'fx' || (q.series !== direct && q.series !== inverse)) continue;
     const isDirect = q.series === direct;
     const seen = byDate.get(q.date);
     if (seen?.direct && !isDirect) continue;
     if (!isPositiveRate(q.close)) continue;
-    let rate = isDirect ? q.close : inverses.get(q.close);
-    if (rate === undefined) {
-      rate = new Decimal(1).div(q.close).toSignificantDigits(20).toFixed();
-      inverses.set(q.close, rate);
-    }
-    byDate.set(q.date, { rate, direct: isDirect });
+    byDate.set(q.date, { close: q.close, direct: isDirect });
   }
   let dates = [...byDate.keys()].sort();
   const from = options.from;
   const first = from === undefined ? 0 : dates.findLastIndex((d) => d <= from);
   if (first > 0) dates = dates.slice(first);
-  return { currency, dates, rates: dates.map((d) => byDate.get(d)!.rate) };
+  // Inverted only for the dates kept: years of history before `from` cost no decimal division.
+  const rateOf = ({ close, direct: isDirect }: { close: string; direct: boolean }): string => {
+    if (isDirect) return close;
+    let rate = inverses.get(close);
+    if (rate === undefined) {
+      rate = new Decimal(1).div(close).toSignificantDigits(20).toFixed();
+      inverses.set(close, rate);
+    }
+    return rate;
+  };
+  return { currency, dates, rates: dates.map((d) => rateOf(byDate.get(d)!)) };
 }
 
 export interface ScheduledResult {
