@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeViolations, fillLogin, registerThroughUi, runAxe, THEME_IDS, VIEWPORTS } from './lib/app-flows.ts';
+import { describeViolations, fillLogin, nav, registerThroughUi, runAxe, THEME_IDS, VIEWPORTS } from './lib/app-flows.ts';
 import { startAppSite, type AppSite } from './lib/app-site.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { notificationsShown, notificationStub } from './budgets-notifications.ts';
@@ -29,16 +29,6 @@ async function waitSynced(page: Page, timeout = 60_000) {
   await expect.poll(() => syncState(page), { timeout }).toBe('synced');
 }
 
-/** In-app navigation (no page load: the browser may be offline and the replica stays unlocked). */
-async function nav(page: Page, label: string) {
-  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
-  if (await link.first().isVisible()) await link.first().click();
-  else {
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('link', { name: label, exact: true }).first().click();
-  }
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
 
 async function selectByText(page: Page, selector: string, text: string) {
   const value = await page.locator(`${selector} option`).evaluateAll((os, t) => {

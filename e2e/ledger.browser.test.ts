@@ -4,7 +4,7 @@ import { transactionSchema } from '@mymidas/shared/schema';
 import type { Account, Attachment, Category, Transaction } from '@mymidas/shared/schema';
 import { startAppSite } from './lib/app-site.ts';
 import type { AppSite } from './lib/app-site.ts';
-import { describeViolations, runAxe } from './lib/app-flows.ts';
+import { describeViolations, nav, runAxe } from './lib/app-flows.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import type { HarnessSite } from './lib/harness-site.ts';
 import { buildLedgerHarness, ledgerReady } from './lib/ledger-harness.ts';
@@ -79,16 +79,6 @@ async function selectByText(page: Page, selector: string, text: string) {
   await page.locator(selector).selectOption(value);
 }
 
-/** In-app navigation (no page load: the browser may be offline and the replica stays unlocked). */
-async function nav(page: Page, label: string) {
-  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
-  if (await link.first().isVisible()) await link.first().click();
-  else {
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByRole('link', { name: label, exact: true }).first().click();
-  }
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
 
 function row(page: Page, text: string) {
   return page.locator('.row', { hasText: text });

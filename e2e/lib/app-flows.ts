@@ -74,7 +74,7 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `   ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
 }
 
-/** Goes to a page by its navigation link (under "More" on a phone) and waits for its heading. */
+/** Goes to a page by its navigation link (under "More" on a phone) and waits for its heading: in-app, no page load, so it works offline and the replica stays unlocked. */
 export async function nav(page: Page, label: string): Promise<void> {
   const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
   if (await link.first().isVisible()) await link.first().click();
