@@ -27,22 +27,27 @@ function seedState(seed: number): Int32Array {
   return state;
 }
 
+/** One sfc32 step on `state` (a, b, c, d): the next 32-bit output, as a signed integer. */
+function nextWord(state: Int32Array): number {
+  const a = state[0]!;
+  const b = state[1]!;
+  const c = state[2]!;
+  const d = state[3]!;
+  const t = (a + b + d) | 0;
+  state[3] = (d + 1) | 0;
+  state[0] = b ^ (b >>> 9);
+  state[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  state[1] = (c + (c << 3)) | 0;
+  return t;
+}
+
+/** A uniform in (0, 1) from one output: never 0, so its logarithm is finite. */
+const openUniform = (t: number) => ((t >>> 0) + 0.5) / 4294967296;
+
 /** A seeded uniform generator in [0, 1) (sfc32 seeded by splitmix32). */
 export function createRandom(seed: number): () => number {
   const state = seedState(seed);
-  let a = state[0]!;
-  let b = state[1]!;
-  let c = state[2]!;
-  let d = state[3]!;
-  return () => {
-    const t = (a + b + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
+  return () => (nextWord(state) >>> 0) / 4294967296;
 }
 
 // ---- Ziggurat tables ------------------------------------------------------------------------------
@@ -77,6 +82,36 @@ const height = new Float64Array(LAYERS + 1);
 }
 
 /**
+ * A normal for a draw (layer `i`, value `u`) that fell outside its layer's rectangle: Marsaglia's exact tail
+ * beyond R for the base layer, else the wedge test, else a fresh draw — until one is accepted. Steps `state`
+ * exactly as the inline fast path does, so the stream is one sequence of sfc32 outputs.
+ */
+function outsideRectangle(state: Int32Array, layer: number, value: number): number {
+  let i = layer;
+  let u = value;
+  for (;;) {
+    if (i === 0) {
+      // Marsaglia (1964): x = −ln(U1)/R, y = −ln(U2) until 2y > x²; the normal is ±(R + x).
+      let x: number;
+      let y: number;
+      do {
+        x = -Math.log(openUniform(nextWord(state))) / R;
+        y = -Math.log(openUniform(nextWord(state)));
+      } while (y + y < x * x);
+      return u < 0 ? -(R + x) : R + x;
+    }
+    const x = u * width[i]!;
+    // The wedge between the rectangle and the curve: accept with probability (f(x) − f(x[i])) / (f(x[i+1]) − f(x[i])).
+    const v = openUniform(nextWord(state));
+    if (height[i]! + v * (height[i + 1]! - height[i]!) < Math.exp(-0.5 * x * x)) return x;
+    const t = nextWord(state);
+    i = t & 127;
+    u = (t >> 7) + 0.5;
+    if (Math.abs(u) < inside[i]!) return u * width[i]!;
+  }
+}
+
+/**
  * Fills `out` with independent standard normals (ziggurat, see the file comment). The generator's state
  * is kept between calls, so consecutive calls continue one stream.
  */
@@ -89,69 +124,28 @@ export function createNormalFiller(seed: number): (out: Float64Array) => void {
     let d = state[3]!;
     const n = out.length;
     for (let k = 0; k < n; k++) {
-      let t = (a + b + d) | 0;
+      const t = (a + b + d) | 0;
       d = (d + 1) | 0;
       a = b ^ (b >>> 9);
       b = (c + (c << 3)) | 0;
       c = (c << 21) | (c >>> 11);
       c = (c + t) | 0;
-      let i = t & 127;
-      let u = (t >> 7) + 0.5;
+      const i = t & 127;
+      const u = (t >> 7) + 0.5;
       if (Math.abs(u) < inside[i]!) {
         out[k] = u * width[i]!;
         continue;
       }
-      // Outside the rectangle (about 1.2 % of draws): the tail, a wedge, or a fresh try.
-      for (;;) {
-        if (i === 0) {
-          // Marsaglia (1964): x = −ln(U1)/R, y = −ln(U2) until 2y > x²; the normal is ±(R + x).
-          let x: number;
-          let y: number;
-          do {
-            t = (a + b + d) | 0;
-            d = (d + 1) | 0;
-            a = b ^ (b >>> 9);
-            b = (c + (c << 3)) | 0;
-            c = (c << 21) | (c >>> 11);
-            c = (c + t) | 0;
-            x = -Math.log(((t >>> 0) + 0.5) / 4294967296) / R;
-            t = (a + b + d) | 0;
-            d = (d + 1) | 0;
-            a = b ^ (b >>> 9);
-            b = (c + (c << 3)) | 0;
-            c = (c << 21) | (c >>> 11);
-            c = (c + t) | 0;
-            y = -Math.log(((t >>> 0) + 0.5) / 4294967296);
-          } while (y + y < x * x);
-          out[k] = u < 0 ? -(R + x) : R + x;
-          break;
-        }
-        const x = u * width[i]!;
-        // The wedge between the rectangle and the curve: accept with probability (f(x) − f(x[i])) / (f(x[i+1]) − f(x[i])).
-        t = (a + b + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + t) | 0;
-        const v = ((t >>> 0) + 0.5) / 4294967296;
-        if (height[i]! + v * (height[i + 1]! - height[i]!) < Math.exp(-0.5 * x * x)) {
-          out[k] = x;
-          break;
-        }
-        t = (a + b + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + t) | 0;
-        i = t & 127;
-        u = (t >> 7) + 0.5;
-        if (Math.abs(u) < inside[i]!) {
-          out[k] = u * width[i]!;
-          break;
-        }
-      }
+      // Outside the rectangle (about 1.2 % of draws): the rare path works on the stored state.
+      state[0] = a;
+      state[1] = b;
+      state[2] = c;
+      state[3] = d;
+      out[k] = outsideRectangle(state, i, u);
+      a = state[0]!;
+      b = state[1]!;
+      c = state[2]!;
+      d = state[3]!;
     }
     state[0] = a;
     state[1] = b;
