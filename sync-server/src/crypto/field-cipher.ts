@@ -39,6 +39,11 @@ export function parseKey(text: string): FieldKey {
   return { id: new Uint8Array(id), idHex: Buffer.from(id).toString('hex'), secret };
 }
 
+/** Where a sealed value lives, for error messages (made only when one is thrown). */
+function placeOf(table: string, rowId: string, field: string): string {
+  return `${table}.${field} of row ${rowId}`;
+}
+
 export function location(table: string, rowId: string, field: string): Buffer {
   return Buffer.from(`${table}/${rowId}/${field}`, 'utf8');
 }
@@ -76,7 +81,7 @@ export class FieldCipher {
   }
 
   decrypt(envelope: Uint8Array, table: string, rowId: string, field: string): string {
-    return Buffer.from(this.open(envelope, table, rowId, field)).toString('utf8');
+    return this.openToBuffer(envelope, table, rowId, field).toString('utf8');
   }
 
   seal(plaintext: Uint8Array, table: string, rowId: string, field: string): Uint8Array {
@@ -89,12 +94,16 @@ export class FieldCipher {
   }
 
   open(envelope: Uint8Array, table: string, rowId: string, field: string): Uint8Array {
-    const where = `${table}.${field} of row ${rowId}`;
-    if (envelope.length < HEADER + TAG) throw new DecryptionError(`${where}: envelope too short`);
-    if (envelope[0] !== ENVELOPE_VERSION) throw new DecryptionError(`${where}: unknown envelope version ${envelope[0]}`);
-    const keyId = Buffer.from(envelope.subarray(1, 5)).toString('hex');
-    const key = this.byId.get(keyId);
-    if (!key) throw new DecryptionError(`${where}: sealed with key ${keyId}, which is not configured`);
+    // A copy with an ArrayBuffer of its own: the decipher's Buffer may sit in Node's shared pool.
+    return new Uint8Array(this.openToBuffer(envelope, table, rowId, field));
+  }
+
+  /** `open`, answering the Buffer the decipher made (no copy: a pull opens every sealed field it sends). */
+  private openToBuffer(envelope: Uint8Array, table: string, rowId: string, field: string): Buffer {
+    if (envelope.length < HEADER + TAG) throw new DecryptionError(`${placeOf(table, rowId, field)}: envelope too short`);
+    if (envelope[0] !== ENVELOPE_VERSION) throw new DecryptionError(`${placeOf(table, rowId, field)}: unknown envelope version ${envelope[0]}`);
+    const key = this.sealedWith(envelope);
+    if (!key) throw new DecryptionError(`${placeOf(table, rowId, field)}: sealed with key ${FieldCipher.keyIdOf(envelope)}, which is not configured`);
     const iv = envelope.subarray(5, HEADER);
     const tag = envelope.subarray(envelope.length - TAG);
     const body = envelope.subarray(HEADER, envelope.length - TAG);
@@ -102,10 +111,19 @@ export class FieldCipher {
       const decipher = createDecipheriv('aes-256-gcm', key.secret, iv);
       decipher.setAAD(location(table, rowId, field));
       decipher.setAuthTag(tag);
-      return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
+      const head = decipher.update(body);
+      const tail = decipher.final();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
-      throw new DecryptionError(`${where}: authentication failed (tampered, or moved from another row or field)`);
+      throw new DecryptionError(`${placeOf(table, rowId, field)}: authentication failed (tampered, or moved from another row or field)`);
     }
+  }
+
+  /** The key that sealed an envelope, if configured: the current one is recognised without making its id's text. */
+  private sealedWith(envelope: Uint8Array): FieldKey | undefined {
+    const id = this.current.id;
+    if (envelope[1] === id[0] && envelope[2] === id[1] && envelope[3] === id[2] && envelope[4] === id[3]) return this.current;
+    return this.byId.get(FieldCipher.keyIdOf(envelope));
   }
 
   /** The key id an envelope was sealed with. */

@@ -101,8 +101,8 @@ export function replicationRoutes(services: Services, opts: ReplicationRouteOpti
     const limitText = req.query.limit ?? String(DEFAULT_PULL_LIMIT);
     const limit = typeof limitText === 'string' && /^\d{1,5}$/.test(limitText) ? Number(limitText) : NaN;
     if (!(limit >= 1 && limit <= MAX_PULL_LIMIT)) throw AppError.badRequest(`limit must be a whole number from 1 to ${MAX_PULL_LIMIT}.`);
-    const out = await replication.pull(userId, collection, checkpoint, limit);
-    res.json({ documents: out.documents, checkpoint: encodeCheckpoint(out.checkpoint) });
+    const out = await replication.pullJson(userId, collection, checkpoint, limit);
+    res.type('application/json').send(`{"documents":[${out.documents.join(',')}],"checkpoint":${JSON.stringify(encodeCheckpoint(out.checkpoint))}}`);
   });
 
   router.post('/replication/:collection/push', auth, async (req, res) => {

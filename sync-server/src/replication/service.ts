@@ -4,7 +4,7 @@ import { jsonEqual, stripMeta } from '@mymidas/shared/sync';
 import { auditDataChanges, type DataAction, type RequestOrigin } from '../audit/audit.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Database, Sql, SqlValue } from '../store/database.ts';
-import { openDoc, piiColumns, piiSelectList, sealDoc } from '../store/documents.ts';
+import { docJsonSelectList, openDoc, openDocJson, piiColumns, piiSelectList, sealDoc } from '../store/documents.ts';
 import { retiredShapeDetail } from './retired-shapes.ts';
 
 export type { PullCheckpoint as Checkpoint, PushAnswer as PushResult, PushRow, Refusal, WireDoc } from '@mymidas/shared/protocol';
@@ -27,9 +27,9 @@ function selectList(collection: CollectionName): string {
  */
 export const PULL_PLANNER_SETTINGS = "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)";
 
-/** The pull's SELECT (parameters: user id, checkpoint seq, checkpoint id, limit). */
+/** The pull's SELECT (parameters: user id, checkpoint seq, checkpoint id, limit); rows for `openDocJson`. */
 export function pullQuery(collection: CollectionName): string {
-  return `SELECT ${selectList(collection)} FROM ${collection}
+  return `SELECT ${['id', 'seq', 'deleted', ...docJsonSelectList(collection)].join(', ')} FROM ${collection}
           WHERE user_id = $1 AND (seq, id) > ($2::bigint, $3::${idKind(collection)}) ORDER BY seq, id LIMIT $4`;
 }
 
@@ -45,16 +45,26 @@ export async function lockUserWrites(sql: Sql, userId: string): Promise<void> {
 export class ReplicationService {
   constructor(private readonly deps: { db: Database; cipher: FieldCipher }) {}
 
-  async pull(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: WireDoc[]; checkpoint: Checkpoint | null }> {
+  /**
+   * One page of a pull with each document as its wire JSON text (`openDocJson`): the route joins them into the
+   * answer without parsing or serialising a document (a first sync sends every row the user has).
+   */
+  async pullJson(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: string[]; checkpoint: Checkpoint | null }> {
     // The route parsed `after` for this collection (parseCheckpoint), so its id has the column's type.
     const from = after ?? { seq: 0, id: MAX_ID };
     const rows = await this.deps.db.withUser(userId, async (sql) => {
       await sql.query(PULL_PLANNER_SETTINGS);
       return sql.query<Record<string, unknown>>(pullQuery(collection), [userId, from.seq, from.id, limit]);
     });
-    const documents = rows.rows.map((r) => toWire(this.deps.cipher, collection, r));
+    const documents = rows.rows.map((r) => openDocJson(this.deps.cipher, collection, r, Boolean(r.deleted)));
     const last = rows.rows.at(-1);
     return { documents, checkpoint: last ? { seq: Number(last.seq), id: String(last.id) } : after };
+  }
+
+  /** `pullJson` with the documents parsed: what a client receives. */
+  async pull(userId: string, collection: CollectionName, after: Checkpoint | null, limit: number): Promise<{ documents: WireDoc[]; checkpoint: Checkpoint | null }> {
+    const page = await this.pullJson(userId, collection, after, limit);
+    return { documents: page.documents.map((d) => JSON.parse(d) as WireDoc), checkpoint: page.checkpoint };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
+import { COLLECTION_NAMES, COLLECTIONS, type CollectionName } from '@mymidas/shared/schema';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { Sql, SqlValue } from './database.ts';
 
@@ -6,6 +6,10 @@ import type { Sql, SqlValue } from './database.ts';
 export function columnOf(field: string): string {
   return field.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }
+
+/** Each collection's PII fields with their columns, worked out once (a pull opens six fields of every row). */
+const PII_FIELDS = new Map(COLLECTION_NAMES.map((name) => [name, COLLECTIONS[name].pii.map((field) => ({ field, column: columnOf(field) }))]));
+const piiFields = (collection: CollectionName) => PII_FIELDS.get(collection) ?? [];
 
 export function piiColumns(collection: CollectionName): string[] {
   return COLLECTIONS[collection].pii.map(columnOf);
@@ -54,12 +58,42 @@ export function sealDoc(cipher: FieldCipher, collection: CollectionName, doc: Re
 export function openDoc(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>): Record<string, unknown> {
   const id = String(row.id);
   const doc = { ...(row.doc as Record<string, unknown>) };
-  for (const field of COLLECTIONS[collection].pii) {
+  for (const { field, column } of piiFields(collection)) {
     if (Object.hasOwn(doc, field)) continue;
-    const env = envelopeBytes(row[columnOf(field)]);
-    doc[field] = env ? JSON.parse(cipher.decrypt(env, collection, id, columnOf(field))) : null;
+    const env = envelopeBytes(row[column]);
+    doc[field] = env ? JSON.parse(cipher.decrypt(env, collection, id, column)) : null;
   }
   return doc;
+}
+
+/**
+ * The columns for a SELECT whose rows go to `openDocJson`: the plain part as jsonb's text (`doc_json`), whether it
+ * still holds a PII field in clear (`clear_pii`), and the sealed columns as base64 text.
+ */
+export function docJsonSelectList(collection: CollectionName): string[] {
+  const pii = COLLECTIONS[collection].pii;
+  const clear = pii.length > 0 ? `doc ?| ARRAY[${pii.map((f) => `'${f}'`).join(', ')}]` : 'false';
+  return ['doc::text AS doc_json', `${clear} AS clear_pii`, ...piiSelectList(collection)];
+}
+
+/**
+ * `openDoc`'s document as JSON text, with `_deleted` — what a pull sends — built without parsing or serialising
+ * the document: the plain part is jsonb's own text, and each sealed field's plaintext is already the JSON of its
+ * value (`sealDoc` seals `JSON.stringify(value)`, and authentication guarantees nothing else comes out). The
+ * fields follow in the order `openDoc` gives them (jsonb's key order, then the sealed fields), so the text equals
+ * `JSON.stringify({ ...openDoc(…), _deleted })`. A row that still holds a PII field in clear (`clear_pii`) takes
+ * `openDoc`'s path.
+ */
+export function openDocJson(cipher: FieldCipher, collection: CollectionName, row: Record<string, unknown>, deleted: boolean): string {
+  const plain = String(row.doc_json);
+  if (row.clear_pii === true) return JSON.stringify({ ...openDoc(cipher, collection, { ...row, doc: JSON.parse(plain) }), _deleted: deleted });
+  const id = String(row.id);
+  let out = plain.length > 2 ? plain.slice(0, -1) + ',' : '{';
+  for (const { field, column } of piiFields(collection)) {
+    const env = envelopeBytes(row[column]);
+    out += `"${field}":${env ? cipher.decrypt(env, collection, id, column) : 'null'},`;
+  }
+  return `${out}"_deleted":${deleted}}`;
 }
 
 /** Inserts or replaces one document for the request's user (RLS decides whether it may). */
