@@ -8,6 +8,7 @@ import { replicaClock, setDeviceClock } from '../../sync/clock.ts';
 import { createImportHandlers } from './import-worker-handlers.ts';
 import { largeStarlingCsv } from '../../../../e2e/lib/large-statement.ts';
 import { mappingFromForm, suggestMapping } from './column-mapping.ts';
+import type { ImportDraft } from './import-plan.ts';
 import {
   ImportCancelledError, ImportWriteError, commitImport, listBatches, loadMapping, readBatch, readExistingHashes,
   readOpenAccounts, saveMapping, undoImport,
@@ -45,7 +46,7 @@ afterEach(async () => {
 });
 
 /** The page's path through the worker's handlers (in-process here) and the store. */
-async function runImport(text: string, options: { signal?: AbortSignal; chunkSize?: number; failAt?: number; onProgress?: (done: number) => void } = {}) {
+async function runImport(text: string, options: { signal?: AbortSignal; chunkSize?: number; failAt?: number; onProgress?: (done: number) => void; alter?: (draft: ImportDraft, index: number) => ImportDraft } = {}) {
   const { db } = replica;
   const worker = createImportHandlers();
   const summary = worker.importParse(new TextEncoder().encode(text), 'statement.csv', {});
@@ -55,7 +56,8 @@ async function runImport(text: string, options: { signal?: AbortSignal; chunkSiz
     accountId: ACCOUNT, fileName: 'statement.csv', format: summary.format, total: plan.counts.fresh, duplicates: plan.counts.duplicates, skipped: plan.counts.skipped,
     takeDrafts: async (offset, count) => {
       if (options.failAt !== undefined && offset >= options.failAt) throw new ImportWriteError('disk full');
-      return worker.importDrafts(offset, count);
+      const drafts = worker.importDrafts(offset, count);
+      return options.alter ? drafts.map((d, i) => options.alter!(d, offset + i)) : drafts;
     },
     stamper: await replicaClock(db),
     chunkSize: options.chunkSize,
@@ -122,6 +124,27 @@ describe('committing an import as one batch', { timeout: 60_000 }, () => {
     expect(pairs.map((p) => p.seen)).toContain(ahead);
     expect(pairs).toHaveLength(3);
     for (const { seen, stamp } of pairs) expect(compareStamps(seen, stamp!)).toBe(-1);
+  });
+
+  it('is refused whole, with the reason, when the account was closed meanwhile (as any ledger edit would be)', async () => {
+    // Closed on another device after the preview was made: the import page only offers open accounts.
+    await (await replica.db.accounts.findOne(ACCOUNT).exec())!.incrementalPatch({ closed: true });
+    await expect(runImport(largeStarlingCsv(20, 3).text)).rejects.toThrow(/Nothing was imported: The account "Current" is closed/);
+    expect((await allTransactions()).map((d) => d.id)).toEqual([MANUAL]);
+    expect(await listBatches(replica.db)).toEqual([]);
+  });
+
+  it('takes back the pieces already written when a later piece names a category that no longer exists', async () => {
+    const gone = '0190f5a2-9999-7000-8000-000000000009';
+    let written = 0;
+    await expect(runImport(largeStarlingCsv(1_300, 4).text, {
+      chunkSize: 100,
+      onProgress: (d) => (written = d),
+      alter: (draft, index) => (index === 1_150 ? { ...draft, categoryId: gone } : draft),
+    })).rejects.toThrow(/Nothing was imported: The category chosen for .* no longer exists/);
+    expect(written).toBe(1_000);
+    expect((await allTransactions()).map((d) => d.id)).toEqual([MANUAL]);
+    expect(await listBatches(replica.db)).toEqual([]);
   });
 
   it('removes what it wrote when a chunk fails, leaving nothing behind', async () => {

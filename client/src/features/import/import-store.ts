@@ -1,7 +1,9 @@
 import type { ColumnMappingInput, ImportFormat } from '@mymidas/shared/import';
 import { ColumnMappingSchema } from '@mymidas/shared/import';
 import type { RxCollection } from 'rxdb';
-import type { Account, CategorisationRule } from '@mymidas/shared/schema';
+import type { Account, CategorisationRule, Category, Transaction } from '@mymidas/shared/schema';
+import { LedgerEditError, checkLedgerEdit } from '@mymidas/shared/ledger/edits';
+import type { EditContext } from '@mymidas/shared/ledger/edits';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { bulkWriteChunked } from '../../sync/chunked-write.ts';
 import { newId as uuidv7 } from '../../db/ids.ts';
@@ -193,6 +195,8 @@ export async function writeDraftsInPieces<D extends object, T>(
     readonly rows: string;
     /** What a refused write is called ("transactions", "trades"). */
     readonly noun: string;
+    /** Refuses a piece before it is written (throws ImportWriteError with the reason). */
+    readonly check?: ((docs: readonly T[]) => void) | undefined;
   },
   written: { attempted: number },
 ): Promise<void> {
@@ -203,6 +207,7 @@ export async function writeDraftsInPieces<D extends object, T>(
     const drafts = await o.takeDrafts(offset, want);
     if (drafts.length !== want) throw new ImportWriteError(`Expected ${want} ${o.rows} at ${offset}, got ${drafts.length}`);
     const docs = drafts.map((d, i) => ({ ...d, id: o.ids[offset + i] as string, hlc: o.stamper.nextStamp() }) as unknown as T);
+    o.check?.(docs);
     written.attempted = offset + docs.length;
     const result = await bulkWriteChunked(collection, docs, {
       chunkSize: o.chunkSize,
@@ -217,8 +222,28 @@ export async function writeDraftsInPieces<D extends object, T>(
   }
 }
 
+/**
+ * The ledger's own rules for what an import creates (`@mymidas/shared/ledger/edits`, as every other ledger write
+ * checks them): an account that exists, is open and has the drafts' currency, and categories that exist. Read
+ * once; each piece is checked before it is written, so a refused import is taken back whole.
+ */
+async function importLedgerCheck(db: ReplicaDatabase): Promise<(docs: readonly Transaction[]) => void> {
+  const accounts = new Map((await db.accounts.find().exec()).map((d) => [d.id, d.toMutableJSON() as Account]));
+  const categories = new Map((await db.categories.find().exec()).map((d) => [d.id, d.toMutableJSON() as Category]));
+  const ctx: EditContext = { accounts, categories, stored: () => undefined };
+  return (docs) => {
+    try {
+      checkLedgerEdit(docs.map((after) => ({ before: null, after })), ctx);
+    } catch (error) {
+      if (error instanceof LedgerEditError) throw new ImportWriteError(`Nothing was imported: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
 export async function commitImport(db: ReplicaDatabase, request: CommitRequest): Promise<ImportBatchRecord> {
   const chunkSize = request.chunkSize ?? WRITE_CHUNK;
+  const check = await importLedgerCheck(db);
   const newId = request.newId ?? (() => uuidv7());
   const ids = Array.from({ length: request.total }, () => newId());
   const batchId = newId();
@@ -237,7 +262,7 @@ export async function commitImport(db: ReplicaDatabase, request: CommitRequest):
   await writeIndex(db, [batchId, ...(await readIndex(db))]);
   const written = { attempted: 0 };
   try {
-    await writeDraftsInPieces(db.transactions, { ...request, ids, chunkSize, rows: 'rows', noun: 'transactions' }, written);
+    await writeDraftsInPieces(db.transactions, { ...request, ids, chunkSize, rows: 'rows', noun: 'transactions', check }, written);
   } catch (error) {
     await removeIds(db, ids.slice(0, written.attempted), request.stamper, chunkSize);
     await forgetBatch(db, batchId);
