@@ -86,4 +86,25 @@ describe('conflict log', () => {
     await expect(restoreConflict(db, entry!.id, { clock: new DeviceClock({ node: 'dev-a' }) })).rejects.toMatchObject({ code: 'document-missing' });
     expect(await firstValueFrom(conflictCount$(db).pipe(filter((n) => n === 1)))).toBe(1);
   });
+
+  it('counts the log as it changes, and only as it changes: writes to collections and other local documents emit nothing', async () => {
+    const { db } = await replica();
+    const counts: number[] = [];
+    const sub = conflictCount$(db).subscribe((n) => counts.push(n));
+    try {
+      await firstValueFrom(conflictCount$(db));
+      await db.accounts.insert(account());
+      await db.accounts.bulkInsert([account({ id: '0196a1b2-0000-7000-8000-000000000002' }), account({ id: '0196a1b2-0000-7000-8000-000000000003' })]);
+      await db.upsertLocal('another-record', { value: 1 });
+      await recordConflicts(db, [{ collection: 'accounts', docId: ACCOUNT_ID, field: 'name', lostValue: 'x', lostHlc: '1750000000000:0000:dev-a', keptHlc: '1750000000001:0000:dev-b' }]);
+      await firstValueFrom(conflictCount$(db).pipe(filter((n) => n === 1)));
+      await dismissConflict(db, (await listConflicts(db))[0]!.id);
+      await db.accounts.bulkRemove([ACCOUNT_ID]);
+      await firstValueFrom(conflictCount$(db).pipe(filter((n) => n === 0)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(counts).toEqual([0, 1, 0]);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 });
