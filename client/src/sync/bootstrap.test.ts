@@ -16,7 +16,7 @@ const account = (n: number, over: Record<string, unknown> = {}): WireDoc => ({
   closed: false, sortOrder: n, notes: null, _deleted: false, ...over,
 });
 
-async function setUp(pages: WireDoc[][]) {
+async function setUp(pages: WireDoc[][], log?: string[]) {
   const replica = await openNodeReplica({ collections: ['accounts'] });
   const fetched: (PullCheckpoint | null)[] = [];
   const state = {
@@ -32,6 +32,7 @@ async function setUp(pages: WireDoc[][]) {
       batchSize: 2,
       fetchPage: (from) => {
         fetched.push(from);
+        log?.push(`asked after ${from?.seq ?? 0}`);
         const index = from ? from.seq : 0;
         const documents = pages[index] ?? [];
         return Promise.resolve({ documents, checkpoint: documents.length ? { seq: index + 1, id: documents.at(-1)!.id } : from });
@@ -66,13 +67,32 @@ describe('runBootstrap', () => {
     }
   });
 
+  it('asks for the page after next as soon as the next one is here, while the page before is still being stored', async () => {
+    const order: string[] = [];
+    const { replica, run } = await setUp([[account(1), account(2)], [account(3), account(4)], [account(5), account(6)], [account(7)]], order);
+    const sub = replica.db.accounts.storageInstance.changeStream().subscribe((bulk) => order.push(`stored ${bulk.events.map((e) => e.documentId).join(',')}`));
+    try {
+      const last = await run();
+      expect(last.documents.map((d) => d.id)).toEqual([id(7)]);
+      // The request for page 3 went out before page 1 was stored (it used to wait for that store).
+      expect(order.indexOf('asked after 2')).toBeLessThan(order.indexOf(`stored ${id(1)},${id(2)}`));
+      expect(order.filter((o) => o.startsWith('asked'))).toEqual(['asked after 0', 'asked after 1', 'asked after 2', 'asked after 3']);
+      expect((await replica.db.getLocal<{ progress: Record<string, unknown> }>('sync-bootstrap'))?.toJSON().data.progress).toEqual({ 'test:accounts': { seq: 3, id: id(6) } });
+    } finally {
+      sub.unsubscribe();
+      await replica.close();
+    }
+  });
+
   it('stops at the first page holding a document stored already, and hands RxDB only those, with that page\'s checkpoint', async () => {
     const { replica, fetched, run } = await setUp([[account(1), account(2)], [account(3), account(4)], [account(5), account(6)], []]);
     try {
       await replica.db.accounts.insert({ ...account(3, { name: 'Edited here' }), _deleted: undefined } as never);
       const handed = await run();
       expect(handed).toEqual({ documents: [account(3)], checkpoint: { seq: 2, id: id(4) } });
-      expect(fetched.length).toBeLessThanOrEqual(3);
+      // It goes no further than the pages already asked for: the one being stored when the stop was found
+      // (page 3) and the one asked for as that page arrived (the empty page 4).
+      expect(fetched.length).toBeLessThanOrEqual(4);
       expect((await replica.db.accounts.findOne(id(3)).exec())?.name).toBe('Edited here');
       expect(await replica.db.accounts.findOne(id(4)).exec()).not.toBeNull();
       // The page that stopped it is not recorded: RxDB's own checkpoint takes over from there.

@@ -103,6 +103,11 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
   }
 
   let pending: { page: Page; written: Promise<WireDoc[]> } | null = null;
+  /**
+   * Progress saves, one after the other in page order, each once its page is written. Not awaited page by
+   * page (a local-document read and write would hold up the next page's store); awaited before returning.
+   */
+  let saved: Promise<void> = Promise.resolve();
   /** Waits for the earlier page; returns what RxDB must take over when it left anything. */
   async function settle(): Promise<Page | null> {
     if (!pending) return null;
@@ -110,22 +115,43 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
     pending = null;
     const rest = await written;
     if (rest.length > 0) return { documents: rest, checkpoint: page.checkpoint };
-    if (page.checkpoint) await saveProgress(o.db, o.key, page.checkpoint);
+    const reached = page.checkpoint;
+    if (reached) {
+      saved = saved.then(() => saveProgress(o.db, o.key, reached));
+      // A failed save is reported where `saved` is awaited, not as an unhandled rejection meanwhile.
+      saved.catch(() => undefined);
+    }
     return null;
   }
 
+  /**
+   * The page after `from`, asked for as soon as the page before it is here (not once the bootstrap gets round
+   * to it): the engine's fetchPage sends the request for the page after that one when this one arrives, so the
+   * server always has the next request while pages are stored, and at most one request is out at a time.
+   */
+  const ask = (from: PullCheckpoint | null): Promise<Page> => {
+    const next = o.fetchPage(from);
+    next.catch(() => undefined);
+    return next;
+  };
+
+  let next: Promise<Page> | null = ask(checkpoint);
   try {
     for (;;) {
-      const page = await o.fetchPage(checkpoint);
+      const page: Page = await next;
+      next = null;
       if (page.documents.length < o.batchSize || !page.checkpoint) {
         const stop = await settle();
+        await saved;
         return stop ?? page;
       }
+      next = ask(page.checkpoint);
       const written = write(page);
       // The previous page's commit overlapped this page's sealing; wait for it before going on.
       const stop = await settle();
       if (stop) {
         await written.catch(() => undefined);
+        await saved;
         return stop;
       }
       pending = { page, written };
@@ -134,6 +160,7 @@ export async function runBootstrap(o: BootstrapOptions): Promise<Page> {
   } finally {
     // A failure (network, locked replica) leaves no write running; progress covers finished pages only.
     if (pending) await (pending as { written: Promise<unknown> }).written.catch(() => undefined);
+    await saved.catch(() => undefined);
   }
 }
 
