@@ -14,6 +14,7 @@ function setup() {
   const known = new Map<string, Doc>([['sealed-ours', { name: 'Groceries' }]]);
   const codec: EnvelopeCodec = {
     seal: async (doc) => doc,
+    envelope: async () => 'sealed-ours',
     unseal: async (stored) => {
       const opened = known.get(String(stored[ENVELOPE_FIELD]));
       if (!opened) throw new DecryptionError('categories', String(stored.id));

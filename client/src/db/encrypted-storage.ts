@@ -186,6 +186,7 @@ export function encryptedStorage<Internals, InstanceCreationOptions>(
           changes,
           notices,
           primaryPath,
+          encrypted,
           collection,
           assertUnlocked: key,
         }),

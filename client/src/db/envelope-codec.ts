@@ -47,6 +47,8 @@ export interface EnvelopeCodecOptions {
 export interface EnvelopeCodec {
   /** The document as stored: PII fields replaced by the envelope field. */
   seal(doc: Doc): Promise<Doc>;
+  /** The envelope alone (what `seal` puts in the envelope field), for a caller that builds the stored row itself. */
+  envelope(doc: Doc): Promise<string>;
   /** The document as written: the envelope opened into its PII fields. DecryptionError when it does not authenticate. */
   unseal(stored: Doc): Promise<Doc>;
   /**
@@ -66,29 +68,33 @@ export function createEnvelopeCodec(options: EnvelopeCodecOptions): EnvelopeCode
   const readScratch = { buffer: new Uint8Array(16 * 1024) };
   const decoder = new TextDecoder();
 
+  async function envelopeOf(doc: Doc): Promise<string> {
+    const secret: Doc = {};
+    for (const field of encrypted) if (doc[field] !== undefined) secret[field] = doc[field];
+    const iv = ivs.next();
+    const ciphertext = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: aad.encode(String(doc[primaryPath])) },
+      key(),
+      plain.encode(JSON.stringify(secret)),
+    );
+    if (counters) counters.encrypt++;
+    const length = 1 + IV_BYTES + ciphertext.byteLength;
+    const bytes = envelope.atLeast(length);
+    bytes[0] = ENVELOPE_VERSION;
+    bytes.set(iv, 1);
+    bytes.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
+    return toBase64(bytes.subarray(0, length));
+  }
+
   return {
     async seal(doc) {
-      const secret: Doc = {};
       const stored: Doc = {};
-      for (const field in doc) {
-        if (!encrypted.has(field)) stored[field] = doc[field];
-        else if (doc[field] !== undefined) secret[field] = doc[field];
-      }
-      const iv = ivs.next();
-      const ciphertext = await crypto.subtle.encrypt(
-        { name: 'AES-GCM', iv, additionalData: aad.encode(String(doc[primaryPath])) },
-        key(),
-        plain.encode(JSON.stringify(secret)),
-      );
-      if (counters) counters.encrypt++;
-      const length = 1 + IV_BYTES + ciphertext.byteLength;
-      const bytes = envelope.atLeast(length);
-      bytes[0] = ENVELOPE_VERSION;
-      bytes.set(iv, 1);
-      bytes.set(new Uint8Array(ciphertext), 1 + IV_BYTES);
-      stored[ENVELOPE_FIELD] = toBase64(bytes.subarray(0, length));
+      for (const field in doc) if (!encrypted.has(field)) stored[field] = doc[field];
+      stored[ENVELOPE_FIELD] = await envelopeOf(doc);
       return stored;
     },
+
+    envelope: envelopeOf,
 
     async unseal(stored) {
       const id = String(stored[primaryPath]);

@@ -25,6 +25,8 @@ export interface InsertIfAbsentOptions<RxDocType> {
   readonly changes: PlaintextChangeStream<RxDocType>;
   readonly notices: InsertNoticeChannel | null;
   readonly primaryPath: string;
+  /** The fields the codec seals (left out of the rows, which hold the envelope instead). */
+  readonly encrypted: ReadonlySet<string>;
   readonly collection: string;
   /** Throws ReplicaLockedError while the replica is locked. */
   readonly assertUnlocked: () => void;
@@ -35,7 +37,8 @@ export function createInsertIfAbsent<RxDocType>(options: InsertIfAbsentOptions<R
   const { instance, codec, changes, notices, primaryPath, collection } = options;
   let rawInsert: Promise<RawInserter | null> | null = null;
 
-  async function insertThroughBulkWrite(sealed: readonly Doc[], docs: readonly RxDocumentData<unknown>[], context: string): Promise<string[]> {
+  async function insertThroughBulkWrite(docs: readonly RxDocumentData<unknown>[], context: string): Promise<string[]> {
+    const sealed = await Promise.all(docs.map((doc) => codec.seal(doc as Doc)));
     const envelopes = sealed.map((row, i) => {
       const key = String(row[ENVELOPE_FIELD]);
       changes.remember(key, docs[i] as Doc, undefined);
@@ -57,18 +60,19 @@ export function createInsertIfAbsent<RxDocType>(options: InsertIfAbsentOptions<R
 
   return async (docs, context) => {
     options.assertUnlocked();
-    const sealed = await Promise.all(docs.map((doc) => codec.seal(doc as Doc)));
-    rawInsert ??= rawInserterFor(instance as RxStorageInstance<unknown, unknown, unknown>, options.compressedSchema);
+    rawInsert ??= rawInserterFor(instance as RxStorageInstance<unknown, unknown, unknown>, options.compressedSchema, options.encrypted);
     const raw = await rawInsert;
-    if (!raw) return { skipped: await insertThroughBulkWrite(sealed, docs, context) };
-    const { failed } = await raw(sealed);
+    if (!raw) return { skipped: await insertThroughBulkWrite(docs, context) };
+    // Only the envelopes are made here: the rows are built from the plaintext documents in one pass (raw-insert.ts).
+    const envelopes = await Promise.all(docs.map((doc) => codec.envelope(doc as Doc)));
+    const { failed } = await raw(docs as readonly Doc[], envelopes);
     const skipped: string[] = [];
     // As RxDB's bulkWrite would: an INSERT event per inserted live document, the checkpoint being the
     // newest row written — but in plaintext, straight into the wrapper's stream.
     const events: RxStorageChangeEvent<RxDocType>[] = [];
-    let newest: Doc | undefined;
-    sealed.forEach((row, i) => {
-      const id = String(row[primaryPath]);
+    let newest: RxDocumentData<unknown> | undefined;
+    docs.forEach((row, i) => {
+      const id = String((row as Doc)[primaryPath]);
       if (failed.has(i)) {
         skipped.push(id);
         return;
@@ -78,7 +82,7 @@ export function createInsertIfAbsent<RxDocType>(options: InsertIfAbsentOptions<R
       if (doc._deleted !== true) events.push({ documentId: id, operation: 'INSERT', documentData: doc, previousDocumentData: undefined });
     });
     if (newest && events.length > 0) {
-      const checkpoint = { id: String(newest[primaryPath]), lwt: (newest._meta as { lwt: number }).lwt };
+      const checkpoint = { id: String((newest as Doc)[primaryPath]), lwt: newest._meta.lwt };
       const bulk = { id: randomToken(12), events, checkpoint, context } as unknown as Bulk;
       changes.emit(bulk);
       notices?.post({ id: bulk.id, ids: events.map((e) => e.documentId), checkpoint, context });

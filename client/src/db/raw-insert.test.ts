@@ -1,12 +1,19 @@
 import type { IDBFactory } from 'fake-indexeddb';
-import type { RxDocumentData, RxStorage } from 'rxdb';
-import { RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
+import { fillWithDefaultSettings } from 'rxdb';
+import type { RxDocumentData, RxJsonSchema, RxStorage } from 'rxdb';
+import { compressDocumentData, getCompressionStateByRxJsonSchema } from 'rxdb/plugins/key-compression';
+import { fromStorageToDexie, getBooleanIndexes, RxStorageInstanceDexie } from 'rxdb/plugins/storage-dexie';
+import { collectHousehold } from '@mymidas/shared/demo';
+import { COLLECTION_NAMES } from '@mymidas/shared/schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { describe, expect, it, vi } from 'vitest';
 import { openNodeReplica } from '../sync/test-replica.ts';
-import { openReplica, type Replica } from './database.ts';
+import { openReplica, replicaSchemas, type Replica } from './database.ts';
+import { storedSchema } from './encrypted-fields.ts';
+import { ENVELOPE_FIELD } from './envelope-codec.ts';
 import { replicaStorageExtras } from './encrypted-storage.ts';
 import { ReplicaLockedError } from './errors.ts';
+import { dexieRowBuilder } from './raw-insert.ts';
 
 /**
  * insertIfAbsent (encrypted-storage.ts over raw-insert.ts): rows written straight into RxDB's Dexie table
@@ -176,5 +183,52 @@ describe('insertIfAbsent and other tabs', () => {
       await otherTab.close();
       await replica.close();
     }
+  });
+});
+
+/** Keys in order at every depth, and values: what `toEqual` leaves out (order, undefined-valued keys). */
+const shape = (value: unknown): unknown => {
+  if (value === null || typeof value !== 'object') return value === undefined ? '(undefined)' : value;
+  if (Array.isArray(value)) return value.map(shape);
+  return Object.entries(value).map(([k, v]) => [k, shape(v)]);
+};
+
+describe('dexieRowBuilder (the rows insertIfAbsent writes, built in one pass)', () => {
+  const household = collectHousehold({ seed: 'raw-insert-rows', transactions: 700, years: 1 });
+  // The collections a one-year demo household has documents of (transactions and quotes among them).
+  const present = COLLECTION_NAMES.filter((name) => household[name].length > 0);
+
+  it('has samples of the collections a first sync pulls most of', () => {
+    expect(present).toEqual(expect.arrayContaining(['transactions', 'quotes', 'accounts', 'categories']));
+  });
+
+  it.each(present)('builds for %s exactly the row RxDB\'s path stores: sealed, key-compressed, converted for Dexie', (name) => {
+    const schema = fillWithDefaultSettings(replicaSchemas(true, [name])[name].schema as unknown as RxJsonSchema<RxDocumentData<unknown>>);
+    const encrypted = new Set(schema.encrypted ?? []);
+    const inner = storedSchema(schema, name, [...encrypted]);
+    const compression = getCompressionStateByRxJsonSchema(inner);
+    const booleanIndexes = getBooleanIndexes(compression.compressedSchema);
+    const build = dexieRowBuilder(compression, booleanIndexes, encrypted);
+    const samples = (household[name] as unknown as Record<string, unknown>[]).slice(0, 25);
+    const docs = samples.flatMap((d, i) => [
+      asStored(d, i % 5 === 4),
+      // Fields RxDB's path keeps whatever they hold: one undefined, one nested beyond the schema.
+      { ...asStored(d), [Object.keys(d).at(-1)!]: undefined, extra: { list: [1, { deeper: null, sortOrder: [true] }], empty: {} } },
+    ]);
+    for (const [i, doc] of docs.entries()) {
+      const envelope = `envelope-${i}`;
+      const sealed: Record<string, unknown> = {};
+      for (const field in doc) if (!encrypted.has(field)) sealed[field] = (doc as Record<string, unknown>)[field];
+      sealed[ENVELOPE_FIELD] = envelope;
+      const viaRxDb = fromStorageToDexie(booleanIndexes, compressDocumentData(compression, sealed as RxDocumentData<unknown>));
+      expect(shape(build(doc as unknown as Record<string, unknown>, envelope))).toEqual(shape(viaRxDb));
+    }
+  });
+
+  it('refuses a key that starts with the compression flag, as RxDB\'s key compression does', () => {
+    const schema = fillWithDefaultSettings(replicaSchemas(true, ['accounts']).accounts.schema as unknown as RxJsonSchema<RxDocumentData<unknown>>);
+    const compression = getCompressionStateByRxJsonSchema(storedSchema(schema, 'accounts', schema.encrypted ?? []));
+    const build = dexieRowBuilder(compression, ['_deleted'], new Set(schema.encrypted ?? []));
+    expect(() => build({ ...asStored(account()), '|a': 1 } as unknown as Record<string, unknown>, 'e')).toThrow(/compression-flag/);
   });
 });

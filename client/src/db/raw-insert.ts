@@ -1,6 +1,8 @@
+import { getProperty, setProperty } from 'rxdb';
 import type { RxDocumentData, RxJsonSchema, RxStorageInstance } from 'rxdb';
 import { compressDocumentData, getCompressionStateByRxJsonSchema } from 'rxdb/plugins/key-compression';
-import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
+import { dexieReplaceIfStartsWithPipe } from 'rxdb/plugins/storage-dexie';
+import { ENVELOPE_FIELD } from './envelope-codec.ts';
 
 /**
  * Insert-if-absent straight into the Dexie table under RxDB's key-compression and Dexie storage, for a
@@ -11,8 +13,10 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
  * compression (nothing to decompress or decrypt) and tells other tabs through its own channel (RxDB's
  * would carry every sealed row to every tab).
  *
- * The documents are in storage form already (sealed by encrypted-storage.ts, with `_meta`, `_rev`,
- * `_attachments`, `_deleted`). Returns the positions that were not inserted because the id exists.
+ * The documents come in plaintext with their storage bookkeeping (`_meta`, `_rev`, `_attachments`,
+ * `_deleted`), each with its sealed envelope (envelope-codec.ts); `dexieRowBuilder` turns them into Dexie
+ * rows in one pass — the row RxDB's path makes by sealing, compressing the keys and converting for Dexie,
+ * three copies of each document. Returns the positions that were not inserted because the id exists.
  *
  * It relies on RxDB 17's Dexie layout (internals `{ dexieDb, dexieTable, booleanIndexes }`, documents
  * converted by `fromStorageToDexie`): `rawInserterFor` returns null when the instance does not look like
@@ -23,8 +27,72 @@ import { fromStorageToDexie } from 'rxdb/plugins/storage-dexie';
 
 type Doc = Record<string, unknown>;
 
-/** Inserts; `failed` are the positions whose id exists. */
-export type RawInserter = (docs: readonly Doc[]) => Promise<{ failed: ReadonlySet<number> }>;
+/** Inserts documents with their envelopes (same positions); `failed` are the positions whose id exists. */
+export type RawInserter = (docs: readonly Doc[], envelopes: readonly string[]) => Promise<{ failed: ReadonlySet<number> }>;
+
+type CompressionState = ReturnType<typeof getCompressionStateByRxJsonSchema>;
+
+/** Keys remembered per collection: the schema's and RxDB's few, far below this unless a document carries free-form keys. */
+const MAX_REMEMBERED_KEYS = 10_000;
+
+/**
+ * The Dexie row of a document and its envelope, in one pass, equal (key order included) to what RxDB's path
+ * stores: the encrypted storage's sealed document (the fields outside `encrypted`, then the envelope field),
+ * through key compression (`compressDocumentData`: every key at every depth renamed by the schema's table,
+ * `_attachments` left as is and moved last) and Dexie's conversion (`fromStorageToDexie`: a leading `|`
+ * becomes `__`, boolean indexes become '1'/'0'). Each key's stored name is worked out once, by RxDB's own
+ * compression of a one-key object, and remembered. raw-insert.test.ts compares it with RxDB's path.
+ */
+export function dexieRowBuilder(compression: CompressionState | null, booleanIndexes: readonly string[], encrypted: ReadonlySet<string>): (doc: Doc, envelope: string) => Doc {
+  const names = new Map<string, string>();
+  /** A key's compressed name: the same table applies at every depth, so a key nested one level down is probed. */
+  const compressedName = (key: string): string => {
+    if (!compression) return key;
+    const probe = compressDocumentData(compression, { _meta: { [key]: 0 } } as unknown as RxDocumentData<unknown>) as Doc;
+    for (const value of Object.values(probe)) {
+      if (value && typeof value === 'object') return Object.keys(value)[0] ?? key;
+    }
+    throw new Error(`raw insert: key compression dropped the key "${key}"`);
+  };
+  const storedName = (key: string): string => {
+    let name = names.get(key);
+    if (name === undefined) {
+      name = dexieReplaceIfStartsWithPipe(compressedName(key));
+      if (names.size < MAX_REMEMBERED_KEYS) names.set(key, name);
+    }
+    return name;
+  };
+  const stored = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map(stored);
+    const out: Doc = {};
+    for (const key of Object.keys(value)) out[storedName(key)] = stored((value as Doc)[key]);
+    return out;
+  };
+  /** `_attachments` is not compressed, only converted for Dexie. */
+  const forDexie = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map(forDexie);
+    const out: Doc = {};
+    for (const key of Object.keys(value)) out[dexieReplaceIfStartsWithPipe(key)] = forDexie((value as Doc)[key]);
+    return out;
+  };
+  const envelopeName = storedName(ENVELOPE_FIELD);
+  // RxDB reads each boolean index from the compressed document and writes it at its Dexie path: the same value.
+  const booleans = booleanIndexes.map((path) => dexieReplaceIfStartsWithPipe(path));
+
+  return (doc, envelope) => {
+    const row: Doc = {};
+    for (const key in doc) if (!encrypted.has(key) && key !== '_attachments') row[storedName(key)] = stored(doc[key]);
+    row[envelopeName] = envelope;
+    row._attachments = forDexie(doc._attachments);
+    for (const path of booleans) {
+      if (path.includes('.')) setProperty(row, path, getProperty(row, path) ? '1' : '0');
+      else row[path] = row[path] ? '1' : '0';
+    }
+    return row;
+  };
+}
 
 interface DexieTableLike {
   bulkAdd(rows: readonly unknown[]): Promise<unknown>;
@@ -50,6 +118,7 @@ function isDexieInternals(v: unknown): v is DexieInternalsLike {
 export async function rawInserterFor(
   instance: RxStorageInstance<unknown, unknown, unknown>,
   compressedFrom: RxJsonSchema<RxDocumentData<unknown>> | null,
+  encrypted: ReadonlySet<string>,
 ): Promise<RawInserter | null> {
   const original = (instance as { originalStorageInstance?: unknown }).originalStorageInstance;
   const dexie = (compressedFrom ? original : instance) as DexieInstanceLike | undefined;
@@ -58,9 +127,10 @@ export async function rawInserterFor(
   if (!isDexieInternals(internals)) return null;
   const compression = compressedFrom ? getCompressionStateByRxJsonSchema(compressedFrom) : null;
 
-  return async (docs) => {
-    const stored = compression ? docs.map((d) => compressDocumentData(compression, d as RxDocumentData<unknown>) as Doc) : docs;
-    const rows = stored.map((d) => fromStorageToDexie(internals.booleanIndexes, d as RxDocumentData<unknown>) as unknown);
+  const rowOf = dexieRowBuilder(compression, internals.booleanIndexes, encrypted);
+
+  return async (docs, envelopes) => {
+    const rows = docs.map((d, i) => rowOf(d, envelopes[i]!));
     const failed = new Set<number>();
     await internals.dexieDb.transaction('rw', internals.dexieTable, async () => {
       try {
