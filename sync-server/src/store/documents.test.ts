@@ -60,70 +60,62 @@ describe.each(testBackends())('PII fields at rest on %s', (backend) => {
     });
     await expect(t.db.withUser(user, (sql) => readDocs(sql, cipher, 'transactions'))).rejects.toThrow(/row .*moved from another row or field/);
   });
-});
 
-describe.each(testBackends())('a pull row as wire JSON text on %s', (backend) => {
-  let t: TestDatabase;
-  let user: string;
-  beforeAll(async () => {
-    t = await openTestDatabase(backend);
-    user = await createUser(t.db);
-  });
-  afterAll(() => t?.dispose());
+  describe('a pull row as wire JSON text', () => {
+    const both = async (collection: CollectionName, id: string) => {
+      const res = await t.db.withUser(user, (sql) =>
+        sql.query<Record<string, unknown>>(`SELECT id, deleted, doc, ${docJsonSelectList(collection).join(', ')} FROM ${collection} WHERE id = $1`, [id]),
+      );
+      const row = res.rows[0]!;
+      const text = openDocJson(cipher, collection, row, Boolean(row.deleted));
+      // jsonb's text puts a space after each colon and comma: compared re-serialised, which keeps the key order.
+      return { text, same: JSON.stringify(JSON.parse(text)), object: JSON.stringify({ ...openDoc(cipher, collection, row), id: String(row.id), _deleted: Boolean(row.deleted) }) };
+    };
 
-  const both = async (collection: CollectionName, id: string) => {
-    const res = await t.db.withUser(user, (sql) =>
-      sql.query<Record<string, unknown>>(`SELECT id, deleted, doc, ${docJsonSelectList(collection).join(', ')} FROM ${collection} WHERE id = $1`, [id]),
-    );
-    const row = res.rows[0]!;
-    const text = openDocJson(cipher, collection, row, Boolean(row.deleted));
-    // jsonb's text puts a space after each colon and comma: compared re-serialised, which keeps the key order.
-    return { text, same: JSON.stringify(JSON.parse(text)), object: JSON.stringify({ ...openDoc(cipher, collection, row), id: String(row.id), _deleted: Boolean(row.deleted) }) };
-  };
+    it('is the opened document, field for field and in the same order, for any PII value', async () => {
+      const values: [string, unknown][] = [
+        ['quotes "and" back\\slashes', ['a', 'b']],
+        ['emoji 💷 and accents café', []],
+        ['', null],
+        ['line\nbreak\ttab \u2028', [{ amount: -1, categoryId: null }]],
+      ];
+      for (const [description, tags] of values) {
+        const id = randomUUID();
+        const doc = { ...txn(id, description), tags, notes: null, importHash: description === '' ? null : 'h1' };
+        await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, doc));
+        const { text, same, object } = await both('transactions', id);
+        expect(same).toBe(object);
+        expect(JSON.parse(text)).toEqual({ ...doc, _deleted: false });
+      }
+    });
 
-  it('is the opened document, field for field and in the same order, for any PII value', async () => {
-    const values: [string, unknown][] = [
-      ['quotes "and" back\\slashes', ['a', 'b']],
-      ['emoji 💷 and accents café', []],
-      ['', null],
-      ['line\nbreak\ttab \u2028', [{ amount: -1, categoryId: null }]],
-    ];
-    for (const [description, tags] of values) {
-      const id = randomUUID();
-      const doc = { ...txn(id, description), tags, notes: null, importHash: description === '' ? null : 'h1' };
-      await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, doc));
-      const { text, same, object } = await both('transactions', id);
+    it('says _deleted for a soft-deleted row, and serves a PII field still held in clear as openDoc does', async () => {
+      const gone = randomUUID();
+      await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(gone, 'deleted one'), true));
+      expect(JSON.parse((await both('transactions', gone)).text)).toMatchObject({ id: gone, description: 'deleted one', _deleted: true });
+
+      // A row written before `notes` was sealed: the clear value in `doc` is its latest (store/seal-clear-fields.ts).
+      const legacy = randomUUID();
+      await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(legacy, 'legacy')));
+      await t.db.withUser(user, (sql) => sql.query(`UPDATE transactions SET doc = doc || '{"notes": "written in clear"}'::jsonb WHERE id = $1`, [legacy]));
+      const { text, same, object } = await both('transactions', legacy);
       expect(same).toBe(object);
-      expect(JSON.parse(text)).toEqual({ ...doc, _deleted: false });
-    }
-  });
+      expect(JSON.parse(text)).toMatchObject({ notes: 'written in clear', description: 'legacy' });
+    });
 
-  it('says _deleted for a soft-deleted row, and serves a PII field still held in clear as openDoc does', async () => {
-    const gone = randomUUID();
-    await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(gone, 'deleted one'), true));
-    expect(JSON.parse((await both('transactions', gone)).text)).toMatchObject({ id: gone, description: 'deleted one', _deleted: true });
+    it('a collection with no PII fields is its document as stored', async () => {
+      const id = randomUUID();
+      const doc = { id, hlc: '1764052800000:0000:dev-a', kind: 'ui', baseCurrency: 'GBP' };
+      await t.db.withUser(user, (sql) => sql.query(`INSERT INTO settings (id, user_id, doc) VALUES ($1, $2, $3)`, [id, user, doc]));
+      const { same, object } = await both('settings', id);
+      expect(same).toBe(object);
+    });
 
-    // A row written before `notes` was sealed: the clear value in `doc` is its latest (store/seal-clear-fields.ts).
-    const legacy = randomUUID();
-    await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(legacy, 'legacy')));
-    await t.db.withUser(user, (sql) => sql.query(`UPDATE transactions SET doc = doc || '{"notes": "written in clear"}'::jsonb WHERE id = $1`, [legacy]));
-    const { text, same, object } = await both('transactions', legacy);
-    expect(same).toBe(object);
-    expect(JSON.parse(text)).toMatchObject({ notes: 'written in clear', description: 'legacy' });
-  });
-
-  it('a collection with no PII fields is its document as stored', async () => {
-    const id = randomUUID();
-    const doc = { id, hlc: '1764052800000:0000:dev-a', kind: 'ui', baseCurrency: 'GBP' };
-    await t.db.withUser(user, (sql) => sql.query(`INSERT INTO settings (id, user_id, doc) VALUES ($1, $2, $3)`, [id, user, doc]));
-    const { same, object } = await both('settings', id);
-    expect(same).toBe(object);
-  });
-
-  it('refuses a tampered field as openDoc does', async () => {
-    const id = randomUUID();
-    await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(id, 'tampered')));
-    await t.db.withUser(user, (sql) => sql.query(`UPDATE transactions SET merchant = set_byte(merchant, 20, get_byte(merchant, 20) # 1) WHERE id = $1`, [id]));
-    await expect(both('transactions', id)).rejects.toThrow(DecryptionError);
+    it('refuses a tampered field as openDoc does', async () => {
+      const id = randomUUID();
+      await t.db.withUser(user, (sql) => upsertDoc(sql, cipher, 'transactions', user, txn(id, 'tampered')));
+      await t.db.withUser(user, (sql) => sql.query(`UPDATE transactions SET merchant = set_byte(merchant, 20, get_byte(merchant, 20) # 1) WHERE id = $1`, [id]));
+      await expect(both('transactions', id)).rejects.toThrow(DecryptionError);
+    });
   });
 });
