@@ -70,6 +70,16 @@ describe('budget handlers (compute worker, budgets area)', () => {
     expect(after.rows[0]).toMatchObject({ spent: 9_850, available: 150, state: 'over-threshold' });
   });
 
+  it('lets go of its inputs when told: answers are refused until inputs are set again', () => {
+    const snapshot = buildSnapshot([tx('2026-06-02', -1_000, GROCERIES)]);
+    const handlers = createBudgetHandlers(holding(snapshot));
+    handlers.budgetSetInputs(inputs());
+    handlers.budgetClearInputs();
+    expect(() => handlers.budgetPage({ date: '2026-06-10' })).toThrow(BudgetInputsMissingError);
+    handlers.budgetSetInputs(inputs());
+    expect(handlers.budgetPage({ date: '2026-06-10' }).rows[0]).toMatchObject({ spent: 1_000 });
+  });
+
   it('answers the history of the budgets asked for, oldest period first', () => {
     const snapshot = buildSnapshot([tx('2026-04-10', -100, GROCERIES), tx('2026-05-10', -200, GROCERIES), tx('2026-06-10', -300, COFFEE)]);
     const handlers = createBudgetHandlers(holding(snapshot));

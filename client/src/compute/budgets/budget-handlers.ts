@@ -12,6 +12,8 @@ import { parseBudgetHistoryRequest, parseBudgetInputs, parseBudgetPageRequest } 
 export interface BudgetHandlers {
   /** Replaces the inputs every later answer is computed with. */
   budgetSetInputs(inputs: BudgetInputs): void;
+  /** Lets go of the inputs (and the engine's caches kept with them) until the next budgetSetInputs. */
+  budgetClearInputs(): void;
   /** Every budget's period containing `request.date`, with the forecast for today's period. */
   budgetPage(request: BudgetPageRequest): BudgetPage;
   /** Past periods of the budgets, oldest first. */
@@ -44,6 +46,10 @@ export function createBudgetHandlers(snapshot: SnapshotReader): BudgetHandlers {
       const inBase = parsed.budgets.filter((b) => b.currency === parsed.baseCurrency);
       otherCurrency = parsed.budgets.filter((b) => b.currency !== parsed.baseCurrency).map((b) => b.id);
       inputs = inBase.length === parsed.budgets.length ? parsed : { ...parsed, budgets: inBase };
+    },
+    budgetClearInputs() {
+      inputs = null;
+      otherCurrency = [];
     },
     budgetPage(request) {
       const checked = parseBudgetPageRequest(request);

@@ -51,10 +51,15 @@ function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
   const handlers = createBudgetHandlers({ current: () => snapshot });
   let status: ComputeStatus = { phase: 'ready', transactions: 1, revision: 1 };
   const listeners = new Set<(s: ComputeStatus) => void>();
+  const clears = { count: 0 };
   const api = {
     budgetSetInputs: async (inputs: BudgetInputs) => {
       pushes.push(inputs);
       handlers.budgetSetInputs(structuredClone(inputs));
+    },
+    budgetClearInputs: async () => {
+      clears.count += 1;
+      handlers.budgetClearInputs();
     },
     budgetPage: async (q: BudgetPageRequest) => handlers.budgetPage(structuredClone(q)),
     budgetHistory: async (q: BudgetHistoryRequest) => handlers.budgetHistory(structuredClone(q)),
@@ -81,6 +86,7 @@ function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
   return {
     session,
     investReads,
+    clears,
     /** What the compute session does after applying a change bulk: a new revision. */
     bump() {
       if (status.phase !== 'ready') return;
@@ -238,5 +244,22 @@ describe('budget data (UI side of the budgets area)', () => {
     await (await db.budgets.findOne(FOOD_BUDGET).exec())!.incrementalPatch({ alertThreshold: 90 });
     for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 10));
     expect(pushes.length).toBe(before);
+    // What was read for the inputs goes with the last holder, in the page and in the worker.
+    expect(worker.clears.count).toBe(1);
+  });
+
+  it('reads and pushes the inputs again for a screen that comes back after every holder let go, and answers from them', async () => {
+    const request = ref<BudgetPageRequest>({ date: '2026-06-10' });
+    const first = mount(() => useBudgetPage(request));
+    await until(() => first.page.value !== null, 'the first page', flush);
+    scope.stop();
+    await until(() => worker.clears.count === 1, 'the worker to let go of the inputs', flush);
+    const before = pushes.length;
+    scope = effectScope();
+    const again = mount(() => useBudgetPage(request));
+    await until(() => again.page.value !== null, 'the page again', flush);
+    expect(pushes.length).toBe(before + 1);
+    expect(pushes[pushes.length - 1]!.fx[0]!.rates).toEqual(['0.86206896551724137931', '0.8', '0.81']);
+    expect(again.page.value!.rows.map((r) => r.budgetId)).toEqual([FOOD_BUDGET]);
   });
 });

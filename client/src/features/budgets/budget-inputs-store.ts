@@ -22,7 +22,8 @@ import type { AskedRange, ScheduledResult } from './budget-inputs.ts';
  * (`budgetSetInputs`) and `pushed` moves, so the budget composables (budget-data.ts) ask again.
  *
  * Nothing here reads transactions: the currencies the snapshot's rows are in come from the worker.
- * The store works only while someone holds it (`acquire`), so no screen but the budgets' pays for it.
+ * The store works only while someone holds it (`acquire`), so no screen but the budgets' pays for it, and it
+ * forgets what it read when the last holder lets go (budget alerts hold it only for a look).
  */
 
 export interface BudgetInputsConfig {
@@ -117,6 +118,26 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     lastParts = null;
   }
 
+  /**
+   * Nobody holds the store: everything read or made for the inputs goes (the rules' occurrences, the FX series
+   * and their inverted closes, the inputs last pushed), so a screen or a budget alerts' look that let go leaves
+   * nothing behind in the page or the worker. The next holder reads again and pushes anew; until then answers wait.
+   */
+  function forget() {
+    // The worker's copy (and the engine's caches built on it) goes too, if it is the inputs this store pushed.
+    const session = pushedTo.value;
+    if (session && session === compute.session) void session.worker.api.budgetClearInputs().catch(() => undefined);
+    unsubscribe();
+    expanded = null;
+    occurrences.clear();
+    inverses.clear();
+    watchedSeries = new Set();
+    rereadFx = false;
+    inputs.value = null;
+    skippedRules.value = [];
+    pushedTo.value = null;
+  }
+
   function subscribe(open: ReplicaDatabase) {
     subscriptions = [
       open.budgets.find().$.subscribe((docs) => {
@@ -155,7 +176,8 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
   watch(
     [db, () => holders.value > 0],
     ([open, held]) => {
-      unsubscribe();
+      if (held) unsubscribe();
+      else forget();
       if (open && held) subscribe(open);
     },
     { immediate: true },
@@ -205,6 +227,7 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
       rereadFx = false;
       watchedSeries = new Set(currencies.flatMap((c) => Object.values(fxSeriesNames(c, base))));
       const quotes = await readFxQuotes(open, currencies, base, from);
+      if (holders.value === 0) return [];
       fxCache = { key, series: currencies.map((c) => fxSeriesFromQuotes(c, base, quotes.get(c)!.values(), { from, inverses })) };
     }
     return fxCache.series;
@@ -230,12 +253,14 @@ export const useBudgetInputsStore = defineStore('budget-inputs', () => {
     const { scheduled, skippedRules: skipped } = expanded.result;
     const currencies = foreignCurrencies(base, accounts, recurring.map((r) => r.currency), snapshotCurrencies.value);
     const fx = await fxInputs(open, base, currencies, window.fxFrom);
+    if (holders.value === 0) return;
     // Nothing the inputs are made of moved (a screen asked about dates already covered): keep what the worker has.
     const parts = [session, list, cats, prefs, scheduled, fx, day];
     if (lastParts !== null && parts.every((p, i) => p === lastParts![i]) && pushedTo.value === session) return;
     const next = budgetInputs({ budgets: list, categories: cats, settings: prefs, fx, scheduled, today: day });
     await session.worker.api.budgetSetInputs(next);
-    if (compute.session !== session) return;
+    // Let go of meanwhile (forget() ran): nothing of this gather is kept.
+    if (compute.session !== session || holders.value === 0) return;
     inputs.value = next;
     skippedRules.value = skipped;
     pushedTo.value = session;
