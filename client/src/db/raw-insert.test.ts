@@ -134,6 +134,26 @@ describe('insertIfAbsent over Dexie', () => {
   });
 });
 
+describe('insertIfAbsent on Dexie: one transaction a batch', () => {
+  it('a row IndexedDB refuses for another reason than an existing id writes nothing of its batch, and says so', async () => {
+    const replica = await openNodeReplica({ collections: ['accounts'] });
+    try {
+      const extras = replicaStorageExtras(replica.db.accounts.storageInstance)!;
+      const kept = account();
+      const { id: _id, ...keyless } = account();
+      await expect(extras.insertIfAbsent([asStored(kept), asStored(keyless)], 'replication-downstream-test')).rejects.toThrow();
+      expect(await replica.db.accounts.count().exec()).toBe(0);
+      // Existing ids alone are passed over, and the rest of their batch is written.
+      await extras.insertIfAbsent([asStored(kept)], 'replication-downstream-test');
+      const fresh = account();
+      expect(await extras.insertIfAbsent([asStored(kept), asStored(fresh), asStored(kept)], 'replication-downstream-test')).toEqual({ skipped: [kept.id, kept.id] });
+      expect(await replica.db.accounts.count().exec()).toBe(2);
+    } finally {
+      await replica.close();
+    }
+  });
+});
+
 describe('insertIfAbsent and other tabs', () => {
   it('another tab on the same IndexedDB hears of the rows by id only, reads them, and announces them decrypted', async () => {
     const replica = await openNodeReplica({ collections: ['accounts'] });

@@ -8,8 +8,8 @@ import { ENVELOPE_FIELD } from './envelope-codec.ts';
  * Insert-if-absent straight into the Dexie table under RxDB's key-compression and Dexie storage, for a
  * new device's first pull (client/src/sync/bootstrap.ts). RxDB's own bulkWrite first reads every id in
  * the batch to detect conflicts, builds a write plan per row and copies each document twice; here the
- * rows go to IndexedDB with `add` (an id that exists fails alone, with a ConstraintError, and is reported
- * back). No change event is emitted here: encrypted-storage.ts emits one, in plaintext, above the key
+ * rows go to IndexedDB with `add` on Dexie's connection (an id that exists fails alone, with a
+ * ConstraintError, and is reported back). No change event is emitted here: encrypted-storage.ts emits one, in plaintext, above the key
  * compression (nothing to decompress or decrypt) and tells other tabs through its own channel (RxDB's
  * would carry every sealed row to every tab).
  *
@@ -94,12 +94,9 @@ export function dexieRowBuilder(compression: CompressionState | null, booleanInd
   };
 }
 
-interface DexieTableLike {
-  bulkAdd(rows: readonly unknown[]): Promise<unknown>;
-}
 interface DexieInternalsLike {
-  dexieDb: { transaction(mode: 'rw', table: DexieTableLike, scope: () => Promise<void>): Promise<void> };
-  dexieTable: DexieTableLike;
+  dexieDb: { backendDB(): IDBDatabase | null | undefined };
+  dexieTable: { name: string };
   booleanIndexes: string[];
 }
 interface DexieInstanceLike {
@@ -108,7 +105,45 @@ interface DexieInstanceLike {
 
 function isDexieInternals(v: unknown): v is DexieInternalsLike {
   const o = v as Partial<DexieInternalsLike> | null;
-  return !!o && typeof o.dexieTable?.bulkAdd === 'function' && typeof o.dexieDb?.transaction === 'function' && Array.isArray(o.booleanIndexes);
+  return !!o && typeof o.dexieTable?.name === 'string' && typeof o.dexieDb?.backendDB === 'function' && Array.isArray(o.booleanIndexes);
+}
+
+/**
+ * Adds the rows in one IndexedDB transaction on Dexie's open connection, straight through the IndexedDB API:
+ * Dexie's bulkAdd goes through its middleware and sets an error handler on every request; here one handler on
+ * the transaction catches a ConstraintError (the id exists), keeps it from aborting the transaction, and
+ * notes its position. Any other error aborts the transaction, and nothing of the batch is written.
+ */
+function addRows(idb: IDBDatabase, table: string, rows: readonly unknown[]): Promise<ReadonlySet<number>> {
+  return new Promise((resolve, reject) => {
+    const failed = new Set<number>();
+    const tx = idb.transaction(table, 'readwrite');
+    const store = tx.objectStore(table);
+    const requests: IDBRequest[] = [];
+    let positions: Map<IDBRequest, number> | null = null;
+    tx.addEventListener('error', (event) => {
+      const request = event.target as IDBRequest;
+      if (request.error?.name !== 'ConstraintError' || request === (tx as unknown)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      positions ??= new Map(requests.map((r, i) => [r, i]));
+      const at = positions.get(request);
+      if (at !== undefined) failed.add(at);
+    });
+    tx.oncomplete = () => resolve(failed);
+    tx.onabort = () => reject(tx.error ?? new DOMException('The raw insert was aborted.', 'AbortError'));
+    try {
+      for (const row of rows) requests.push(store.add(row));
+    } catch (error) {
+      // A row IndexedDB cannot take (e.g. no valid key): nothing of the batch is written.
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+      reject(error as Error);
+    }
+  });
 }
 
 /**
@@ -131,20 +166,8 @@ export async function rawInserterFor(
 
   return async (docs, envelopes) => {
     const rows = docs.map((d, i) => rowOf(d, envelopes[i]!));
-    const failed = new Set<number>();
-    await internals.dexieDb.transaction('rw', internals.dexieTable, async () => {
-      try {
-        await internals.dexieTable.bulkAdd(rows);
-      } catch (error) {
-        // Dexie reports the rows that failed and keeps the others when the error is caught in the transaction.
-        const failures = (error as { name?: string; failuresByPos?: Record<string, { name?: string }> }).failuresByPos;
-        if ((error as { name?: string }).name !== 'BulkError' || !failures) throw error;
-        for (const [pos, failure] of Object.entries(failures)) {
-          if (failure?.name !== 'ConstraintError') throw error;
-          failed.add(Number(pos));
-        }
-      }
-    });
-    return { failed };
+    const idb = internals.dexieDb.backendDB();
+    if (!idb) throw new Error(`raw insert: the IndexedDB database of ${internals.dexieTable.name} is not open`);
+    return { failed: await addRows(idb, internals.dexieTable.name, rows) };
   };
 }
