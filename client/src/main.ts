@@ -3,6 +3,7 @@ import { createApp } from 'vue';
 import App from './app/App.vue';
 import { createApiClient } from './app/api.ts';
 import { useComputeStore } from './app/compute-store.ts';
+import { FIRST_SCREEN, createFirstScreen } from './app/first-screen.ts';
 import { API_CLIENT, REPLICA_PORT } from './app/injection.ts';
 import { createIndexedDbReplica } from './app/replica-adapter.ts';
 import { createAppRouter } from './app/router.ts';
@@ -22,6 +23,12 @@ app.use(pinia);
 app.provide(API_CLIENT, createApiClient({ getAccessToken: () => useSessionStore(pinia).accessToken }));
 const replica = createIndexedDbReplica();
 app.provide(REPLICA_PORT, replica);
+// Background work waits for the first screen after each unlock.
+const firstScreen = createFirstScreen();
+app.provide(FIRST_SCREEN, firstScreen);
+replica.onDatabase((db) => {
+  if (!db) firstScreen.reset();
+});
 // Sync runs while the replica is unlocked and the user signed in; its code (RxDB replication) loads on the first unlock.
 const stopWaiting = replica.onDatabase((db) => {
   if (!db) return;

@@ -1,4 +1,5 @@
 import { onScopeDispose, ref, watch } from 'vue';
+import { afterFirstScreen, useFirstScreen } from '../../app/first-screen.ts';
 import { useReplicaDb } from '../../composables/use-replica-db.ts';
 import { todayLocal } from '@mymidas/shared/date';
 import type { PostingSummary } from './recurring-data.ts';
@@ -7,6 +8,8 @@ import type { PostingSummary } from './recurring-data.ts';
  * Posts due occurrences of auto-post recurring rules whenever the replica is unlocked, when rules
  * change (e.g. pulled by sync onto a new device; a run that posts nothing writes nothing, so this
  * settles), and when the app comes back to the foreground on a later day. Mounted once by the shell.
+ * After an unlock the first run waits for the first screen to show its figures and the browser to be idle
+ * (app/first-screen.ts): posting is not what the user opened the app to see, and it should not share its open.
  */
 export function useRecurringAutoPost(options: { readonly debounceMs?: number } = {}) {
   const db = useReplicaDb();
@@ -31,11 +34,16 @@ export function useRecurringAutoPost(options: { readonly debounceMs?: number } =
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sub: { unsubscribe(): void } | null = null;
-  watch(db, (database) => {
+  const first = useFirstScreen();
+  let unlocks = 0;
+  watch(db, async (database) => {
     sub?.unsubscribe();
     sub = null;
     clearTimeout(timer);
+    const mine = ++unlocks;
     if (!database) return;
+    await afterFirstScreen(first);
+    if (mine !== unlocks) return;
     void run();
     sub = database.recurring_rules.$.subscribe(() => {
       clearTimeout(timer);
@@ -43,6 +51,7 @@ export function useRecurringAutoPost(options: { readonly debounceMs?: number } =
     });
   }, { immediate: true });
   onScopeDispose(() => {
+    unlocks += 1;
     sub?.unsubscribe();
     clearTimeout(timer);
   });
