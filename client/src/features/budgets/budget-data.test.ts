@@ -9,13 +9,12 @@ import { applyChanges, buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
 import type { Snapshot, SnapshotDoc } from '@mymidas/shared/snapshot/snapshot';
 import { useComputeStore } from '../../app/compute-store.ts';
 import { REPLICA_PORT } from '../../app/injection.ts';
-import { createBudgetHandlers } from '../../compute/budgets/budget-handlers.ts';
-import type { ComputeSession, ComputeStatus } from '../../compute/compute-session.ts';
 import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, category, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import { portFor, until } from '../../testing/test-port.ts';
 import { useBudgetHistory, useBudgetPage } from './budget-data.ts';
 import { useBudgetInputsStore } from './budget-inputs-store.ts';
+import { fakeSession } from './budget-test-session.ts';
 
 const HLC = '1764000000000:0000:test';
 const FOOD = testUuid(1);
@@ -44,56 +43,6 @@ let n = 1000;
 function tx(date: string, amount: number, categoryId: string, currency = 'GBP'): SnapshotDoc {
   n += 1;
   return { id: testUuid(n, 7), date, amount, currency, accountId: GBP_ACCOUNT, categoryId, status: 'cleared', transferId: null, splits: [] };
-}
-
-/** A compute session whose worker is the real budgets area over a snapshot in memory, called as Comlink would (clones). */
-function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
-  const handlers = createBudgetHandlers({ current: () => snapshot });
-  let status: ComputeStatus = { phase: 'ready', transactions: 1, revision: 1 };
-  const listeners = new Set<(s: ComputeStatus) => void>();
-  const clears = { count: 0 };
-  const api = {
-    budgetSetInputs: async (inputs: BudgetInputs) => {
-      pushes.push(inputs);
-      handlers.budgetSetInputs(structuredClone(inputs));
-    },
-    budgetClearInputs: async () => {
-      clears.count += 1;
-      handlers.budgetClearInputs();
-    },
-    budgetPage: async (q: BudgetPageRequest) => handlers.budgetPage(structuredClone(q)),
-    budgetHistory: async (q: BudgetHistoryRequest) => handlers.budgetHistory(structuredClone(q)),
-    budgetCurrencies: async () => handlers.budgetCurrencies(),
-  };
-  const investReads = { count: 0 };
-  const session: ComputeSession = {
-    worker: { api, terminate: () => undefined } as unknown as ComputeSession['worker'],
-    // Reading `invest` starts the investment feed in the real session: the budgets must never do it.
-    get invest() {
-      investReads.count += 1;
-      return undefined;
-    },
-    status: () => status,
-    onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    checkConsistency: async () => 'consistent',
-    async stop() {
-      status = { phase: 'stopped' };
-    },
-  };
-  return {
-    session,
-    investReads,
-    clears,
-    /** What the compute session does after applying a change bulk: a new revision. */
-    bump() {
-      if (status.phase !== 'ready') return;
-      status = { ...status, revision: status.revision + 1 };
-      for (const l of listeners) l(status);
-    },
-  };
 }
 
 let db: ReplicaDatabase;
