@@ -67,12 +67,13 @@ export function createEnvelopeCodec(options: EnvelopeCodecOptions): EnvelopeCode
   const envelope = new GrowableBuffer();
   const readScratch = { buffer: new Uint8Array(16 * 1024) };
   const decoder = new TextDecoder();
+  const subtle = crypto.subtle;
 
   async function envelopeOf(doc: Doc): Promise<string> {
     const secret: Doc = {};
     for (const field of encrypted) if (doc[field] !== undefined) secret[field] = doc[field];
     const iv = ivs.next();
-    const ciphertext = await crypto.subtle.encrypt(
+    const ciphertext = await subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: aad.encode(String(doc[primaryPath])) },
       key(),
       plain.encode(JSON.stringify(secret)),
@@ -104,7 +105,7 @@ export function createEnvelopeCodec(options: EnvelopeCodecOptions): EnvelopeCode
         if (typeof text !== 'string') throw new Error('envelope missing');
         const bytes = fromBase64Scratch(text, readScratch);
         if (bytes[0] !== ENVELOPE_VERSION || bytes.length < 1 + IV_BYTES + TAG_BYTES) throw new Error('envelope malformed');
-        const opened = await crypto.subtle.decrypt(
+        const opened = await subtle.decrypt(
           { name: 'AES-GCM', iv: bytes.subarray(1, 1 + IV_BYTES), additionalData: aad.encode(id) },
           key(),
           bytes.subarray(1 + IV_BYTES),
