@@ -35,6 +35,18 @@ type CompressionState = ReturnType<typeof getCompressionStateByRxJsonSchema>;
 /** Keys remembered per collection: the schema's and RxDB's few, far below this unless a document carries free-form keys. */
 const MAX_REMEMBERED_KEYS = 10_000;
 
+/** A deep copy of a JSON value with every object key, at every depth, renamed by `rename`. */
+function renamingKeys(rename: (key: string) => string): (value: unknown) => unknown {
+  const copy = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map(copy);
+    const out: Doc = {};
+    for (const key of Object.keys(value)) out[rename(key)] = copy((value as Doc)[key]);
+    return out;
+  };
+  return copy;
+}
+
 /**
  * The Dexie row of a document and its envelope, in one pass, equal (key order included) to what RxDB's path
  * stores: the encrypted storage's sealed document (the fields outside `encrypted`, then the envelope field),
@@ -62,21 +74,9 @@ export function dexieRowBuilder(compression: CompressionState | null, booleanInd
     }
     return name;
   };
-  const stored = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map(stored);
-    const out: Doc = {};
-    for (const key of Object.keys(value)) out[storedName(key)] = stored((value as Doc)[key]);
-    return out;
-  };
+  const stored = renamingKeys(storedName);
   /** `_attachments` is not compressed, only converted for Dexie. */
-  const forDexie = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map(forDexie);
-    const out: Doc = {};
-    for (const key of Object.keys(value)) out[dexieReplaceIfStartsWithPipe(key)] = forDexie((value as Doc)[key]);
-    return out;
-  };
+  const forDexie = renamingKeys(dexieReplaceIfStartsWithPipe);
   const envelopeName = storedName(ENVELOPE_FIELD);
   // RxDB reads each boolean index from the compressed document and writes it at its Dexie path: the same value.
   const booleans = booleanIndexes.map((path) => dexieReplaceIfStartsWithPipe(path));
