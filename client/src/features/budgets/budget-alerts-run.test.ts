@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia } from 'pinia';
-import { createApp, effectScope } from 'vue';
+import { createApp } from 'vue';
 import type { EffectScope } from 'vue';
 import type { BudgetInputs } from '@mymidas/shared/budget';
 import { addMonths, monthOf, todayIn } from '@mymidas/shared/date';
@@ -13,7 +13,8 @@ import type { ReplicaDatabase } from '../../db/database.ts';
 import { account, category, openTestReplica, testUuid } from '../../testing/test-replica.ts';
 import { portFor, until } from '../../testing/test-port.ts';
 import { startBudgetAlertWatch } from './budget-alerts-run.ts';
-import { fakeSession } from './budget-test-session.ts';
+import { budgetTestRig, closeRig } from './budget-test-session.ts';
+import type { fakeSession } from './budget-test-session.ts';
 
 const GROCERIES = testUuid(2);
 const ACCOUNT = testUuid(10);
@@ -43,15 +44,10 @@ beforeEach(async () => {
   };
   await db.budgets.insert(budget);
   snapshot = buildSnapshot([tx(-8_500)]);
-  pushes = [];
-  worker = fakeSession(snapshot, pushes);
-  scope = effectScope();
+  ({ pushes, worker, scope } = budgetTestRig(snapshot));
 });
 
-afterEach(async () => {
-  scope.stop();
-  await db.close();
-});
+afterEach(() => closeRig(scope, db));
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
 

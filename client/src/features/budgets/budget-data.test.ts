@@ -14,7 +14,8 @@ import { account, category, openTestReplica, testUuid } from '../../testing/test
 import { portFor, until } from '../../testing/test-port.ts';
 import { useBudgetHistory, useBudgetPage } from './budget-data.ts';
 import { useBudgetInputsStore } from './budget-inputs-store.ts';
-import { fakeSession } from './budget-test-session.ts';
+import { budgetTestRig, closeRig } from './budget-test-session.ts';
+import type { fakeSession } from './budget-test-session.ts';
 
 const HLC = '1764000000000:0000:test';
 const FOOD = testUuid(1);
@@ -75,15 +76,10 @@ beforeEach(async () => {
     fxQuote('GBP/USD', '2026-06-01', '1.30'), // no USD anywhere: not read
   ]));
   snapshot = buildSnapshot([tx('2026-06-02', -1_000, GROCERIES), tx('2026-06-04', -2_000, GROCERIES, 'EUR'), tx('2026-05-12', -700, GROCERIES), tx('2026-06-01', 250_000, SALARY)]);
-  pushes = [];
-  worker = fakeSession(snapshot, pushes);
-  scope = effectScope();
+  ({ pushes, worker, scope } = budgetTestRig(snapshot));
 });
 
-afterEach(async () => {
-  scope.stop();
-  await db.close();
-});
+afterEach(() => closeRig(scope, db));
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 

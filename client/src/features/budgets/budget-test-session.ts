@@ -1,5 +1,8 @@
 import type { BudgetHistoryRequest, BudgetInputs, BudgetPageRequest } from '@mymidas/shared/budget';
 import type { Snapshot } from '@mymidas/shared/snapshot/snapshot';
+import { effectScope } from 'vue';
+import type { EffectScope } from 'vue';
+import type { ReplicaDatabase } from '../../db/database.ts';
 import { createBudgetHandlers } from '../../compute/budgets/budget-handlers.ts';
 import type { ComputeSession, ComputeStatus } from '../../compute/compute-session.ts';
 
@@ -53,4 +56,16 @@ export function fakeSession(snapshot: Snapshot, pushes: BudgetInputs[]) {
       for (const l of listeners) l(status);
     },
   };
+}
+
+/** Each budget test's rig over `snapshot`: the fake session, the inputs it was pushed, and an effect scope to run in. */
+export function budgetTestRig(snapshot: Snapshot): { pushes: BudgetInputs[]; worker: ReturnType<typeof fakeSession>; scope: EffectScope } {
+  const pushes: BudgetInputs[] = [];
+  return { pushes, worker: fakeSession(snapshot, pushes), scope: effectScope() };
+}
+
+/** Ends a test: stops its effect scope (the composables' watchers) and closes its replica. */
+export async function closeRig(scope: EffectScope, db: ReplicaDatabase): Promise<void> {
+  scope.stop();
+  await db.close();
 }
