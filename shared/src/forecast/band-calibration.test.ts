@@ -111,7 +111,8 @@ describe('band shape and calibration', () => {
           }
         },
       ),
-      { numRuns: 40 },
+      // The first example is the history whose explosive AR fit once swung the mean to −54 billion (models.test.ts).
+      { numRuns: 40, examples: [[30, 0, 10, 0.9, -120.24230220902975, 558_184_004, 'arima']] },
     );
   }, 300_000);
 

@@ -95,6 +95,9 @@ export const seasonalArima: Model = (y, h, { seasonLength }) => {
     const coef = new Float64Array(maxLag + 1);
     coef[0] = beta.get(0, 0);
     for (let j = 0; j < lags.length; j++) coef[lags[j]!] = coef[lags[j]!]! + beta.get(j + 1, 0);
+    // Least squares does not keep the AR part stationary; an explosive fit's recursive forecast runs off to
+    // ±billions within a few years while its backtest (a handful of steps) looks fine. Such fits are not candidates.
+    if (!isStationary(coef.subarray(1))) continue;
     if (!best || aic < best.aic) best = { coef, p, sigma2, aic };
   }
   if (!best) return seasonalNaive(y, h, { seasonLength, frequency: 'day', trainTimes: new Float64Array(0), futureTimes: new Float64Array(0) });
@@ -130,6 +133,26 @@ export const seasonalArima: Model = (y, h, { seasonLength }) => {
   }
   return { mean, sd };
 };
+
+/**
+ * Whether x_t = Σ φ_l x_{t−l} + ε_t (φ[0] is lag 1) is stationary: every root of 1 − Σ φ_l z^l lies outside the unit
+ * circle. Durbin–Levinson's step-down: the order-k polynomial is stationary exactly when its last coefficient (the
+ * k-th partial autocorrelation) is inside (−1, 1) and the order-(k−1) polynomial φ'_i = (φ_i + φ_k φ_{k−i}) / (1 − φ_k²)
+ * is stationary too.
+ */
+export function isStationary(phi: ArrayLike<number>): boolean {
+  let a = Array.from(phi);
+  while (a.length > 0 && a[a.length - 1] === 0) a.pop();
+  for (let k = a.length; k > 0; k--) {
+    const last = a[k - 1]!;
+    if (!Number.isFinite(last) || Math.abs(last) >= 1) return false;
+    const d = 1 - last * last;
+    const next = new Array<number>(k - 1);
+    for (let i = 0; i < k - 1; i++) next[i] = (a[i]! + last * a[k - 2 - i]!) / d;
+    a = next;
+  }
+  return true;
+}
 
 function fromIntervals(point: ArrayLike<number>, lower: ArrayLike<number> | undefined, upper: ArrayLike<number> | undefined, h: number): ModelForecast {
   const mean = new Float64Array(h);
