@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { holdingsAt } from '@mymidas/shared/invest';
 import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import { Decimal } from '@mymidas/shared/money';
 import { expandQuotes } from '@mymidas/shared/quotes';
 import type { Account, Asset, InvestmentTransaction, NetWorthSnapshot, QuoteDoc, Transaction } from '@mymidas/shared/schema';
 import { accountBalances } from '@mymidas/shared/snapshot/aggregates';
 import { buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
 import { accountRows, netWorthOf } from '../../client/src/features/dashboard/dashboard-model.ts';
+import { valueInvestments } from '../../client/src/features/dashboard/investment-worth.ts';
 import { createFeeds, installFeeds, type Feeds } from '../../sync-server/src/feeds/feeds.ts';
 import { account, asset, cashTransaction, seedBook, settings, trade } from '../../sync-server/src/feeds/testing/book-fixtures.ts';
 import { ReplayServer } from '../../sync-server/src/feeds/testing/replay-server.ts';
@@ -136,8 +138,13 @@ describe.each(testBackends())('market feeds reach devices (%s)', (backend) => {
     const current = account({ name: 'Current', type: 'current', openingBalance: 152_030, openingDate: '2026-10-01' });
     const dollars = account({ name: 'US savings', type: 'savings', currency: 'USD', openingBalance: 500_000, openingDate: '2026-10-01', sortOrder: 1 });
     const card = account({ name: 'Card', type: 'credit_card', openingBalance: -12_000, openingDate: '2026-10-01', sortOrder: 2 });
+    // £2,000 paid in to a brokerage; 10 VWRL.L bought with £1,185 of it; another 5 bought after the date.
+    const brokerage = account({ name: 'Brokerage', type: 'investment_gia', openingBalance: 200_000, openingDate: '2026-10-01', sortOrder: 3 });
+    const vwrl = asset();
     await seedBook(server.services.db, server.services.cipher, user.userId, {
-      accounts: [current, dollars, card],
+      accounts: [current, dollars, card, brokerage],
+      assets: [vwrl],
+      trades: [trade(brokerage.id, vwrl.id), trade(brokerage.id, vwrl.id, { date: '2026-12-05', quantity: '5', amount: -64_000 })],
       settings: [settings({ timezone: 'Europe/London' })],
       transactions: [
         cashTransaction(current.id, { date: '2026-11-28', amount: 310_000, description: 'Salary' }),
@@ -148,9 +155,10 @@ describe.each(testBackends())('market feeds reach devices (%s)', (backend) => {
       ],
     });
     expect((await feeds.runner.runOnce(feeds.job('fx'))).status).toBe('ok');
+    expect((await feeds.runner.runOnce(feeds.job('backfill'))).status).toBe('ok');
     expect(await feeds.runner.runOnce(feeds.job('net-worth'))).toMatchObject({ status: 'ok', problems: [] });
 
-    const device = await Device.open(server, { name: 'laptop', token: () => user.token, collections: ['accounts', 'transactions', 'quotes', 'net_worth_snapshots'] });
+    const device = await Device.open(server, { name: 'laptop', token: () => user.token, collections: ['accounts', 'transactions', 'quotes', 'net_worth_snapshots', 'assets', 'investment_transactions'] });
     devices.push(device);
     await device.engine.start();
     await device.engine.awaitInSync();
@@ -163,11 +171,21 @@ describe.each(testBackends())('market feeds reach devices (%s)', (backend) => {
     const transactions = (await device.replica.db.transactions.find().exec()).map((d) => d.toJSON() as Transaction);
     const fx = expandQuotes((await device.replica.db.quotes.find().exec()).map((d) => d.toJSON() as QuoteDoc)).filter((q) => q.kind === 'fx');
     const overview = { balances: accountBalances(buildSnapshot(transactions), accounts, '2026-12-04') };
-    const rows = accountRows(accounts, overview, 'GBP', latestFxRates(fx, '2026-12-04'));
+    // The investments as the dashboard values them: its own reader over the replica (trades and assets paged from
+    // storage, each asset's last close from its newest year document), the same rates.
+    const invested = await valueInvestments(device.replica.db, accounts, 'GBP', '2026-12-04', async () => latestFxRates(fx, '2026-12-04'));
+    if (invested.kind !== 'valued') throw new Error(`investments not valued: ${JSON.stringify(invested)}`);
+    const rows = accountRows(accounts, overview, 'GBP', latestFxRates(fx, '2026-12-04'), invested.worth);
     const mine = netWorthOf(rows, 'GBP');
     expect(mine.unconverted).toEqual([]);
     expect({ currency: snapshot!.currency, assets: snapshot!.assets, liabilities: snapshot!.liabilities }).toEqual({ currency: mine.currency, assets: mine.assets, liabilities: mine.liabilities });
-    expect(snapshot!.byAccount).toEqual(Object.fromEntries(rows.map((r) => [r.id, r.inBase.status === 'unconverted' ? null : r.inBase.amount])));
+    expect(snapshot!.byAccount).toEqual(Object.fromEntries(rows.map((r) => [r.id, r.worth.status === 'unconverted' ? null : r.worth.amount])));
+    // The brokerage: its £2,000, less the £1,185 of the buy on or before the date, plus 10 units at the last close.
+    const close = (await daysOnDevice(device, 'VWRL.L')).filter(([d]) => d! <= '2026-12-04').at(-1)!;
+    // 10 units × the close, in pence, half-even.
+    const holdings = new Decimal(close[1]!).times(1_000).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toNumber();
+    expect(snapshot!.byAccount[brokerage.id]).toBe(200_000 - 118_500 + holdings);
+    expect(mine.investments).toMatchObject({ holdings, unpriced: [], oldestPriceDate: close[0] });
     // The figures are real: the dollar account was converted, the card is a liability, the 5 December row is left out.
     expect(mine.liabilities).toBe(16_561);
     expect(snapshot!.byAccount[current.id]).toBe(152_030 + 310_000 - 84_517);

@@ -127,3 +127,4 @@ export function investmentWorth(inputs: InvestmentWorthInputs, date: string): In
   }
   return { date, currency: base, byAccount, unconverted: unconverted.sort((a, b) => (a.accountId < b.accountId ? -1 : 1)) };
 }
+

@@ -3,7 +3,10 @@ import { todayIn } from '@mymidas/shared/date';
 import { latestFxRates, lookupRate, type FxRates } from '@mymidas/shared/ledger/fx';
 import { netWorth as ledgerNetWorth, type ConvertedBalance } from '@mymidas/shared/ledger/balances';
 import { convertMinor, minor } from '@mymidas/shared/money';
-import type { Account, Quote, Transaction } from '@mymidas/shared/schema';
+import { withInvestments } from '@mymidas/shared/invest/with-investments';
+import { investmentWorth, type LastClose } from '@mymidas/shared/invest/worth';
+import { dailyQuotes } from '@mymidas/shared/quotes';
+import { QUOTE_LATEST_PERIOD, type Account, type Asset, type InvestmentTransaction, type Quote, type Transaction } from '@mymidas/shared/schema';
 import { accountBalances } from '@mymidas/shared/snapshot/aggregates';
 import { buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
 import { formatHlc, parseHlc, tick } from '@mymidas/shared/sync';
@@ -22,9 +25,10 @@ import type { JobContext, JobSummary } from './runner.ts';
  * transactions snapshot (`@mymidas/shared/snapshot`, opening balance + every live row up to the date; an account
  * with no rows has its opening balance), turned into the base currency at the latest FX close on or before the
  * date (`latestFxRates`/`lookupRate`, half-even `convertMinor`), then assets − liabilities by account type
- * (`@mymidas/shared/ledger/balances` netWorth). Accounts with no rate are left out, as on the dashboard, and
- * not listed in `byAccount`. Investment holdings are valued by the investment screens, not here: the dashboard's
- * net worth does not include them either.
+ * (`@mymidas/shared/ledger/balances` netWorth). An account's investments are added to it as the dashboard adds
+ * them (`@mymidas/shared/invest/worth`): the cash its investment transactions moved and its holdings at each
+ * asset's last daily close on or before the date. Accounts with no rate (for their own currency or for one of
+ * their investments) are left out, as on the dashboard, and not listed in `byAccount`.
  *
  * One document per user and date (a name-based id), rewritten only when a figure changed; the date is "today"
  * in the user's time zone (settings.timezone) when the job runs.
@@ -40,17 +44,33 @@ export interface NetWorthFigures {
   readonly unconverted: readonly string[];
 }
 
+/** The investment side of a book: its trades, its assets and each traded asset's last close on or before the date. */
+export interface BookInvestments {
+  readonly trades: readonly InvestmentTransaction[];
+  readonly assets: readonly Asset[];
+  readonly lastCloses: readonly LastClose[];
+}
+
 /** Net worth on `date` from the documents (see the module comment). */
-export function netWorthOn(accounts: readonly Account[], transactions: readonly Transaction[], fxQuotes: readonly Quote[], baseCurrency: string, date: string): NetWorthFigures {
+export function netWorthOn(accounts: readonly Account[], transactions: readonly Transaction[], fxQuotes: readonly Quote[], baseCurrency: string, date: string, investments?: BookInvestments): NetWorthFigures {
   const snapshot = buildSnapshot(transactions);
   const balances = accountBalances(snapshot, accounts.map((a) => ({ id: a.id, currency: a.currency, openingBalance: a.openingBalance })), date);
   const rates: FxRates = latestFxRates(fxQuotes, date);
+  const worth = investments && investments.trades.length > 0
+    ? investmentWorth({
+      transactions: investments.trades,
+      assets: investments.assets.map((a) => ({ id: a.id, symbol: a.symbol, kind: a.kind, currency: a.currency })),
+      accounts: accounts.map((a) => ({ id: a.id, type: a.type, currency: a.currency })),
+      lastCloses: investments.lastCloses, rates, baseCurrency,
+    }, date)
+    : null;
   const converted: ConvertedBalance[] = accounts.map((a) => {
     const balance = balances.find((b) => b.accountId === a.id && b.currency === a.currency)?.balance ?? a.openingBalance;
     const rate = lookupRate(rates, a.currency, baseCurrency);
-    const inBase: ConvertedBalance['inBase'] = a.currency === baseCurrency
+    const own: ConvertedBalance['inBase'] = a.currency === baseCurrency
       ? { status: 'base', amount: minor(balance) }
       : rate ? { status: 'converted', amount: convertMinor(balance, a.currency, baseCurrency, rate.rate), rate: rate.rate, rateDate: rate.date } : { status: 'unconverted' };
+    const inBase = withInvestments(own, a.id, worth);
     return { accountId: a.id, currency: a.currency, balance: minor(balance), clearedBalance: minor(balance), transactionCount: 0, beforeOpening: 0, type: a.type, closed: a.closed, inBase };
   });
   const figures = ledgerNetWorth(converted, baseCurrency);
@@ -79,6 +99,22 @@ async function fxQuotesFor(writer: QuoteWriter, userId: string, currencies: Iter
   return out;
 }
 
+/** Each traded asset's last daily close on or before `date` (its series is the asset's symbol). */
+async function lastClosesFor(writer: QuoteWriter, book: UserBook, date: string): Promise<LastClose[]> {
+  const traded = new Set(book.trades.map((t) => t.assetId));
+  const out: LastClose[] = [];
+  for (const asset of book.assets) {
+    if (!traded.has(asset.id)) continue;
+    let last: Quote | null = null;
+    for (const doc of await writer.readDocs(book.userId, { kind: 'price', series: asset.symbol })) {
+      if (doc.period === QUOTE_LATEST_PERIOD || doc.period > date.slice(0, 4)) continue;
+      for (const q of dailyQuotes(doc)) if (q.date <= date && (last === null || q.date > last.date)) last = q;
+    }
+    if (last) out.push({ assetId: asset.id, date: last.date, close: last.close, currency: last.currency });
+  }
+  return out;
+}
+
 export interface NetWorthDeps {
   readonly db: Database;
   readonly cipher: FieldCipher;
@@ -90,8 +126,10 @@ export interface NetWorthDeps {
 /** Computes and stores one user's snapshot for `date`; returns the figures and whether a row was written. */
 export async function snapshotUser(deps: NetWorthDeps, book: UserBook, date: string, nowMs: number): Promise<{ figures: NetWorthFigures; written: boolean }> {
   const transactions = await deps.db.withUser(book.userId, (sql) => liveDocs<Transaction>(sql, deps.cipher, 'transactions'));
-  const fx = await fxQuotesFor(deps.writer, book.userId, book.accounts.map((a) => a.currency), book.baseCurrency, date);
-  const figures = netWorthOn(book.accounts, transactions, fx, book.baseCurrency, date);
+  const assetCurrencies = book.assets.map((a) => a.currency);
+  const tradeCurrencies = book.trades.map((t) => t.currency);
+  const fx = await fxQuotesFor(deps.writer, book.userId, [...book.accounts.map((a) => a.currency), ...assetCurrencies, ...tradeCurrencies], book.baseCurrency, date);
+  const figures = netWorthOn(book.accounts, transactions, fx, book.baseCurrency, date, { trades: book.trades, assets: book.assets, lastCloses: await lastClosesFor(deps.writer, book, date) });
   const id = snapshotId(book.userId, date);
   const written = await deps.db.withUser(book.userId, async (sql) => {
     await lockUserWrites(sql, book.userId);

@@ -35,7 +35,32 @@ describe('dashboard model', () => {
 
   it('works out net worth as assets minus what is owed, listing accounts left out', () => {
     const worth = netWorthOf(accountRows(accounts, { balances }, 'GBP', rates), 'GBP');
-    expect(worth).toEqual({ currency: 'GBP', assets: 110_000, liabilities: 25_050, net: 84_950, unconverted: [{ id: 'd', name: 'Account d', currency: 'USD' }] });
+    expect(worth).toEqual({ currency: 'GBP', assets: 110_000, liabilities: 25_050, net: 84_950, unconverted: [{ id: 'd', name: 'Account d', currency: 'USD' }], investments: null });
+  });
+
+  it('adds each account\'s investments (the trades\' cash and the holdings at market value) and sums what is invested', () => {
+    const gia = account('g', 'investment_gia', 'GBP', 0);
+    const isa = account('i', 'stocks_shares_isa', 'GBP', 0);
+    // £1,000 paid in to the GIA (ledger), £950 of it spent on units now worth £1,200.50; the ISA holds a USD asset
+    // with no USD rate, so it cannot be valued and is left out with its cash.
+    const moreBalances = [...balances, { accountId: 'g', currency: 'GBP', balance: 100_000 }, { accountId: 'i', currency: 'GBP', balance: 50_000 }];
+    const worth = {
+      date: '2026-11-30', currency: 'GBP',
+      byAccount: new Map([['g', { accountId: 'g', cash: -95_000, holdings: 120_050, unpriced: ['NEW.L'], oldestPriceDate: '2026-11-27' }]]),
+      unconverted: [{ accountId: 'i', currencies: ['USD'] }],
+    };
+    const rows = accountRows([...accounts, gia, isa], { balances: moreBalances }, 'GBP', rates, worth);
+    const g = rows.find((r) => r.id === 'g')!;
+    expect(g.inBase).toEqual({ status: 'base', amount: 100_000 });
+    expect(g.worth).toEqual({ status: 'base', amount: 100_000 - 95_000 + 120_050 });
+    expect(rows.find((r) => r.id === 'i')!.worth).toEqual({ status: 'unconverted' });
+    // Accounts without investments are worth their balance.
+    expect(rows.find((r) => r.id === 'c')!.worth).toEqual(rows.find((r) => r.id === 'c')!.inBase);
+    const figures = netWorthOf(rows, 'GBP');
+    expect(figures.assets).toBe(110_000 + 125_050);
+    expect(figures.net).toBe(110_000 + 125_050 - 25_050);
+    expect(figures.unconverted.map((u) => u.id)).toEqual(['d', 'i']);
+    expect(figures.investments).toEqual({ holdings: 120_050, unpriced: ['NEW.L'], oldestPriceDate: '2026-11-27' });
   });
 
   it('splits the month into earning and spending by category, in the base currency first', () => {

@@ -1,6 +1,8 @@
 import { lookupRate } from '@mymidas/shared/ledger/fx';
 import type { FxRates } from '@mymidas/shared/ledger/fx';
 import type { Conversion } from '@mymidas/shared/ledger/balances';
+import { withInvestments } from '@mymidas/shared/invest/with-investments';
+import type { AccountInvestmentWorth, InvestmentWorth } from '@mymidas/shared/invest/worth';
 import { convertMinor, minor } from '@mymidas/shared/money';
 import { LIABILITY_TYPES } from '@mymidas/shared/schema';
 import type { Account, Category } from '@mymidas/shared/schema';
@@ -22,6 +24,10 @@ export interface AccountRow {
   /** Balance in the account's own currency, minor units. */
   readonly balance: number;
   readonly inBase: Conversion;
+  /** What the account's investments add (base currency), when it has any. */
+  readonly investments: AccountInvestmentWorth | null;
+  /** The account's value in the base currency: `inBase` plus its investments; unconverted when either has no rate. */
+  readonly worth: Conversion;
   /** Transactions recorded in another currency than the account's (shown as a warning). */
   readonly otherCurrencies: readonly { readonly currency: string; readonly balance: number }[];
 }
@@ -35,6 +41,13 @@ export interface NetWorthFigures {
   readonly net: number;
   /** Accounts left out for want of an FX rate: the figure is incomplete while this is non-empty. */
   readonly unconverted: readonly { readonly id: string; readonly name: string; readonly currency: string }[];
+  /** The holdings' market value within `assets`, and what is missing from it; null when nothing is invested. */
+  readonly investments: {
+    readonly holdings: number;
+    /** Symbols held with no price on or before today: left out of the value. */
+    readonly unpriced: readonly string[];
+    readonly oldestPriceDate: string | null;
+  } | null;
 }
 
 export interface CategoryRow {
@@ -57,7 +70,11 @@ export interface MonthFigures {
   readonly otherCurrencies: readonly { readonly currency: string; readonly income: number; readonly expense: number }[];
 }
 
-export function accountRows(accounts: readonly Account[], overview: Pick<Overview, 'balances'>, baseCurrency: string, rates: FxRates): AccountRow[] {
+/**
+ * Each account's balance (from the worker's overview) in its own currency and in the base currency, and — given
+ * the investments' valuation (`@mymidas/shared/invest/worth`) — its worth with its investments added.
+ */
+export function accountRows(accounts: readonly Account[], overview: Pick<Overview, 'balances'>, baseCurrency: string, rates: FxRates, investments: InvestmentWorth | null = null): AccountRow[] {
   return accounts.map((a) => {
     const own = overview.balances.filter((b) => b.accountId === a.id);
     const balance = own.find((b) => b.currency === a.currency)?.balance ?? a.openingBalance;
@@ -71,25 +88,35 @@ export function accountRows(accounts: readonly Account[], overview: Pick<Overvie
     }
     return {
       id: a.id, name: a.name, type: a.type, currency: a.currency, closed: a.closed, liability: LIABILITY_TYPES.has(a.type), balance, inBase,
+      investments: investments?.byAccount.get(a.id) ?? null, worth: withInvestments(inBase, a.id, investments),
       otherCurrencies: own.filter((b) => b.currency !== a.currency && b.balance !== 0).map((b) => ({ currency: b.currency, balance: b.balance })),
     };
   });
 }
 
-/** Net worth = assets − liabilities over the accounts that could be valued in the base currency. */
+/** Net worth = assets − liabilities over the accounts that could be valued in the base currency, investments included. */
 export function netWorthOf(rows: readonly AccountRow[], baseCurrency: string): NetWorthFigures {
   let assets = 0;
   let liabilities = 0;
   const unconverted: { id: string; name: string; currency: string }[] = [];
+  let invested: { holdings: number; unpriced: string[]; oldestPriceDate: string | null } | null = null;
   for (const r of rows) {
-    if (r.inBase.status === 'unconverted') {
+    if (r.worth.status === 'unconverted') {
       unconverted.push({ id: r.id, name: r.name, currency: r.currency });
       continue;
     }
-    if (r.liability) liabilities -= r.inBase.amount;
-    else assets += r.inBase.amount;
+    if (r.liability) liabilities -= r.worth.amount;
+    else assets += r.worth.amount;
+    const i = r.investments;
+    if (i) {
+      invested ??= { holdings: 0, unpriced: [], oldestPriceDate: null };
+      invested.holdings += i.holdings;
+      invested.unpriced.push(...i.unpriced);
+      if (i.oldestPriceDate !== null && (invested.oldestPriceDate === null || i.oldestPriceDate < invested.oldestPriceDate)) invested.oldestPriceDate = i.oldestPriceDate;
+    }
   }
-  return { currency: baseCurrency, assets, liabilities, net: assets - liabilities, unconverted };
+  if (invested) invested.unpriced = [...new Set(invested.unpriced)].sort();
+  return { currency: baseCurrency, assets, liabilities, net: assets - liabilities, unconverted, investments: invested };
 }
 
 /** Category name with its parent ("Food › Groceries"); "Uncategorised" for none; the id when unknown. */

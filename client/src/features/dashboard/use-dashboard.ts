@@ -13,6 +13,8 @@ import { addDays, addMonths, monthOf, todayIn } from '@mymidas/shared/date';
 import { accountRows, fxSeriesFor, monthFigures, netWorthOf } from './dashboard-model.ts';
 import type { AccountRow, MonthFigures, NetWorthFigures } from './dashboard-model.ts';
 import { coalesce } from '../../composables/coalesce.ts';
+import { valueInvestments } from './investment-worth.ts';
+import type { DashboardInvestments } from './investment-worth.ts';
 
 export type DashboardState =
   | { readonly kind: 'locked' }
@@ -25,6 +27,8 @@ export interface DashboardView {
   readonly baseCurrency: string;
   readonly today: string;
   readonly netWorth: NetWorthFigures;
+  /** The investments' valuation: pending until first worked out (after the first numbers), then kept current. */
+  readonly investments: DashboardInvestments | { readonly kind: 'pending' };
   readonly accounts: readonly AccountRow[];
   readonly month: MonthFigures;
   readonly transactions: number;
@@ -99,6 +103,9 @@ export function useDashboard(): UseDashboardReturn {
       accounts.value = null;
       settings.value = undefined;
       view.value = null;
+      built = null;
+      investments = { kind: 'pending' };
+      valuedFor = '';
       if (!open) return;
       subscriptions = [
         open.accounts.find({ sort: [{ sortOrder: 'asc' }] }).$.subscribe((docs) => {
@@ -111,6 +118,17 @@ export function useDashboard(): UseDashboardReturn {
           settings.value = doc ? (doc.toJSON() as Settings) : null;
         }),
       ];
+      // A trade, an asset or a price that changes values the investments again (a burst of them, once or twice).
+      const collections = open.collections as Readonly<Record<string, { $: { subscribe(next: () => void): Subscription } } | undefined>>;
+      for (const name of ['investment_transactions', 'assets', 'quotes']) {
+        const c = collections[name];
+        if (c) {
+          subscriptions.push(c.$.subscribe(() => {
+            investmentsChanged++;
+            void scheduleValuation();
+          }));
+        }
+      }
     },
     { immediate: true },
   );
@@ -118,6 +136,46 @@ export function useDashboard(): UseDashboardReturn {
 
   const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
   let run = 0;
+  /** What the view was last built from, so the investments' valuation can rebuild it when it arrives. */
+  let built: { overview: Overview; rates: FxRates; list: Account[]; base: string; today: string } | null = null;
+  let investments: DashboardInvestments | { readonly kind: 'pending' } = { kind: 'pending' };
+  /** The inputs the valuation was worked out for; a change (or an investment collection's change) values again. */
+  let valuedFor = '';
+  let investmentsChanged = 0;
+  let valuation = 0;
+
+  function build(from: NonNullable<typeof built>): DashboardView {
+    const worth = investments.kind === 'valued' ? investments.worth : null;
+    const rates = investments.kind === 'valued' ? investments.rates : from.rates;
+    const rows = accountRows(from.list, from.overview, from.base, rates, worth);
+    return {
+      baseCurrency: from.base,
+      today: from.today,
+      netWorth: netWorthOf(rows, from.base),
+      investments,
+      accounts: rows,
+      month: monthFigures(from.overview.month, from.base, categories.value),
+      transactions: from.overview.transactions,
+      computedInMs: from.overview.computedInMs,
+    };
+  }
+
+  async function valueNow() {
+    const open = db.value;
+    const from = built;
+    if (!open || !from) return;
+    const key = `${from.base}|${from.today}|${from.list.map((a) => `${a.id}:${a.currency}`).join(',')}|${investmentsChanged}`;
+    if (key === valuedFor) return;
+    const mine = ++valuation;
+    const result = await valueInvestments(open, from.list, from.base, from.today, (currencies) => readRates(open, currencies, from.base, from.today));
+    if (mine !== valuation || db.value !== open) return;
+    const first = valuedFor === '';
+    valuedFor = key;
+    investments = result;
+    if (built) view.value = build(built);
+    if (first) performance.mark('mymidas:dashboard-investments');
+  }
+  const scheduleValuation = coalesce(valueNow);
 
   async function refresh() {
     const session = compute.session;
@@ -140,17 +198,10 @@ export function useDashboard(): UseDashboardReturn {
         readRates(open, new Set(list.map((a) => a.currency)), base, today),
       ]);
       if (mine !== run) return;
-      const rows = accountRows(list, overview, base, rates);
-      view.value = {
-        baseCurrency: base,
-        today,
-        netWorth: netWorthOf(rows, base),
-        accounts: rows,
-        month: monthFigures(overview.month, base, categories.value),
-        transactions: overview.transactions,
-        computedInMs: overview.computedInMs,
-      };
+      built = { overview, rates, list, base, today };
+      view.value = build(built);
       error.value = null;
+      void scheduleValuation();
     } catch (e) {
       if (mine === run) error.value = e instanceof Error ? e.message : String(e);
     }
