@@ -1,8 +1,12 @@
 import { generateHousehold } from '@mymidas/shared/demo';
 import { accountBalances, netWorth } from '@mymidas/shared/ledger/balances';
-import { latestFxRates } from '@mymidas/shared/ledger/fx';
+import { latestFxRates, lookupRate } from '@mymidas/shared/ledger/fx';
+import type { FxRates } from '@mymidas/shared/ledger/fx';
+import { holdingsAt, investInputsFromDocs } from '@mymidas/shared/invest';
+
+import { convertMinor } from '@mymidas/shared/money';
 import { expandQuotes } from '@mymidas/shared/quotes';
-import type { Account, Category, CollectionName, QuoteDoc, Settings, Transaction } from '@mymidas/shared/schema';
+import type { Account, Asset, Category, CollectionName, InvestmentTransaction, QuoteDoc, Settings, Transaction } from '@mymidas/shared/schema';
 import { naiveMonthSummary } from '@mymidas/shared/snapshot/__fixtures__/naive-aggregates';
 import { openReplica } from '../../client/src/db/database.ts';
 import type { Replica } from '../../client/src/db/database.ts';
@@ -10,6 +14,33 @@ import { DASHBOARD_HARNESS_GLOBAL, SNAPSHOT_DATABASE } from '../lib/dashboard-ha
 import type { DashboardHarness, ExpectedFigures } from '../lib/dashboard-harness-api.ts';
 
 /** The browser side of the dashboard test and the open-app benchmark (see dashboard-harness-api.ts). */
+
+/**
+ * What each account's investments add on `asOf`, by a different road from the dashboard's: the whole engine over
+ * every price and rate (`investInputsFromDocs`, `holdingsAt`), plus the trades' cash per account and currency at
+ * the ledger's rate. An account with a trade or a traded asset in a currency without a rate is not valued.
+ */
+async function investmentsByEngine(accounts: readonly Account[], base: string, rates: FxRates, quotes: readonly QuoteDoc[], asOf: string): Promise<{ extra: Map<string, number>; unconverted: Set<string> }> {
+  const extra = new Map<string, number>();
+  const unconverted = new Set<string>();
+  const trades = (await all<InvestmentTransaction>('investment_transactions')).filter((t) => t.date <= asOf);
+  if (trades.length === 0) return { extra, unconverted };
+  const assets = await all<Asset>('assets');
+  const assetCurrency = new Map(assets.map((a) => [a.id, a.currency]));
+  for (const t of trades) {
+    if (!lookupRate(rates, t.currency, base) || !lookupRate(rates, assetCurrency.get(t.assetId) ?? base, base)) unconverted.add(t.accountId);
+  }
+  const valued = trades.filter((t) => !unconverted.has(t.accountId));
+  const inputs = investInputsFromDocs({ accounts, assets, investment_transactions: valued, quotes }, base);
+  for (const h of holdingsAt(inputs, asOf).holdings) extra.set(h.accountId, (extra.get(h.accountId) ?? 0) + (h.marketValue ?? 0));
+  const cash = new Map<string, number>();
+  for (const t of valued) cash.set(`${t.accountId}\u0000${t.currency}`, (cash.get(`${t.accountId}\u0000${t.currency}`) ?? 0) + t.amount);
+  for (const [key, amount] of cash) {
+    const [accountId, currency] = key.split('\u0000') as [string, string];
+    extra.set(accountId, (extra.get(accountId) ?? 0) + convertMinor(amount, currency, base, lookupRate(rates, currency, base)!.rate));
+  }
+  return { extra, unconverted };
+}
 
 const CHUNK = 2000;
 let replica: Replica | null = null;
@@ -101,8 +132,13 @@ const harness: DashboardHarness = {
       all<Settings>('settings'),
     ]);
     const baseCurrency = settings[0]?.baseCurrency ?? 'GBP';
-    const balances = accountBalances(accounts, transactions, { baseCurrency, rates: latestFxRates(expandQuotes(quotes), asOf), asOf });
-    const worth = netWorth(balances, baseCurrency);
+    const rates = latestFxRates(expandQuotes(quotes), asOf);
+    const balances = accountBalances(accounts, transactions, { baseCurrency, rates, asOf });
+    const invested = await investmentsByEngine(accounts, baseCurrency, rates, quotes, asOf);
+    // Accounts whose investments cannot be converted are left out whole, as an account without a rate is.
+    const cash = netWorth(balances.map((b) => (invested.unconverted.has(b.accountId) ? { ...b, inBase: { status: 'unconverted' as const } } : b)), baseCurrency);
+    const extra = [...invested.extra.values()].reduce((sum, v) => sum + v, 0);
+    const worth = { ...cash, assets: cash.assets + extra, netWorth: cash.netWorth + extra };
     const summary = naiveMonthSummary(transactions, month);
     const main = summary.currencies.find((c) => c.currency === baseCurrency) ?? [...summary.currencies].sort((a, b) => b.byCategory.length - a.byCategory.length)[0];
     const recentIds = [...transactions]

@@ -6,3 +6,4 @@ export { valueSeries, returnsFor, dailyReturns, portfolioReport, ANNUALISE_MIN_D
 export type { DailyFigures } from './returns.ts';
 export { xirr } from './xirr.ts';
 export { InvestInputError } from './prepare.ts';
+export { investInputsFromDocs } from './inputs.ts';

@@ -90,6 +90,15 @@ export function useDashboard(): UseDashboardReturn {
   const month = ref(monthOf(todayIn(undefined)));
   let monthChosen = false;
   let subscriptions: Subscription[] = [];
+  /** What the view was last built from, so the investments' valuation can rebuild it when it arrives. */
+  let built: { overview: Overview; rates: FxRates; list: Account[]; base: string; today: string } | null = null;
+  let investments: DashboardInvestments | { readonly kind: 'pending' } = { kind: 'pending' };
+  /** The inputs the valuation was worked out for; a change (or an investment collection's change) values again. */
+  let valuedFor = '';
+  let investmentsChanged = 0;
+  let valuation = 0;
+  // valueNow is a function declaration (hoisted); the db watch below subscribes with this at once.
+  const scheduleValuation = coalesce(valueNow);
 
   function unsubscribe() {
     for (const s of subscriptions) s.unsubscribe();
@@ -136,13 +145,6 @@ export function useDashboard(): UseDashboardReturn {
 
   const revision = computed(() => (compute.status.phase === 'ready' ? compute.status.revision : 0));
   let run = 0;
-  /** What the view was last built from, so the investments' valuation can rebuild it when it arrives. */
-  let built: { overview: Overview; rates: FxRates; list: Account[]; base: string; today: string } | null = null;
-  let investments: DashboardInvestments | { readonly kind: 'pending' } = { kind: 'pending' };
-  /** The inputs the valuation was worked out for; a change (or an investment collection's change) values again. */
-  let valuedFor = '';
-  let investmentsChanged = 0;
-  let valuation = 0;
 
   function build(from: NonNullable<typeof built>): DashboardView {
     const worth = investments.kind === 'valued' ? investments.worth : null;
@@ -175,7 +177,6 @@ export function useDashboard(): UseDashboardReturn {
     if (built) view.value = build(built);
     if (first) performance.mark('mymidas:dashboard-investments');
   }
-  const scheduleValuation = coalesce(valueNow);
 
   async function refresh() {
     const session = compute.session;
