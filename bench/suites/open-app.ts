@@ -14,7 +14,8 @@ import type { BenchContext } from '../lib/suite.ts';
  * - `open-app`: from navigation to the dashboard's numbers on screen (the page's
  *   `mymidas:dashboard-numbers` mark, on the navigation's own clock), with the demo household of
  *   100,000 transactions in the encrypted replica, ÷ the same with an empty replica (target ≤ 1.5);
- * - `open-app-heap`: the JS heap of the page and its workers right after that open
+ * - `open-app-heap`: the JS heap of the page and its workers right after that open (logged too: the time from the
+ *   numbers to the investments valued — `mymidas:dashboard-investments`, the net worth whole — and the heap then)
  *   (performance.measureUserAgentSpecificMemory), 100k vs empty (target ≤ 150 MB).
  * The open includes typing the password and its Argon2id unlock (default cost), as a person's open
  * does; the time from pressing Unlock to the numbers is logged beside it.
@@ -29,6 +30,7 @@ export const OPEN_APP_RATIO_TARGET = 1.5;
 export const OPEN_APP_HEAP_TARGET_MB = 150;
 const PASSWORD = 'open-app bench password';
 const NUMBERS_MARK = 'mymidas:dashboard-numbers';
+const INVESTMENTS_MARK = 'mymidas:dashboard-investments';
 
 export interface OpenSample {
   /** Navigation start → numbers on screen. */
@@ -36,6 +38,9 @@ export interface OpenSample {
   /** Unlock pressed → numbers on screen. */
   readonly afterUnlockMs: number;
   readonly heapMb: number;
+  /** From the numbers to the investments valued (net worth whole), ms; and the heap then, MB. */
+  readonly valuedMs: number;
+  readonly valuedHeapMb: number;
   /** The heap by where it lives: the page (`Window`) and each worker (scope and script name), MB. */
   readonly heapByScope: Record<string, number>;
   readonly rebuilt: boolean;
@@ -105,7 +110,15 @@ async function openOnce(context: BrowserContext, site: DashboardSite, timeoutMs:
       const phases = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mymidas:')).map((m) => [m.name.slice(8), Math.round(m.startTime)]));
       return { numbersAt, rebuilt, bytes: memory.bytes, byScope, phases };
     }, NUMBERS_MARK);
-    return { openMs: measured.numbersAt, afterUnlockMs: measured.numbersAt - unlockAt, heapMb: measured.bytes / 2 ** 20, heapByScope: Object.fromEntries(Object.entries(measured.byScope).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10])), rebuilt: measured.rebuilt, phases: { unlockPressed: Math.round(unlockAt), ...measured.phases } };
+    // Just after the numbers the dashboard values the investments (their own mark); the heap once that is done too.
+    await page.waitForFunction((mark) => performance.getEntriesByName(mark, 'mark').length > 0, INVESTMENTS_MARK, { timeout: timeoutMs, polling: 50 }).catch((e: unknown) => {
+      throw new Error(`the dashboard's investments were not valued: ${errors.join('; ') || String(e)}`);
+    });
+    const valued = await page.evaluate(async (mark) => {
+      const memory = await (performance as Performance & { measureUserAgentSpecificMemory(): Promise<{ bytes: number }> }).measureUserAgentSpecificMemory();
+      return { at: performance.getEntriesByName(mark, 'mark')[0]!.startTime, bytes: memory.bytes };
+    }, INVESTMENTS_MARK);
+    return { openMs: measured.numbersAt, afterUnlockMs: measured.numbersAt - unlockAt, valuedMs: valued.at - measured.numbersAt, valuedHeapMb: valued.bytes / 2 ** 20, heapMb: measured.bytes / 2 ** 20, heapByScope: Object.fromEntries(Object.entries(measured.byScope).map(([k, v]) => [k, Math.round((v / 2 ** 20) * 10) / 10])), rebuilt: measured.rebuilt, phases: { unlockPressed: Math.round(unlockAt), ...measured.phases } };
   } finally {
     await page.close();
   }
@@ -151,7 +164,7 @@ export async function runOpenAppBench(options: OpenAppOptions = {}): Promise<Ope
         samples[which].push(sample);
       }
     }
-    const m = (list: OpenSample[], key: 'openMs' | 'afterUnlockMs' | 'heapMb') => median(list.map((s) => s[key]));
+    const m = (list: OpenSample[], key: 'openMs' | 'afterUnlockMs' | 'heapMb' | 'valuedMs' | 'valuedHeapMb') => median(list.map((s) => s[key]));
     for (const which of ['empty', 'full'] as const) {
       log(`open-app: heap by scope (${which}, median of ${samples[which].length} rounds, MB): ${JSON.stringify(medianByScope(samples[which]))}`);
       log(`open-app: heap by scope (${which}, each round, MB): ${samples[which].map((s) => JSON.stringify(s.heapByScope)).join(' ')}`);
@@ -160,6 +173,7 @@ export async function runOpenAppBench(options: OpenAppOptions = {}): Promise<Ope
     log(`open-app: navigation → numbers: empty ${m(samples.empty, 'openMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'openMs').toFixed(0)} ms (×${(m(samples.full, 'openMs') / m(samples.empty, 'openMs')).toFixed(2)}, target ≤ ×${OPEN_APP_RATIO_TARGET})`);
     log(`open-app: unlock pressed → numbers: empty ${m(samples.empty, 'afterUnlockMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'afterUnlockMs').toFixed(0)} ms (×${(m(samples.full, 'afterUnlockMs') / m(samples.empty, 'afterUnlockMs')).toFixed(2)})`);
     log(`open-app: heap after opening (page + workers): empty ${m(samples.empty, 'heapMb').toFixed(1)} MB, ${transactions} ${m(samples.full, 'heapMb').toFixed(1)} MB (target ≤ ${OPEN_APP_HEAP_TARGET_MB} MB)`);
+    log(`open-app: numbers → investments valued: empty ${m(samples.empty, 'valuedMs').toFixed(0)} ms, ${transactions} ${m(samples.full, 'valuedMs').toFixed(0)} ms; heap then: empty ${m(samples.empty, 'valuedHeapMb').toFixed(1)} MB, ${transactions} ${m(samples.full, 'valuedHeapMb').toFixed(1)} MB (other deferred work of the first screen runs meanwhile)`);
     return { transactions, seed, firstOpenMs: { empty: first.empty.openMs, full: first.full.openMs }, ...samples };
   } finally {
     await browser?.close();

@@ -2,11 +2,13 @@ import { addDays } from '@mymidas/shared/date';
 import { dailyQuotes } from '@mymidas/shared/quotes';
 import { QUOTE_LATEST_PERIOD, type Quote, type QuoteDoc } from '@mymidas/shared/schema';
 import type { ReplicaDatabase } from './database.ts';
+import { readRows } from '../features/ledger-data/replica-read.ts';
 
 /**
  * Reads of the replica's quotes for the UI thread (docs/investments.md, "Prices"): quotes are year documents
  * (one per series and calendar year) and a latest-price document per series, read through the collection's
- * [series, period] index — a series over ten years is ten documents, never the whole collection. Answers are
+ * [series, period] index — a series over ten years is ten documents, never the whole collection — straight from
+ * its storage (replica-read.ts), so no RxDocument or cached query keeps a year of days on the heap. Answers are
  * the one-row-per-day `Quote`s the ledger and budget code takes.
  */
 
@@ -16,8 +18,8 @@ const yearOf = (date: string) => date.slice(0, 4);
 export async function readQuoteYears(db: ReplicaDatabase, series: string, range: { from?: string; to?: string } = {}): Promise<QuoteDoc[]> {
   // "latest" sorts after every year, so the upper bound leaves the latest-price document out.
   const period = { $gte: range.from ? yearOf(range.from) : '0000', $lte: range.to ? yearOf(range.to) : '9999' };
-  const docs = await db.quotes.find({ selector: { series, period }, sort: [{ series: 'asc' }, { period: 'asc' }] }).exec();
-  return docs.map((d) => d.toJSON() as QuoteDoc).filter((d) => d.period !== QUOTE_LATEST_PERIOD);
+  const docs = await readRows<QuoteDoc>(db.quotes as never, { selector: { series, period }, sort: [{ series: 'asc' }, { period: 'asc' }] });
+  return docs.filter((d) => d.period !== QUOTE_LATEST_PERIOD);
 }
 
 /** The days of a series within [from, to] (either end open), ascending. */
@@ -39,9 +41,8 @@ export async function readDailyQuotes(db: ReplicaDatabase, series: string, range
 export async function readLatestDailyQuote(db: ReplicaDatabase, series: string, onOrBefore?: string): Promise<Quote | null> {
   let upTo = onOrBefore ? yearOf(onOrBefore) : '9999';
   for (;;) {
-    const doc = await db.quotes.findOne({ selector: { series, period: { $lte: upTo } }, sort: [{ series: 'desc' }, { period: 'desc' }] }).exec();
-    if (!doc) return null;
-    const json = doc.toJSON() as QuoteDoc;
+    const [json] = await readRows<QuoteDoc>(db.quotes as never, { selector: { series, period: { $lte: upTo } }, sort: [{ series: 'desc' }, { period: 'desc' }], limit: 1 });
+    if (!json) return null;
     if (json.period === QUOTE_LATEST_PERIOD) return null;
     const days = dailyQuotes(json).filter((q) => !onOrBefore || q.date <= onOrBefore);
     if (days.length > 0) return days[days.length - 1]!;
