@@ -101,10 +101,21 @@ describeBrowser('a new device\'s first sync of the demo household (production bu
     expect(await syncState(page)).toBe('synced');
   }, 120_000);
 
-  it('the dashboard has an exchange rate for every currency: no "no exchange rate" warning', async () => {
+  it('the dashboard has an exchange rate for every currency and a price for every holding, and counts the holdings in net worth', async () => {
     await expect.poll(async () => ((await page.getByTestId('net-worth').textContent()) ?? '').trim(), { timeout: 60_000 }).toMatch(/£/);
     expect(await page.getByTestId('fx-missing').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toMatch(/no exchange rate/i);
+    // Every held asset has a close on the device, so the holdings are valued whole and are part of the assets.
+    expect(await page.getByTestId('price-missing').count()).toBe(0);
+    expect(await page.getByTestId('investments-failed').count()).toBe(0);
+    const invested = Number(await page.getByTestId('investments-value').getAttribute('data-amount'));
+    const assets = Number(await page.getByTestId('assets').getAttribute('data-amount'));
+    expect(invested).toBeGreaterThan(0);
+    expect(assets).toBeGreaterThan(invested);
+    // Each investment account shows its worth (cash and holdings) in the balances, and they add up to at least the holdings.
+    const worths = await page.locator('[data-testid=balances] td[data-worth]').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.worth)));
+    expect(worths.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('account-investments').count()).toBe(worths.length);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-desktop.png`, fullPage: true });
     await page.setViewportSize(VIEWPORTS.phone);
     await page.screenshot({ path: `${ARTIFACTS}dashboard-phone.png`, fullPage: true });
