@@ -4,7 +4,7 @@ import type { VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { routeLocationKey } from 'vue-router';
-import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
+import { docsFromDailyQuotes, latestDoc } from '@mymidas/shared/quotes';
 import type { Asset, InvestmentTransaction, Quote, Settings } from '@mymidas/shared/schema';
 import { useComputeStore } from '../../app/compute-store.ts';
 import { REPLICA_PORT } from '../../app/injection.ts';
@@ -222,5 +222,33 @@ describe('InvestmentAssetPage: editing and deleting a trade', () => {
     expect((await storedTrades()).find((t) => t.kind === 'sell')).toMatchObject({ quantity: '5', amount: 59_500, fee: 500 });
     await until(() => page.findAll('[data-testid="asset-transactions"] li').length === 3, 'the sale back in the list');
     await until(() => gia(page).includes('£605.00'), 'the holding with the sale again');
+  });
+
+  it('shows the feed\'s latest intraday price while it is newer than the last close, and follows it as it changes', async () => {
+    const page = open(VWRL);
+    await until(() => page.find('[data-testid="asset-latest"]').exists(), 'the asset page');
+    expect(page.find('[data-testid="asset-intraday"]').exists()).toBe(false);
+    // A price from the day after the last close (4 Jun 2024, £121): shown with the move since that close.
+    const key = { kind: 'price' as const, series: 'VWRL', currency: 'GBP' };
+    await db.quotes.insert(latestDoc(key, { price: '123', asOf: '2024-06-05T14:00:00Z', source: 'yahoo' }, { hlc: HLC }));
+    await until(() => page.find('[data-testid="asset-intraday"]').exists(), 'the latest price');
+    const line = page.find('[data-testid="asset-intraday"]').text();
+    expect(line).toContain('£123.00');
+    expect(line).toContain('+1.65% on the close of 4 Jun 2024');
+    expect(line).toContain('(source: yahoo)');
+    // A later price replaces it on the page.
+    const stored = await db.quotes.findOne({ selector: { series: 'VWRL', period: 'latest' } }).exec();
+    await stored!.incrementalPatch({ price: '119.5', asOf: '2024-06-05T15:30:00Z' });
+    await until(() => page.find('[data-testid="asset-intraday"]').text().includes('£119.50'), 'the newer latest price');
+    expect(page.find('[data-testid="asset-intraday"]').text()).toContain('−1.24% on the close of 4 Jun 2024');
+  });
+
+  it('does not show a latest price older than the last close', async () => {
+    await db.quotes.insert(latestDoc({ kind: 'price', series: 'VWRL', currency: 'GBP' }, { price: '118', asOf: '2024-06-01T14:00:00Z', source: 'yahoo' }, { hlc: HLC }));
+    const page = open(VWRL);
+    await until(() => page.find('[data-testid="asset-latest"]').exists(), 'the asset page');
+    await flushPromises();
+    expect(page.find('[data-testid="asset-latest"]').text()).toContain('£121.00');
+    expect(page.find('[data-testid="asset-intraday"]').exists()).toBe(false);
   });
 });

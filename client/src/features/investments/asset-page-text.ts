@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import type { InvestmentTransaction } from '@mymidas/shared/schema';
-import { dateLabel } from '@mymidas/shared/date';
+import { addDays, dateIn, dateLabel } from '@mymidas/shared/date';
 import type { CandleSummary } from './asset-candles.ts';
 
 /**
@@ -51,4 +51,42 @@ export function tradeDetail(t: Pick<InvestmentTransaction, 'kind' | 'quantity' |
   if (t.kind === 'dividend' || t.kind === 'fee') return '';
   if (t.kind === 'split') return `${t.quantity} units added`;
   return t.unitPrice ? `${t.quantity} units at ${priceText(t.unitPrice, t.currency)}` : `${t.quantity} units`;
+}
+
+/** The intraday latest price beside the last close, in words (see `latestPriceLine`). */
+export interface LatestPriceLine {
+  /** The price as money text. */
+  readonly price: string;
+  /** When, in the user's time zone: "at 16:30 today", "at 09:05 yesterday", "at 16:30 on 3 Dec 2026". */
+  readonly when: string;
+  /** The move since the last close before it: "+0.84% on the close of 3 Dec 2026"; null when there is no earlier close. */
+  readonly change: string | null;
+  readonly source: string;
+}
+
+/**
+ * The latest (intraday) price a feed stored for the asset, when it is newer than the last daily close: the price,
+ * when it was taken and the move since the last close. Null when the last close is as new or newer (the close then
+ * says it all) or the instant cannot be read.
+ */
+export function latestPriceLine(
+  latest: { readonly price: string; readonly asOf: string; readonly source: string },
+  lastClose: { readonly price: string; readonly date: string } | null,
+  currency: string,
+  timeZone: string,
+  now: Date,
+): LatestPriceLine | null {
+  const at = new Date(latest.asOf);
+  if (Number.isNaN(at.getTime())) return null;
+  const day = dateIn(timeZone, at);
+  if (lastClose && lastClose.date >= day) return null;
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const today = dateIn(timeZone, now);
+  const when = day === today ? `at ${time} today` : day === addDays(today, -1) ? `at ${time} yesterday` : `at ${time} on ${dateLabel(day)}`;
+  let change: string | null = null;
+  if (lastClose && !new Decimal(lastClose.price).isZero()) {
+    const fraction = new Decimal(latest.price).minus(lastClose.price).div(lastClose.price);
+    change = `${percentText(fraction.toString())} on the close of ${dateLabel(lastClose.date)}`;
+  }
+  return { price: priceText(latest.price, currency), when, change, source: latest.source };
 }
