@@ -44,6 +44,8 @@ interface ShownFigures {
   readonly assets: number;
   readonly liabilities: number;
   readonly unconverted: string[];
+  readonly invested: number;
+  readonly unpriced: string;
   readonly fxMissingShown: boolean;
   readonly balances: Record<string, number>;
   readonly monthCurrency: string;
@@ -73,6 +75,8 @@ function shown(page: Page): Promise<ShownFigures | null> {
       assets: num(document.querySelector('[data-testid=assets]'), 'amount'),
       liabilities: num(document.querySelector('[data-testid=liabilities]'), 'amount'),
       unconverted: (net.dataset.unconverted ?? '').split(',').filter((s) => s !== ''),
+      invested: Number(document.querySelector<HTMLElement>('[data-testid=investments-value]')?.dataset.amount ?? 0),
+      unpriced: document.querySelector('[data-testid=price-missing]')?.textContent ?? '',
       fxMissingShown: document.querySelector('[data-testid=fx-missing]') !== null,
       balances: map('[data-testid=balances] tr[data-account]', 'account', 'balance'),
       monthCurrency: totals.dataset.currency ?? '',
@@ -98,6 +102,7 @@ function differences(s: ShownFigures | null, e: ExpectedFigures): string[] {
   same('liabilities', s.liabilities, e.liabilities);
   same('currency', s.currency, e.baseCurrency);
   same('accounts without a rate', s.unconverted, e.unconverted);
+  same('investments at market value', s.invested, e.invested);
   same('FX warning shown', s.fxMissingShown, e.unconverted.length > 0);
   for (const [id, balance] of Object.entries(s.balances)) same(`balance of ${id}`, balance, e.balances[id]);
   for (const [id, balance] of Object.entries(e.balances)) if (balance !== 0 && !(id in s.balances)) out.push(`account ${id} (${balance}) not shown`);
@@ -247,6 +252,20 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
     await app.waitForTimeout(300);
     await app.screenshot({ path: `${ARTIFACTS}dashboard-375.png`, fullPage: true });
     await app.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('values the holdings as prices arrive: a close for VWRL.L adds its units at that close to net worth', async () => {
+    const before = (await shown(app))!;
+    expect(before.unpriced).toContain('VWRL.L');
+    await call(harness, 'insert', 'quotes', docsFromDailyQuotes([
+      { id: 'price:VWRL.L:test', hlc: '1700000000000:0000:test', kind: 'price', series: 'VWRL.L', date: shiftDays(TODAY, -1), open: null, high: null, low: null, close: '101.37', volume: null, currency: 'GBP', source: 'test' },
+    ]));
+    await expectShowsReplica(app, harness);
+    const after = (await shown(app))!;
+    expect(after.invested).toBeGreaterThan(before.invested);
+    expect(after.net - before.net).toBe(after.invested - before.invested);
+    expect(after.unpriced).not.toContain('VWRL.L');
+    await app.screenshot({ path: `${ARTIFACTS}dashboard-priced-1440.png`, fullPage: true });
   });
 
   it('follows inserts, edits of amount, date, category and account, and deletes written by another instance', async () => {

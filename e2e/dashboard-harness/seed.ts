@@ -20,11 +20,12 @@ import type { DashboardHarness, ExpectedFigures } from '../lib/dashboard-harness
  * every price and rate (`investInputsFromDocs`, `holdingsAt`), plus the trades' cash per account and currency at
  * the ledger's rate. An account with a trade or a traded asset in a currency without a rate is not valued.
  */
-async function investmentsByEngine(accounts: readonly Account[], base: string, rates: FxRates, quotes: readonly QuoteDoc[], asOf: string): Promise<{ extra: Map<string, number>; unconverted: Set<string> }> {
+async function investmentsByEngine(accounts: readonly Account[], base: string, rates: FxRates, quotes: readonly QuoteDoc[], asOf: string): Promise<{ extra: Map<string, number>; unconverted: Set<string>; holdings: number }> {
   const extra = new Map<string, number>();
   const unconverted = new Set<string>();
+  let holdings = 0;
   const trades = (await all<InvestmentTransaction>('investment_transactions')).filter((t) => t.date <= asOf);
-  if (trades.length === 0) return { extra, unconverted };
+  if (trades.length === 0) return { extra, unconverted, holdings };
   const assets = await all<Asset>('assets');
   const assetCurrency = new Map(assets.map((a) => [a.id, a.currency]));
   for (const t of trades) {
@@ -32,14 +33,17 @@ async function investmentsByEngine(accounts: readonly Account[], base: string, r
   }
   const valued = trades.filter((t) => !unconverted.has(t.accountId));
   const inputs = investInputsFromDocs({ accounts, assets, investment_transactions: valued, quotes }, base);
-  for (const h of holdingsAt(inputs, asOf).holdings) extra.set(h.accountId, (extra.get(h.accountId) ?? 0) + (h.marketValue ?? 0));
+  for (const h of holdingsAt(inputs, asOf).holdings) {
+    extra.set(h.accountId, (extra.get(h.accountId) ?? 0) + (h.marketValue ?? 0));
+    holdings += h.marketValue ?? 0;
+  }
   const cash = new Map<string, number>();
   for (const t of valued) cash.set(`${t.accountId}\u0000${t.currency}`, (cash.get(`${t.accountId}\u0000${t.currency}`) ?? 0) + t.amount);
   for (const [key, amount] of cash) {
     const [accountId, currency] = key.split('\u0000') as [string, string];
     extra.set(accountId, (extra.get(accountId) ?? 0) + convertMinor(amount, currency, base, lookupRate(rates, currency, base)!.rate));
   }
-  return { extra, unconverted };
+  return { extra, unconverted, holdings };
 }
 
 const CHUNK = 2000;
@@ -153,6 +157,7 @@ const harness: DashboardHarness = {
       assets: worth.assets,
       liabilities: worth.liabilities,
       unconverted: [...worth.unconverted].sort(),
+      invested: invested.holdings,
       balances: Object.fromEntries(balances.map((b) => [b.accountId, b.balance])),
       monthCurrency: main?.currency ?? baseCurrency,
       monthIncome: main?.income ?? 0,

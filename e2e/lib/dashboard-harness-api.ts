@@ -38,6 +38,8 @@ export interface ExpectedFigures {
   readonly liabilities: number;
   /** Ids of accounts left out of net worth for want of an FX rate. */
   readonly unconverted: string[];
+  /** The holdings' market value within `assets` (held assets without a price count nothing). */
+  readonly invested: number;
   /** Account id → balance in its own currency. */
   readonly balances: Record<string, number>;
   readonly monthCurrency: string;

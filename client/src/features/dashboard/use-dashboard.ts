@@ -48,6 +48,9 @@ export interface UseDashboardReturn {
   nextMonth(): void;
 }
 
+/** Quiet time after a change to trades, assets or quotes before the investments are valued again. */
+const REVALUE_AFTER_QUIET_MS = 800;
+
 /** How far back to look for the latest FX quote before widening the search. */
 const RATE_WINDOWS_DAYS = [14, 400, 100_000];
 
@@ -97,12 +100,14 @@ export function useDashboard(): UseDashboardReturn {
   let valuedFor = '';
   let investmentsChanged = 0;
   let valuation = 0;
+  let revalueTimer: ReturnType<typeof setTimeout> | undefined;
   // valueNow is a function declaration (hoisted); the db watch below subscribes with this at once.
   const scheduleValuation = coalesce(valueNow);
 
   function unsubscribe() {
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
+    clearTimeout(revalueTimer);
   }
 
   watch(
@@ -127,14 +132,16 @@ export function useDashboard(): UseDashboardReturn {
           settings.value = doc ? (doc.toJSON() as Settings) : null;
         }),
       ];
-      // A trade, an asset or a price that changes values the investments again (a burst of them, once or twice).
+      // A trade, an asset or a price that changes values the investments again, once the changes pause: a sync
+      // pulling thousands of trades and quotes in pages values them once after it, not once per page.
       const collections = open.collections as Readonly<Record<string, { $: { subscribe(next: () => void): Subscription } } | undefined>>;
       for (const name of ['investment_transactions', 'assets', 'quotes']) {
         const c = collections[name];
         if (c) {
           subscriptions.push(c.$.subscribe(() => {
             investmentsChanged++;
-            void scheduleValuation();
+            clearTimeout(revalueTimer);
+            revalueTimer = setTimeout(() => void scheduleValuation(), REVALUE_AFTER_QUIET_MS);
           }));
         }
       }
