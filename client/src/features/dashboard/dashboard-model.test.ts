@@ -54,12 +54,14 @@ describe('dashboard model', () => {
     expect(g.inBase).toEqual({ status: 'base', amount: 100_000 });
     expect(g.worth).toEqual({ status: 'base', amount: 100_000 - 95_000 + 120_050 });
     expect(rows.find((r) => r.id === 'i')!.worth).toEqual({ status: 'unconverted' });
+    expect(rows.find((r) => r.id === 'i')!.investmentsUnconverted).toEqual(['USD']);
+    expect(rows.find((r) => r.id === 'g')!.investmentsUnconverted).toEqual([]);
     // Accounts without investments are worth their balance.
     expect(rows.find((r) => r.id === 'c')!.worth).toEqual(rows.find((r) => r.id === 'c')!.inBase);
     const figures = netWorthOf(rows, 'GBP');
     expect(figures.assets).toBe(110_000 + 125_050);
     expect(figures.net).toBe(110_000 + 125_050 - 25_050);
-    expect(figures.unconverted.map((u) => u.id)).toEqual(['d', 'i']);
+    expect(figures.unconverted).toEqual([{ id: 'd', name: 'Account d', currency: 'USD' }, { id: 'i', name: 'Account i', currency: 'USD' }]);
     expect(figures.investments).toEqual({ holdings: 120_050, unpriced: ['NEW.L'], oldestPriceDate: '2026-11-27' });
   });
 

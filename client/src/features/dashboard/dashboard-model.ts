@@ -26,6 +26,8 @@ export interface AccountRow {
   readonly inBase: Conversion;
   /** What the account's investments add (base currency), when it has any. */
   readonly investments: AccountInvestmentWorth | null;
+  /** Currencies of the account's investments without a rate to the base: the account is then left out. */
+  readonly investmentsUnconverted: readonly string[];
   /** The account's value in the base currency: `inBase` plus its investments; unconverted when either has no rate. */
   readonly worth: Conversion;
   /** Transactions recorded in another currency than the account's (shown as a warning). */
@@ -39,7 +41,7 @@ export interface NetWorthFigures {
   readonly liabilities: number;
   /** assets − liabilities. */
   readonly net: number;
-  /** Accounts left out for want of an FX rate: the figure is incomplete while this is non-empty. */
+  /** Accounts left out for want of an FX rate (`currency`: the one(s) without a rate): the figure is incomplete while this is non-empty. */
   readonly unconverted: readonly { readonly id: string; readonly name: string; readonly currency: string }[];
   /** The holdings' market value within `assets`, and what is missing from it; null when nothing is invested. */
   readonly investments: {
@@ -89,6 +91,7 @@ export function accountRows(accounts: readonly Account[], overview: Pick<Overvie
     return {
       id: a.id, name: a.name, type: a.type, currency: a.currency, closed: a.closed, liability: LIABILITY_TYPES.has(a.type), balance, inBase,
       investments: investments?.byAccount.get(a.id) ?? null, worth: withInvestments(inBase, a.id, investments),
+      investmentsUnconverted: investments?.unconverted.find((u) => u.accountId === a.id)?.currencies ?? [],
       otherCurrencies: own.filter((b) => b.currency !== a.currency && b.balance !== 0).map((b) => ({ currency: b.currency, balance: b.balance })),
     };
   });
@@ -102,7 +105,8 @@ export function netWorthOf(rows: readonly AccountRow[], baseCurrency: string): N
   let invested: { holdings: number; unpriced: string[]; oldestPriceDate: string | null } | null = null;
   for (const r of rows) {
     if (r.worth.status === 'unconverted') {
-      unconverted.push({ id: r.id, name: r.name, currency: r.currency });
+      // The currency without a rate: the account's own, or its investments' when only those have none.
+      unconverted.push({ id: r.id, name: r.name, currency: r.inBase.status === 'unconverted' ? r.currency : r.investmentsUnconverted.join(', ') });
       continue;
     }
     if (r.liability) liabilities -= r.worth.amount;
