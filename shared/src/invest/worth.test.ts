@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FxRate } from '../ledger/fx.ts';
-import { ACCOUNTS, ASSETS, fx, prices, tx } from './__fixtures__/build.ts';
+import { ACCOUNTS, ASSETS, averageCostTrades, fx, prices, tx } from './__fixtures__/build.ts';
 import { holdingsAt } from './holdings.ts';
 import { investmentWorth } from './worth.ts';
 import type { InvestmentWorthInputs, LastClose } from './worth.ts';
@@ -15,13 +15,7 @@ const worthOf = (parts: Partial<InvestmentWorthInputs> & Pick<InvestmentWorthInp
   investmentWorth({ assets: ASSETS, accounts: ACCOUNTS, lastCloses: [], rates: rates(), baseCurrency: 'GBP', ...parts }, date);
 
 describe('investmentWorth: what investments add to net worth', () => {
-  const gia = [
-    tx('buy', '2024-01-10', '10', -100_500, { unitPrice: '100', fee: 500 }),
-    tx('buy', '2024-02-10', '5', -65_500, { unitPrice: '130', fee: 500 }),
-    tx('sell', '2024-03-01', '6', 71_500, { unitPrice: '120', fee: 500 }),
-    tx('dividend', '2024-03-15', '9', 450, { unitPrice: '0.5' }),
-    tx('fee', '2024-04-01', '0', -250, { fee: 250 }),
-  ];
+  const gia = averageCostTrades(); // 9 units left; the cash and values are worked below.
 
   it('adds the cash the trades moved and the holdings at the last close on or before the date', () => {
     const w = worthOf({ transactions: gia, lastCloses: [close('abc', '2024-04-05', '125')] }, '2024-04-08');

@@ -55,3 +55,39 @@ describe('money', () => {
     expect(valueOf('12.5', '101.37', 'USD')).toBe(126712); // 1267.125 → half-even 1267.12
   });
 });
+
+describe('products of more than 20 significant digits are rounded once, half-even', () => {
+  it('values units × price exactly (decimal.js alone rounds the product to 20 digits first)', () => {
+    // 1299447.44046 × 81701.334439 = 106166589918.92500000194… → 10616658991892.500000194 pence → …893.
+    expect(valueOf('1299447.44046', '81701.334439', 'GBP')).toBe(10_616_658_991_893);
+  });
+
+  it('converts at a rate of many digits exactly', () => {
+    // 10^14 × 1.00000000000000500000001 = 100000000000000.500000001: just over half → up.
+    expect(convertMinor(100_000_000_000_000, 'GBP', 'GBP', '1.00000000000000500000001')).toBe(100_000_000_000_001);
+    // The same at exactly half stays on the even side.
+    expect(convertMinor(100_000_000_000_000, 'GBP', 'GBP', '1.000000000000005')).toBe(100_000_000_000_000);
+  });
+
+  it('agrees with exact BigInt arithmetic for any quantity and price', () => {
+    const text = (digits: bigint, scale: number) => {
+      const s = digits.toString().padStart(scale + 1, '0');
+      return scale === 0 ? s : `${s.slice(0, -scale)}.${s.slice(-scale)}`;
+    };
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 10n ** 14n }), fc.integer({ min: 0, max: 8 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 6 }), (q, qs, p, ps) => {
+      // Minor units of GBP: q·p ÷ 10^(qs + ps − 2), half-even.
+      const n = q * p;
+      const shift = qs + ps - 2;
+      let expected: bigint;
+      if (shift <= 0) expected = n * 10n ** BigInt(-shift);
+      else {
+        const d = 10n ** BigInt(shift);
+        expected = n / d;
+        const r = n % d;
+        if (2n * r > d || (2n * r === d && expected % 2n === 1n)) expected += 1n;
+      }
+      fc.pre(expected <= BigInt(Number.MAX_SAFE_INTEGER));
+      expect(valueOf(text(q, qs), text(p, ps), 'GBP')).toBe(Number(expected));
+    }), { numRuns: 2000 });
+  });
+});

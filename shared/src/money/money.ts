@@ -76,15 +76,24 @@ export function formatMoney(amount: number, currency: string, locale = 'en-GB'):
 }
 
 /**
+ * decimal.js rounds every result to `precision` significant digits (20 by default) before anything else, so a
+ * product of more digits was rounded twice: 1299447.44046 × 81701.334439 pence is 10616658991892.500000194, which
+ * 20 digits make …892.5 and half-even then …892, not …893. Products here are of a minor amount (≤ 16 digits) or a
+ * quantity and a rate or price (decimal text of a few dozen digits at most), so 100 digits keep them exact and
+ * the one rounding is the half-even one asked for — as the investment engine's scaled integers do.
+ */
+const Exact = Decimal.clone({ precision: 100 });
+
+/**
  * Multiplies minor units by a decimal rate (FX rate, price) and rounds half-even into the
  * target currency's minor units. The rate is a decimal string so it never passes through a float.
  */
 export function convertMinor(amount: number, from: string, to: string, rate: string): Minor {
   const fromExp = currencyExponent(from);
   const toExp = currencyExponent(to);
-  const result = new Decimal(amount)
-    .times(new Decimal(rate))
-    .times(new Decimal(10).pow(toExp - fromExp))
+  const result = new Exact(amount)
+    .times(new Exact(rate))
+    .times(new Exact(10).pow(toExp - fromExp))
     .toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
   return minor(result.toNumber());
 }
@@ -92,7 +101,7 @@ export function convertMinor(amount: number, from: string, to: string, rate: str
 /** quantity × unit price (both decimal strings) → minor units of the price currency. */
 export function valueOf(quantity: string, unitPrice: string, currency: string): Minor {
   const exp = currencyExponent(currency);
-  const result = new Decimal(quantity).times(unitPrice).times(new Decimal(10).pow(exp)).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
+  const result = new Exact(quantity).times(unitPrice).times(new Exact(10).pow(exp)).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
   return minor(result.toNumber());
 }
 

@@ -46,3 +46,19 @@ export function fx(currency: string, rows: Record<string, string>): FxSeries {
 export function inputs(parts: Partial<InvestInputs> & Pick<InvestInputs, 'transactions'>): InvestInputs {
   return { assets: ASSETS, accounts: ACCOUNTS, prices: [], fx: [], baseCurrency: 'GBP', ...parts };
 }
+
+/** GIA trades in ABC worked by hand in holdings.test.ts (and reused by worth.test.ts): 9 units left at cost £990. */
+export function averageCostTrades(): InvestmentTransaction[] {
+  return [
+    // 10 @ £100 + £5 fee: cost 100 000, fee 500.
+    tx('buy', '2024-01-10', '10', -100_500, { unitPrice: '100', fee: 500 }),
+    // 5 @ £130 + £5: cost 165 000 for 15 units (average £110), fees 1 000.
+    tx('buy', '2024-02-10', '5', -65_500, { unitPrice: '130', fee: 500 }),
+    // 6 @ £120 − £5: gross 72 000; cost of 6 = 165 000 × 6/15 = 66 000; realised 6 000; 9 left at cost 99 000.
+    tx('sell', '2024-03-01', '6', 71_500, { unitPrice: '120', fee: 500 }),
+    // 9 × 50p.
+    tx('dividend', '2024-03-15', '9', 450, { unitPrice: '0.5' }),
+    // A platform fee of £2.50.
+    tx('fee', '2024-04-01', '0', -250, { fee: 250 }),
+  ];
+}
