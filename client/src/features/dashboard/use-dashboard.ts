@@ -96,6 +96,8 @@ export function useDashboard(): UseDashboardReturn {
   /** What the view was last built from, so the investments' valuation can rebuild it when it arrives. */
   let built: { overview: Overview; rates: FxRates; list: Account[]; base: string; today: string } | null = null;
   let investments: DashboardInvestments | { readonly kind: 'pending' } = { kind: 'pending' };
+  /** The base currency and day the valuation is in: another (a base changed in settings, midnight) waits for its own. */
+  let investmentsFor = '';
   /** The inputs the valuation was worked out for; a change (or an investment collection's change) values again. */
   let valuedFor = '';
   let investmentsChanged = 0;
@@ -119,6 +121,7 @@ export function useDashboard(): UseDashboardReturn {
       view.value = null;
       built = null;
       investments = { kind: 'pending' };
+      investmentsFor = '';
       valuedFor = '';
       if (!open) return;
       subscriptions = [
@@ -154,14 +157,15 @@ export function useDashboard(): UseDashboardReturn {
   let run = 0;
 
   function build(from: NonNullable<typeof built>): DashboardView {
-    const worth = investments.kind === 'valued' ? investments.worth : null;
-    const rates = investments.kind === 'valued' ? investments.rates : from.rates;
+    const current = investmentsFor === `${from.base}|${from.today}` ? investments : { kind: 'pending' as const };
+    const worth = current.kind === 'valued' ? current.worth : null;
+    const rates = current.kind === 'valued' ? current.rates : from.rates;
     const rows = accountRows(from.list, from.overview, from.base, rates, worth);
     return {
       baseCurrency: from.base,
       today: from.today,
       netWorth: netWorthOf(rows, from.base),
-      investments,
+      investments: current,
       accounts: rows,
       month: monthFigures(from.overview.month, from.base, categories.value),
       transactions: from.overview.transactions,
@@ -181,6 +185,7 @@ export function useDashboard(): UseDashboardReturn {
     const first = valuedFor === '';
     valuedFor = key;
     investments = result;
+    investmentsFor = `${from.base}|${from.today}`;
     if (built) view.value = build(built);
     if (first) performance.mark('mymidas:dashboard-investments');
   }
