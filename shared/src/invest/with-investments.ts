@@ -2,11 +2,11 @@ import type { Conversion } from '../ledger/balances.ts';
 import { minor } from '../money/money.ts';
 import type { InvestmentWorth } from './worth.ts';
 
-/* Apart from worth.ts so that the dashboard can add a valuation to its rows without loading the engine. */
 /**
  * An account's value in the base currency with what its investments add (`investmentWorth`): unchanged without
  * investments, unconverted when they could not be valued for want of a rate (so the account is left out of net
- * worth and named, like an account whose own currency has no rate).
+ * worth and named, like an account whose own currency has no rate). Apart from worth.ts so that the dashboard can
+ * add a valuation to its rows without loading the engine.
  */
 export function withInvestments(inBase: Conversion, accountId: string, worth: InvestmentWorth | null): Conversion {
   if (worth === null || inBase.status === 'unconverted') return inBase;

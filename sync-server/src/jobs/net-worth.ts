@@ -5,8 +5,8 @@ import { netWorth as ledgerNetWorth, type ConvertedBalance } from '@mymidas/shar
 import { convertMinor, minor } from '@mymidas/shared/money';
 import { withInvestments } from '@mymidas/shared/invest/with-investments';
 import { investmentWorth, type LastClose } from '@mymidas/shared/invest/worth';
-import { dailyQuotes } from '@mymidas/shared/quotes';
-import { QUOTE_LATEST_PERIOD, type Account, type Asset, type InvestmentTransaction, type Quote, type Transaction } from '@mymidas/shared/schema';
+import { closeAtOrBefore } from '@mymidas/shared/quotes';
+import type { Account, Asset, InvestmentTransaction, Quote, Transaction } from '@mymidas/shared/schema';
 import { accountBalances } from '@mymidas/shared/snapshot/aggregates';
 import { buildSnapshot } from '@mymidas/shared/snapshot/snapshot';
 import { formatHlc, parseHlc, tick } from '@mymidas/shared/sync';
@@ -57,12 +57,7 @@ export function netWorthOn(accounts: readonly Account[], transactions: readonly 
   const balances = accountBalances(snapshot, accounts.map((a) => ({ id: a.id, currency: a.currency, openingBalance: a.openingBalance })), date);
   const rates: FxRates = latestFxRates(fxQuotes, date);
   const worth = investments && investments.trades.length > 0
-    ? investmentWorth({
-      transactions: investments.trades,
-      assets: investments.assets.map((a) => ({ id: a.id, symbol: a.symbol, kind: a.kind, currency: a.currency })),
-      accounts: accounts.map((a) => ({ id: a.id, type: a.type, currency: a.currency })),
-      lastCloses: investments.lastCloses, rates, baseCurrency,
-    }, date)
+    ? investmentWorth({ transactions: investments.trades, assets: investments.assets, accounts, lastCloses: investments.lastCloses, rates, baseCurrency }, date)
     : null;
   const converted: ConvertedBalance[] = accounts.map((a) => {
     const balance = balances.find((b) => b.accountId === a.id && b.currency === a.currency)?.balance ?? a.openingBalance;
@@ -105,12 +100,9 @@ async function lastClosesFor(writer: QuoteWriter, book: UserBook, date: string):
   const out: LastClose[] = [];
   for (const asset of book.assets) {
     if (!traded.has(asset.id)) continue;
-    let last: Quote | null = null;
-    for (const doc of await writer.readDocs(book.userId, { kind: 'price', series: asset.symbol })) {
-      if (doc.period === QUOTE_LATEST_PERIOD || doc.period > date.slice(0, 4)) continue;
-      for (const q of dailyQuotes(doc)) if (q.date <= date && (last === null || q.date > last.date)) last = q;
-    }
-    if (last) out.push({ assetId: asset.id, date: last.date, close: last.close, currency: last.currency });
+    const docs = await writer.readDocs(book.userId, { kind: 'price', series: asset.symbol });
+    const last = closeAtOrBefore(docs, { kind: 'price', series: asset.symbol }, date);
+    if (last) out.push({ assetId: asset.id, date: last.date, close: last.close, currency: docs[0]!.currency });
   }
   return out;
 }

@@ -53,12 +53,7 @@ export async function valueInvestments(
       ratesFor(new Set([...accounts.map((a) => a.currency), ...investmentCurrencies(trades, assets)])),
       import('@mymidas/shared/invest/worth'),
     ]);
-    const worth = investmentWorth({
-      transactions: trades,
-      assets: assets.map((a) => ({ id: a.id, symbol: a.symbol, kind: a.kind, currency: a.currency })),
-      accounts: accounts.map((a) => ({ id: a.id, type: a.type, currency: a.currency })),
-      lastCloses, rates, baseCurrency: base,
-    }, today);
+    const worth = investmentWorth({ transactions: trades, assets, accounts, lastCloses, rates, baseCurrency: base }, today);
     return { kind: 'valued', worth, rates };
   } catch (e) {
     return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
