@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { todayIn } from '@mymidas/shared/date';
-import { docsFromDailyQuotes } from '@mymidas/shared/quotes';
+import { docsFromDailyQuotes, latestDoc } from '@mymidas/shared/quotes';
 import type { Transaction } from '@mymidas/shared/schema';
+import { describeViolations, runAxe } from './lib/app-flows.ts';
 import { describeBrowser, launchChromium } from './lib/chromium.ts';
 import { DASHBOARD_HARNESS_GLOBAL } from './lib/dashboard-harness-api.ts';
 import type { DashboardHarness, ExpectedFigures, HarnessChange } from './lib/dashboard-harness-api.ts';
@@ -266,6 +267,33 @@ describeBrowser('dashboard from the snapshot, in the built app', () => {
     expect(after.net - before.net).toBe(after.invested - before.invested);
     expect(after.unpriced).not.toContain('VWRL.L');
     await app.screenshot({ path: `${ARTIFACTS}dashboard-priced-1440.png`, fullPage: true });
+  });
+
+  it('the asset page shows the feed\'s latest price under the last close, axe clean at 1440 and 375', async () => {
+    const vwrl = (await call(harness, 'assets')).find((a) => a.symbol === 'VWRL.L');
+    expect(vwrl).toBeDefined();
+    // Newer than the close of yesterday (£101.37) inserted above: 102.05 is +0.67% on it.
+    await call(harness, 'insert', 'quotes', [latestDoc({ kind: 'price', series: 'VWRL.L', currency: 'GBP' }, { price: '102.05', asOf: `${TODAY}T11:00:00Z`, source: 'yahoo' }, { hlc: '1700000000000:0001:test' })]);
+    const go = (path: string) => app.evaluate((p) => {
+      history.pushState({}, '', p);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, path);
+    await go(`/investments/asset/${vwrl!.id}`);
+    const line = app.getByTestId('asset-intraday');
+    await line.waitFor({ timeout: 60_000 });
+    const text = await line.innerText();
+    expect(text).toContain('£102.05');
+    expect(text).toContain('+0.67% on the close of');
+    expect(text).toContain('(source: yahoo)');
+    expect(describeViolations((await runAxe(app)).violations), 'asset page, 1440').toBe('');
+    await app.screenshot({ path: `${ARTIFACTS}asset-latest-1440.png`, fullPage: true });
+    await app.setViewportSize({ width: 375, height: 812 });
+    await app.waitForTimeout(300);
+    expect(describeViolations((await runAxe(app)).violations), 'asset page, 375').toBe('');
+    await app.screenshot({ path: `${ARTIFACTS}asset-latest-375.png`, fullPage: true });
+    await app.setViewportSize({ width: 1440, height: 900 });
+    await go('/');
+    await expectShowsReplica(app, harness);
   });
 
   it('follows inserts, edits of amount, date, category and account, and deletes written by another instance', async () => {

@@ -115,6 +115,7 @@ const harness: DashboardHarness = {
   transactions: () => all<Transaction>('transactions'),
   accounts: () => all<Account>('accounts'),
   categories: () => all<Category>('categories'),
+  assets: () => all<Asset>('assets'),
 
   async apply(changes) {
     for (const change of changes) {

@@ -1,4 +1,4 @@
-import type { Account, Category, CollectionName, Transaction } from '@mymidas/shared/schema';
+import type { Account, Asset, Category, CollectionName, Transaction } from '@mymidas/shared/schema';
 
 /**
  * What e2e/dashboard-harness/seed.ts puts on window.dashboardHarness: a second tab on the app's origin
@@ -60,6 +60,7 @@ export interface DashboardHarness {
   transactions(): Promise<Transaction[]>;
   accounts(): Promise<Account[]>;
   categories(): Promise<Category[]>;
+  assets(): Promise<Asset[]>;
   apply(changes: HarnessChange[]): Promise<void>;
   expected(month: string, asOf: string): Promise<ExpectedFigures>;
   snapshotRecordKeys(): Promise<string[]>;
